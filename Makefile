@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`. Only Python 3.11+ and make needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-browser lint migrations-check messages clean
+
+# The virtualenv is rebuilt when pyproject.toml changes; test tools are a separate stamp so
+# `make run` never installs them.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-test
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+test-browser: $(VENV)/.installed-test
+	$(VENV)/bin/pytest -m browser
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+
+# Refresh the translation catalogues after changing user-facing strings, then compile them.
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages --locale vi --locale en --ignore '$(VENV)/*' --ignore 'staticfiles/*'
+	$(MANAGE) compilemessages --ignore '$(VENV)/*'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

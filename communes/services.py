@@ -1,0 +1,266 @@
+"""Imports of the official reference lists. Each is all-or-nothing: every row is checked first,
+and a file with any bad row changes nothing and names each bad line."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import text
+from .csvfiles import CSVProblems, read_rows
+from .models import AdministrativeUnit, Department, PredecessorUnit, Province
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PROVINCES_FILE = DATA_DIR / "provinces_34.csv"
+
+UNIT_KINDS = {
+    "xã": AdministrativeUnit.Kind.COMMUNE,
+    "phường": AdministrativeUnit.Kind.WARD,
+    "đặc khu": AdministrativeUnit.Kind.SPECIAL_ZONE,
+}
+PROVINCE_KINDS = {
+    "tỉnh": Province.Kind.PROVINCE,
+    "thành phố trực thuộc trung ương": Province.Kind.CITY,
+}
+MERGE_SCOPES = {"toàn bộ": PredecessorUnit.Scope.WHOLE, "một phần": PredecessorUnit.Scope.PART}
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    details: dict = field(default_factory=dict)
+
+    def __str__(self):
+        counts = _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        extra = "".join(f"; {key}: {value}" for key, value in self.details.items())
+        return counts + extra
+
+
+def _upsert(model, key_field: str, wanted: dict, existing: dict, fields: list[str],
+            summary: ImportSummary):
+    """Create the missing rows and update the changed ones, in bulk."""
+    to_create, to_update = [], []
+    for key, values in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            to_create.append(model(**{key_field: key}, **values))
+        elif any(getattr(obj, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(obj, name, value)
+            # bulk_update does not run pre_save, so refresh the sort key here.
+            if hasattr(obj, "sort_name"):
+                obj.sort_name = text.sort_key(obj.name)
+            to_update.append(obj)
+    model.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        model.objects.bulk_update(to_update, [*fields, "sort_name"], batch_size=1000)
+    summary.created += len(to_create)
+    summary.updated += len(to_update)
+    summary.unchanged += len(wanted) - len(to_create) - len(to_update)
+
+
+def provinces_import() -> ImportSummary:
+    """Create or update the 34 provinces from the list the project ships."""
+    _header, rows = read_rows(PROVINCES_FILE, {"code", "name", "type", "full_name"})
+    problems, wanted = [], {}
+    for line, row in rows:
+        if not row["code"] or row["type"] not in PROVINCE_KINDS:
+            problems.append(_("line %(line)d: bad province row") % {"line": line})
+            continue
+        wanted[row["code"]] = {
+            "name": text.normalize(row["name"]),
+            "full_name": text.normalize(row["full_name"]),
+            "kind": PROVINCE_KINDS[row["type"]],
+            "merged_from": text.normalize(row.get("merged_from", "")),
+        }
+    if problems:
+        raise CSVProblems(problems)
+    summary = ImportSummary()
+    existing = Province.objects.in_bulk(field_name="code")
+    _upsert(Province, "code", wanted, existing, ["name", "full_name", "kind", "merged_from"],
+            summary)
+    return summary
+
+
+def _check_code(value: str, length: int) -> bool:
+    return len(value) == length and value.isdigit()
+
+
+@transaction.atomic
+def units_import(*, path, province_code: str | None = None, dry_run: bool = False) -> ImportSummary:
+    """Import commune-level units (or, for a merge-detail file, their predecessor units).
+
+    Three shapes are recognised by their header: the national list (with province_code), a
+    province's list (code, name, type; needs `province_code`) and the merge detail (new_code,
+    old_code). Keyed by official code, so a second run changes nothing.
+    """
+    header, rows = read_rows(path, set())
+    if {"new_code", "old_code"} <= set(header):
+        return _predecessors_import(rows=rows, dry_run=dry_run)
+    required = {"code", "name", "type"}
+    missing = required - set(header)
+    if missing:
+        raise CSVProblems([_("the header lacks the column(s): %(columns)s")
+                           % {"columns": ", ".join(sorted(missing))}])
+    has_province_column = "province_code" in header
+    if not has_province_column and not province_code:
+        raise CSVProblems([_("this file has no province column: give --province CODE")])
+
+    province_summary = provinces_import()
+    provinces = Province.objects.in_bulk(field_name="code")
+    if province_code and province_code not in provinces:
+        raise CSVProblems([_("unknown province code %(code)s") % {"code": province_code}])
+
+    problems, wanted, first_seen = [], {}, {}
+    for line, row in rows:
+        code = row["code"]
+        row_problems = []
+        if not code:
+            row_problems.append(_("the code is missing"))
+        elif not _check_code(code, 5):
+            row_problems.append(_("the code “%(code)s” is not five digits") % {"code": code})
+        elif code in first_seen:
+            row_problems.append(_("the code %(code)s repeats line %(other)d")
+                                % {"code": code, "other": first_seen[code]})
+        if not row["name"]:
+            row_problems.append(_("the name is missing"))
+        if row["type"] not in UNIT_KINDS:
+            row_problems.append(_("unknown type “%(type)s” (expected xã, phường or đặc khu)")
+                                % {"type": row["type"]})
+        row_province = row.get("province_code") if has_province_column else province_code
+        if row_province not in provinces:
+            row_problems.append(_("unknown province code “%(code)s”") % {"code": row_province})
+        if row_problems:
+            problems.append(_("line %(line)d: %(problems)s")
+                            % {"line": line, "problems": "; ".join(row_problems)})
+            continue
+        first_seen[code] = line
+        values = {
+            "province_id": provinces[row_province].pk,
+            "name": text.normalize(row["name"]),
+            "kind": UNIT_KINDS[row["type"]],
+        }
+        if "former_district" in header:
+            values["former_districts"] = text.normalize(row["former_district"])
+        wanted[code] = values
+    if problems:
+        raise CSVProblems(problems)
+
+    summary = ImportSummary()
+    existing = AdministrativeUnit.objects.in_bulk(list(wanted), field_name="code")
+    fields = sorted({name for values in wanted.values() for name in values})
+    _upsert(AdministrativeUnit, "code", wanted, existing, fields, summary)
+    summary.details[_("provinces")] = str(province_summary)
+    if dry_run:
+        transaction.set_rollback(True)
+    return summary
+
+
+def _predecessors_import(*, rows, dry_run: bool) -> ImportSummary:
+    problems, wanted = [], {}
+    units = {}
+    new_codes = {row["new_code"] for _line, row in rows}
+    units = AdministrativeUnit.objects.in_bulk(list(new_codes), field_name="code")
+    for line, row in rows:
+        row_problems = []
+        if row["new_code"] not in units:
+            row_problems.append(_("unknown unit code “%(code)s” (import the units first)")
+                                % {"code": row["new_code"]})
+        if not _check_code(row["old_code"], 5):
+            row_problems.append(_("the former code “%(code)s” is not five digits")
+                                % {"code": row["old_code"]})
+        if not row["old_name"]:
+            row_problems.append(_("the former name is missing"))
+        if row.get("merge_scope") not in MERGE_SCOPES:
+            row_problems.append(_("unknown merge scope “%(scope)s”")
+                                % {"scope": row.get("merge_scope")})
+        key = (row["new_code"], row["old_code"])
+        if not row_problems and key in wanted:
+            row_problems.append(_("this pair of codes repeats"))
+        if row_problems:
+            problems.append(_("line %(line)d: %(problems)s")
+                            % {"line": line, "problems": "; ".join(row_problems)})
+            continue
+        wanted[key] = {
+            "name": text.normalize(row["old_name"]),
+            "former_district": text.normalize(row.get("old_district", "")),
+            "scope": MERGE_SCOPES[row["merge_scope"]],
+        }
+    if problems:
+        raise CSVProblems(problems)
+    summary = ImportSummary()
+    existing = {
+        (p.successor.code, p.code): p
+        for p in PredecessorUnit.objects.select_related("successor").filter(
+            successor__code__in=new_codes)
+    }
+    to_create, to_update = [], []
+    for (new_code, old_code), values in wanted.items():
+        obj = existing.get((new_code, old_code))
+        if obj is None:
+            to_create.append(PredecessorUnit(successor=units[new_code], code=old_code, **values))
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.sort_name = text.sort_key(obj.name)
+            to_update.append(obj)
+    PredecessorUnit.objects.bulk_create(to_create)
+    PredecessorUnit.objects.bulk_update(to_update, ["name", "former_district", "scope", "sort_name"])
+    summary.created, summary.updated = len(to_create), len(to_update)
+    summary.unchanged = len(wanted) - len(to_create) - len(to_update)
+    if dry_run:
+        transaction.set_rollback(True)
+    return summary
+
+
+@transaction.atomic
+def departments_import(*, path, province_code: str, dry_run: bool = False) -> ImportSummary:
+    """Import a province's departments (name_vi, name_en, short_code), keyed by short code."""
+    _header, rows = read_rows(path, {"name_vi", "short_code"})
+    provinces_import()
+    province = Province.objects.filter(code=province_code).first()
+    if province is None:
+        raise CSVProblems([_("unknown province code %(code)s") % {"code": province_code}])
+    problems, wanted, first_seen = [], {}, {}
+    for line, row in rows:
+        row_problems = []
+        code = row["short_code"]
+        if not code:
+            row_problems.append(_("the short code is missing"))
+        elif code in first_seen:
+            row_problems.append(_("the short code %(code)s repeats line %(other)d")
+                                % {"code": code, "other": first_seen[code]})
+        if not row["name_vi"]:
+            row_problems.append(_("the Vietnamese name is missing"))
+        if row_problems:
+            problems.append(_("line %(line)d: %(problems)s")
+                            % {"line": line, "problems": "; ".join(row_problems)})
+            continue
+        first_seen[code] = line
+        wanted[code] = {"name": text.normalize(row["name_vi"]),
+                        "name_en": text.normalize(row.get("name_en", ""))}
+    if problems:
+        raise CSVProblems(problems)
+    summary = ImportSummary()
+    existing = {d.short_code: d for d in Department.objects.filter(province=province)}
+    to_create, to_update = [], []
+    for code, values in wanted.items():
+        obj = existing.get(code)
+        if obj is None:
+            to_create.append(Department(province=province, short_code=code, **values))
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            to_update.append(obj)
+    Department.objects.bulk_create(to_create)
+    for obj in to_update:
+        obj.save()
+    summary.created, summary.updated = len(to_create), len(to_update)
+    summary.unchanged = len(wanted) - len(to_create) - len(to_update)
+    if dry_run:
+        transaction.set_rollback(True)
+    return summary

@@ -1,0 +1,74 @@
+"""Vietnamese text: Unicode normalisation, dictionary sort order and accent folding.
+
+Vietnamese text arrives in two Unicode forms: precomposed (NFC, what keyboards on Windows type)
+and decomposed (NFD, what some Mac and PDF copy-paste gives). They look identical and compare
+unequal, so everything stored is NFC.
+"""
+
+import unicodedata
+
+# The Vietnamese alphabet, in dictionary order; "đ" after "d", "ă" and "â" after "a".
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET, start=1)}
+# Tone marks in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Combining marks that make a different letter rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve ă, circumflex â ê ô, horn ơ ư
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def normalize(text: str) -> str:
+    """The NFC form of `text`, with surrounding whitespace removed."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _split_letter(char: str) -> tuple[str, int]:
+    """A character's base letter (keeping ă â ê ô ơ ư đ) and its tone rank."""
+    decomposed = unicodedata.normalize("NFD", char.lower())
+    tone = 0
+    kept = []
+    for part in decomposed:
+        if part in _TONE_RANK:
+            tone = _TONE_RANK[part]
+        elif not unicodedata.combining(part) or part in _LETTER_MARKS:
+            kept.append(part)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def _encode(rank: int) -> str:
+    return _DIGITS[rank // 36] + _DIGITS[rank % 36]
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts Vietnamese names in dictionary order on any database collation.
+
+    Names compare syllable by syllable, as in a Vietnamese dictionary: first the letters in
+    Vietnamese alphabet order ("Đ" after "D", "Ă" and "Â" after "A"), then the tone, which comes
+    after the bare letter ("Hoa" < "Hòa" < "Hóa"), before the next syllable. The key uses only
+    the characters 0-9 and a-z, which every collation, SQLite's and PostgreSQL's alike, orders
+    the same way.
+    """
+    words = []
+    for word in normalize(text).split():
+        letters, tones = [], []
+        for char in word:
+            base, tone = _split_letter(char)
+            if base in _LETTER_RANK:
+                rank = 100 + _LETTER_RANK[base]
+            elif base.isdigit():
+                rank = 10 + int(base)
+            elif base.isalpha():
+                rank = 200 + ord(base) % 1000
+            else:
+                rank = 2
+            letters.append(_encode(rank))
+            tones.append(_DIGITS[tone])
+        # "00" ends the syllable's letters, so "Hoa" sorts before "Hoai" and "Hoa Lư".
+        words.append("".join(letters) + "00" + "".join(tones))
+    return "".join(words)
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` without diacritics: "Thiện Tân" → "thien tan", "Đăng" → "dang"."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

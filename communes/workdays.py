@@ -1,0 +1,85 @@
+"""Vietnamese working days: Monday to Friday, less public holidays, plus compensatory Saturdays.
+
+Every due date, "due soon" and "overdue" in the portal counts with `add_working_days`.
+"""
+
+import datetime
+
+import holidays as holidays_package
+from django.db import transaction
+
+from .models import CalendarDay
+
+# Enough to cover the longest due date anyone gives (Tết alone is 5–9 days off).
+_LOOKAHEAD_FACTOR = 3
+
+
+def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
+    return dict(CalendarDay.objects.between(start, end).values_list("date", "kind"))
+
+
+def is_working_day(day: datetime.date, exceptions: dict | None = None) -> bool:
+    if exceptions is None:
+        exceptions = _exceptions(day, day)
+    kind = exceptions.get(day)
+    if kind == CalendarDay.Kind.DAY_OFF:
+        return False
+    if kind == CalendarDay.Kind.WORKING_DAY:
+        return True
+    return day.weekday() < 5
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (before it, if `days` is negative).
+
+    `start` itself is not counted, as for a legal time limit: routed on Friday with 1 working
+    day, a recommendation is due on Monday. With `days` = 0 the result is `start` itself.
+    """
+    step = 1 if days >= 0 else -1
+    remaining = abs(days)
+    span = datetime.timedelta(days=remaining * _LOOKAHEAD_FACTOR + 30)
+    low, high = sorted((start, start + step * span))
+    exceptions = _exceptions(low, high)
+    day = start
+    while remaining:
+        day += datetime.timedelta(days=step)
+        if not low <= day <= high:  # an extraordinary run of days off: widen the window
+            low, high = sorted((day, day + step * span))
+            exceptions = _exceptions(low, high)
+        if is_working_day(day, exceptions):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days after `start` up to and including `end` (negative if end < start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    exceptions = _exceptions(start, end)
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day, exceptions)
+    return count
+
+
+@transaction.atomic
+def calendar_seed(*, years) -> int:
+    """Add Vietnam's public holidays and compensatory working days for `years` from the
+    `holidays` package. Days already in the calendar are left as the office set them.
+    Returns how many days were added."""
+    official = holidays_package.country_holidays("VN", years=list(years), language="vi")
+    known = set(CalendarDay.objects.values_list("date", flat=True))
+    new_days = [
+        CalendarDay(date=day, kind=CalendarDay.Kind.DAY_OFF, name=name)
+        for day, name in sorted(official.items())
+        if day not in known
+    ]
+    new_days += [
+        CalendarDay(date=day, kind=CalendarDay.Kind.WORKING_DAY, name="Ngày làm bù")
+        for day in sorted(getattr(official, "weekend_workdays", ()))
+        if day not in known and min(years) <= day.year <= max(years)
+    ]
+    CalendarDay.objects.bulk_create(new_days)
+    return len(new_days)

@@ -1,0 +1,41 @@
+"""Production settings: behind nginx (or another TLS proxy), on PostgreSQL.
+
+Refuses to start without SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS, with a one-line reason
+rather than a traceback, so a misconfigured service fails loudly and clearly.
+"""
+
+import os
+import sys
+
+_missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS") if not os.environ.get(name)]
+if _missing:
+    sys.stderr.write(
+        f"Refusing to start: set the environment variable(s) {', '.join(_missing)} "
+        "(see the environment table in README.md).\n"
+    )
+    raise SystemExit(1)
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
+
+DEBUG = False
+DEMO_DATA_ALLOWED = False
+
+# TLS ends at the proxy, which tells us the original scheme in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# The nginx in front adds X-Forwarded-For: axes reads the real client IP from it.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+EMAIL_CONFIG = env.email("EMAIL_URL", default="smtp://localhost:25")
+vars().update(EMAIL_CONFIG)

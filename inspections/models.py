@@ -1,0 +1,444 @@
+"""Inspection rounds, working groups and what their sessions recorded."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes import roles
+from communes.fields import NormalizedCharField, NormalizedTextField, SortKeyField
+from communes.models import AdministrativeUnit, Department, Province
+
+
+class Category(models.Model):
+    """A subject a difficulty or recommendation is about (staffing, facilities, transport, …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = NormalizedCharField(_("Vietnamese name"), max_length=200)
+    name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
+    sort_name = SortKeyField(source="name")
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CategoryRouting(models.Model):
+    """Which department a province routes a category to by default, and who co-operates."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="category_routings",
+        verbose_name=_("province"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="routings", verbose_name=_("category")
+    )
+    lead_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("default lead department"),
+    )
+    cooperating_departments = models.ManyToManyField(
+        Department, blank=True, related_name="+", verbose_name=_("co-operating departments")
+    )
+
+    class Meta:
+        verbose_name = _("default routing")
+        verbose_name_plural = _("default routings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "category"],
+                name="routing_unique_per_province_category",
+                violation_error_message=_("This category already has a default routing here."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} → {self.lead_department}"
+
+
+class InspectionRoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Rounds the user may read: their province's for office staff and leaders, every
+        province's for national viewers and admins, none for department users."""
+        if roles.sees_all_provinces(user):
+            return self
+        if not roles.is_reader(user):
+            return self.none()
+        return self.filter(province_id=getattr(_profile(user), "province_id", None))
+
+
+def _profile(user):
+    return getattr(user, "profile", None) if user.is_authenticated else None
+
+
+class InspectionRound(models.Model):
+    """A campaign of working-group visits (đợt kiểm tra), e.g. the model's first month."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("province")
+    )
+    title = NormalizedCharField(_("title"), max_length=300)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    convened_by = NormalizedCharField(_("convened by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = InspectionRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+        ordering = ["-period_start", "title"]
+        indexes = [models.Index(fields=["province", "-period_start"], name="round_province_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="round_period_ordered",
+                violation_error_message=_("The round cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class WorkingGroup(models.Model):
+    """A numbered working group (Tổ công tác số N) of a round, led by a senior leader."""
+
+    round = models.ForeignKey(
+        InspectionRound, on_delete=models.CASCADE, related_name="groups", verbose_name=_("round")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    leader_name = NormalizedCharField(_("leader"), max_length=150)
+    leader_title = NormalizedCharField(_("leader's title"), max_length=300, blank=True)
+    units = models.ManyToManyField(
+        AdministrativeUnit, blank=True, related_name="working_groups",
+        verbose_name=_("assigned units"),
+    )
+    history = HistoricalRecords(m2m_fields=[units])
+
+    class Meta:
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        ordering = ["round", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "number"],
+                name="group_number_unique_in_round",
+                violation_error_message=_("This round already has a working group with this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Working group no. %(number)s") % {"number": self.number}
+
+
+class GroupMember(models.Model):
+    """A member of a working group: who, with what title, from which department, in what role."""
+
+    class Role(models.TextChoices):
+        DEPUTY = "deputy", _("deputy leader")
+        MEMBER = "member", _("member")
+        SECRETARY = "secretary", _("secretary")
+
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("group")
+    )
+    name = NormalizedCharField(_("name"), max_length=150)
+    title = NormalizedCharField(_("title"), max_length=300, blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("department"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        ordering = ["group", "role", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Session(models.Model):
+    """One meeting (buổi làm việc) of a working group with several units on one date."""
+
+    class PartOfDay(models.TextChoices):
+        MORNING = "morning", _("morning")
+        AFTERNOON = "afternoon", _("afternoon")
+        FULL_DAY = "full_day", _("full day")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        FINAL = "final", _("final")
+
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("group")
+    )
+    date = models.DateField(_("date"))
+    part_of_day = models.CharField(
+        _("part of day"), max_length=10, choices=PartOfDay.choices, default=PartOfDay.MORNING
+    )
+    venue = NormalizedCharField(_("venue"), max_length=300, blank=True)
+    units = models.ManyToManyField(
+        AdministrativeUnit, related_name="sessions", verbose_name=_("units")
+    )
+    unit_side = NormalizedTextField(_("attending for the units"), blank=True)
+    leader_assessment = NormalizedTextField(_("leader's assessment"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=5, choices=Status.choices, default=Status.DRAFT
+    )
+    # Optimistic locking: a save carries the version it was read at, and is refused if the
+    # session has moved on since.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[units])
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["date", "group__number"]
+        indexes = [
+            models.Index(fields=["group", "date"], name="session_group_date_idx"),
+            models.Index(fields=["date"], name="session_date_idx"),
+            models.Index(fields=["status"], name="session_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.group} – {self.date:%d/%m/%Y}"
+
+
+class UnitReport(models.Model):
+    """What one unit reported at a session: results, facilities and staff situation."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="unit_reports", verbose_name=_("session")
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="reports",
+        verbose_name=_("unit"),
+    )
+    achievements = NormalizedTextField(_("achievements"), blank=True)
+    facilities = NormalizedTextField(_("facilities"), blank=True)
+    staffing_notes = NormalizedTextField(_("staffing"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit report")
+        verbose_name_plural = _("unit reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "unit"],
+                name="unit_report_one_per_session_unit",
+                violation_error_message=_("This unit already has a report for this session."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.session}"
+
+
+class Metric(models.Model):
+    """A figure units report each month (dossiers received online, resolved on time, …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = NormalizedCharField(_("Vietnamese name"), max_length=200)
+    name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportedFigure(models.Model):
+    """A monthly figure reported at a session, by one unit or jointly by the session's units.
+
+    A joint figure (no unit) is the sum for all units of the session, as the 6,600 dossiers the
+    four wards of group 1 reported together.
+    """
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="figures", verbose_name=_("session")
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="figures",
+        verbose_name=_("unit"), help_text=_("Empty when the session's units reported it jointly."),
+    )
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="figures", verbose_name=_("metric")
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    value = models.PositiveBigIntegerField(_("value"))
+    approximate = models.BooleanField(_("approximate"), default=False)
+    note = NormalizedTextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        ordering = ["month", "metric__position"]
+        indexes = [models.Index(fields=["unit", "metric", "month"], name="figure_unit_metric_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "unit", "metric", "month"],
+                condition=Q(unit__isnull=False),
+                name="figure_unique_per_unit",
+                violation_error_message=_("This unit already reported this figure for this month."),
+            ),
+            models.UniqueConstraint(
+                fields=["session", "metric", "month"],
+                condition=Q(unit__isnull=True),
+                name="figure_unique_joint",
+                violation_error_message=_("This joint figure is already recorded for this month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="figure_month_first_day",
+                violation_error_message=_("A month is recorded as its first day."),
+            ),
+        ]
+
+    @property
+    def raised_jointly(self):
+        return self.unit_id is None
+
+    def __str__(self):
+        return f"{self.metric}: {self.value}"
+
+
+class Difficulty(models.Model):
+    """A difficulty (khó khăn, vướng mắc) the units named at a session."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="difficulties", verbose_name=_("session")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="difficulties",
+        verbose_name=_("category"),
+    )
+    text = NormalizedTextField(_("text"))
+    raised_jointly = models.BooleanField(
+        _("raised jointly"), default=True,
+        help_text=_("Raised by all units of the session together."),
+    )
+    units = models.ManyToManyField(
+        AdministrativeUnit, blank=True, related_name="difficulties", verbose_name=_("raised by")
+    )
+    history = HistoricalRecords(m2m_fields=[units])
+
+    class Meta:
+        verbose_name = _("difficulty")
+        verbose_name_plural = _("difficulties")
+        ordering = ["session", "id"]
+        indexes = [models.Index(fields=["category"], name="difficulty_category_idx")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Directive(models.Model):
+    """A task the group leader gave in the conclusion (kết luận), followed per addressee."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="directives", verbose_name=_("session")
+    )
+    text = NormalizedTextField(_("text"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = ["session", "id"]
+        indexes = [models.Index(fields=["due_date"], name="directive_due_idx")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class DirectiveFollowUp(models.Model):
+    """How one addressee (a unit or a department) is carrying out a directive."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+
+    directive = models.ForeignKey(
+        Directive, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("directive")
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("unit"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("department"),
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    note = NormalizedTextField(_("note"), blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("directive follow-up")
+        verbose_name_plural = _("directive follow-ups")
+        indexes = [models.Index(fields=["status"], name="followup_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(unit__isnull=False, department__isnull=True)
+                    | Q(unit__isnull=True, department__isnull=False)
+                ),
+                name="followup_one_addressee",
+                violation_error_message=_("Address a follow-up to one unit or one department."),
+            ),
+            models.UniqueConstraint(
+                fields=["directive", "unit"], condition=Q(unit__isnull=False),
+                name="followup_unique_unit",
+                violation_error_message=_("This unit is already addressed by the directive."),
+            ),
+            models.UniqueConstraint(
+                fields=["directive", "department"], condition=Q(department__isnull=False),
+                name="followup_unique_department",
+                violation_error_message=_("This department is already addressed by the directive."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.unit or self.department)
+
+
+class FieldVisit(models.Model):
+    """A site the group inspected (khảo sát thực tế), such as a public service centre."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="field_visits", verbose_name=_("session")
+    )
+    place = NormalizedCharField(_("place"), max_length=300)
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("unit"),
+    )
+    findings = NormalizedTextField(_("findings"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("field visit")
+        verbose_name_plural = _("field visits")
+        ordering = ["session", "id"]
+
+    def __str__(self):
+        return self.place

@@ -1,0 +1,227 @@
+"""Recommendations raised at sessions, and what happens to them until they are resolved."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes import roles
+from communes.fields import NormalizedCharField, NormalizedTextField
+from communes.models import AdministrativeUnit, Department
+from inspections.models import Category, Session
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    ANSWERED_ON_THE_SPOT = "answered_on_the_spot", _("answered on the spot")
+    ROUTED = "routed", _("routed")
+    ACCEPTED = "accepted", _("accepted")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RETURNED = "returned", _("returned to the office")
+    PROPOSED_CENTRAL = "proposed_central", _("proposed to central level")
+    RESOLVED = "resolved", _("resolved")
+    REOPENED = "reopened", _("reopened")
+
+
+# Statuses in which a department still owes an answer.
+OPEN_STATUSES = (Status.ROUTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What the user may see: a department's users see only what is routed to their
+        department (as lead or co-operating); office staff and leaders their province's;
+        national viewers and admins everything."""
+        if roles.sees_all_provinces(user):
+            return self
+        profile = getattr(user, "profile", None) if user.is_authenticated else None
+        if profile is None:
+            return self.none()
+        if roles.is_department_user(user) and profile.department_id:
+            return self.for_department(profile.department_id)
+        if roles.is_reader(user):
+            return self.filter(session__group__round__province_id=profile.province_id)
+        return self.none()
+
+    def for_department(self, department):
+        return self.filter(
+            Q(lead_department=department)
+            | Q(id__in=Recommendation.cooperating_departments.through.objects.filter(
+                department=department).values("recommendation_id"))
+        )
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Recommendation(models.Model):
+    """A request (kiến nghị, đề xuất) raised at a session that someone must answer and resolve."""
+
+    class AuthorityLevel(models.TextChoices):
+        UNIT = "unit", _("the unit itself")
+        PROVINCE = "province", _("province")
+        CENTRAL = "central", _("central level")
+
+    class Priority(models.TextChoices):
+        NORMAL = "normal", _("normal")
+        HIGH = "high", _("high")
+        URGENT = "urgent", _("urgent")
+
+    Status = Status
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="recommendations",
+        verbose_name=_("session"),
+    )
+    units = models.ManyToManyField(
+        AdministrativeUnit, blank=True, related_name="recommendations", verbose_name=_("raised by")
+    )
+    raised_jointly = models.BooleanField(
+        _("raised jointly"), default=True,
+        help_text=_("Raised by all units of the session together."),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="recommendations",
+        verbose_name=_("category"),
+    )
+    text = NormalizedTextField(_("text"))
+    authority_level = models.CharField(
+        _("competent level"), max_length=8, choices=AuthorityLevel.choices,
+        default=AuthorityLevel.PROVINCE,
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.NEW
+    )
+    lead_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="led_recommendations",
+        verbose_name=_("lead department"),
+    )
+    cooperating_departments = models.ManyToManyField(
+        Department, blank=True, related_name="cooperating_recommendations",
+        verbose_name=_("co-operating departments"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assigned_recommendations", verbose_name=_("assigned to"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=6, choices=Priority.choices, default=Priority.NORMAL
+    )
+    answered_by = NormalizedCharField(
+        _("answered on the spot by"), max_length=200, blank=True,
+        help_text=_("The group member who answered at the session."),
+    )
+    central_body = NormalizedCharField(
+        _("proposed to"), max_length=200, blank=True,
+        help_text=_("The central body a recommendation beyond provincial authority goes to."),
+    )
+    consolidated_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged",
+        verbose_name=_("consolidated into"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[units, cooperating_departments])
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="rec_status_due_idx"),
+            models.Index(fields=["lead_department", "status"], name="rec_lead_status_idx"),
+            models.Index(fields=["category", "status"], name="rec_category_status_idx"),
+            models.Index(fields=["session", "status"], name="rec_session_status_idx"),
+            models.Index(fields=["-created_at", "-id"], name="rec_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=[s.value for s in OPEN_STATUSES])
+                | Q(lead_department__isnull=False),
+                name="rec_open_has_lead_department",
+                violation_error_message=_("A routed recommendation needs a lead department."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PROPOSED_CENTRAL) | ~Q(central_body=""),
+                name="rec_proposed_names_central_body",
+                violation_error_message=_("Name the central body the recommendation is proposed to."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(consolidated_into=models.F("id")),
+                name="rec_not_consolidated_into_itself",
+                violation_error_message=_("A recommendation cannot be merged into itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class RecommendationEvent(models.Model):
+    """One step of a recommendation's lifecycle: who moved it, when, from what to what, and why."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="events",
+        verbose_name=_("recommendation"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(_("from"), max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, choices=Status.choices)
+    note = NormalizedTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation event")
+        verbose_name_plural = _("recommendation events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["recommendation", "at"], name="event_rec_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Response(models.Model):
+    """An answer to a recommendation: a department's reply or contribution, or a member's
+    answer given on the spot."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("answer")
+        CONTRIBUTION = "contribution", _("contribution of a co-operating department")
+        PROGRESS = "progress", _("progress note")
+        ON_THE_SPOT = "on_the_spot", _("answer on the spot")
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="responses",
+        verbose_name=_("recommendation"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ANSWER)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="responses",
+        verbose_name=_("department"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("author"),
+    )
+    text = NormalizedTextField(_("text"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:80]

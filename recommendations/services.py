@@ -1,0 +1,234 @@
+"""The recommendation lifecycle, in one place.
+
+Every change of status goes through `_transition`, which checks that the step is allowed from
+the current status and for the acting user's role, saves, and records a RecommendationEvent
+(who, when, from, to, note). Views, admin actions, commands and the demo loader all call these
+functions; nothing else writes `Recommendation.status`.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import roles
+from communes.workdays import add_working_days
+
+from .models import Recommendation, RecommendationEvent, Response, Status
+
+
+class TransitionNotAllowed(ValidationError):
+    """The step is not possible from the current status, or not for this user."""
+
+
+OFFICE = "office"
+LEAD_HEAD = "lead_head"
+LEAD_STAFF = "lead_staff"
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    sources: frozenset
+    target: str
+    actors: frozenset
+
+
+STEPS = {
+    "answer_on_the_spot": Step(
+        _("Answered on the spot"), frozenset({Status.NEW}), Status.ANSWERED_ON_THE_SPOT,
+        frozenset({OFFICE}),
+    ),
+    "route": Step(
+        # An on-the-spot answer that still needs a department's work is routed afterwards.
+        _("Route"), frozenset({Status.NEW, Status.RETURNED, Status.ANSWERED_ON_THE_SPOT}),
+        Status.ROUTED, frozenset({OFFICE}),
+    ),
+    "accept": Step(
+        _("Accept"), frozenset({Status.ROUTED}), Status.ACCEPTED,
+        frozenset({LEAD_HEAD, LEAD_STAFF}),
+    ),
+    "start": Step(
+        _("Start work"), frozenset({Status.ACCEPTED, Status.REOPENED}), Status.IN_PROGRESS,
+        frozenset({LEAD_HEAD, LEAD_STAFF}),
+    ),
+    "resolve": Step(
+        _("Resolve"), frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}),
+        Status.RESOLVED, frozenset({LEAD_HEAD}),
+    ),
+    "return": Step(
+        _("Return to the office"), frozenset({Status.ROUTED, Status.ACCEPTED}), Status.RETURNED,
+        frozenset({LEAD_HEAD}),
+    ),
+    "propose_central": Step(
+        _("Propose to central level"),
+        frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED}),
+        Status.PROPOSED_CENTRAL, frozenset({OFFICE, LEAD_HEAD}),
+    ),
+    "reopen": Step(
+        _("Reopen"), frozenset({Status.RESOLVED}), Status.REOPENED,
+        frozenset({OFFICE}),
+    ),
+}
+
+
+def _actor_kinds(user, recommendation) -> set[str]:
+    if user is None or user.is_superuser:
+        # Commands and admins act for every role.
+        return {OFFICE, LEAD_HEAD, LEAD_STAFF}
+    kinds = set()
+    names = roles.role_names(user)
+    profile = getattr(user, "profile", None)
+    in_province = profile is not None and (
+        profile.province_id == recommendation.session.group.round.province_id
+    )
+    if roles.OFFICE_STAFF in names and in_province:
+        kinds.add(OFFICE)
+    if profile is not None and profile.department_id == recommendation.lead_department_id:
+        if roles.DEPARTMENT_HEAD in names:
+            kinds.add(LEAD_HEAD)
+        if roles.DEPARTMENT_STAFF in names:
+            kinds.add(LEAD_STAFF)
+    return kinds
+
+
+def allowed_steps(*, recommendation, user) -> list[str]:
+    """The steps `user` may take on `recommendation` now, for showing buttons."""
+    kinds = _actor_kinds(user, recommendation)
+    return [
+        name for name, step in STEPS.items()
+        if recommendation.status in step.sources and kinds & step.actors
+    ]
+
+
+def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
+    step = STEPS[step_name]
+    recommendation = Recommendation.objects.select_for_update().select_related(
+        "session__group__round"
+    ).get(pk=recommendation.pk)
+    if recommendation.status not in step.sources:
+        raise TransitionNotAllowed(
+            _("“%(step)s” is not possible for a recommendation that is %(status)s.")
+            % {"step": step.label, "status": recommendation.get_status_display()}
+        )
+    if not _actor_kinds(by, recommendation) & step.actors:
+        raise TransitionNotAllowed(_("Your role may not take the step “%(step)s”.") % {
+            "step": step.label})
+    at = at or timezone.now()
+    previous = recommendation.status
+    for field, value in changes.items():
+        setattr(recommendation, field, value)
+    recommendation.status = step.target
+    if step.target == Status.RESOLVED:
+        recommendation.resolved_at = at
+    elif step.target == Status.REOPENED:
+        recommendation.resolved_at = None
+    recommendation._change_reason = note
+    recommendation.save()
+    RecommendationEvent.objects.create(
+        recommendation=recommendation, actor=by, at=at, from_status=previous,
+        to_status=step.target, note=note,
+    )
+    return recommendation
+
+
+def default_due_date(start: datetime.date | None = None) -> datetime.date:
+    return add_working_days(start or timezone.localdate(), settings.DEFAULT_DUE_WORKING_DAYS)
+
+
+@transaction.atomic
+def recommendation_route(
+    *, recommendation: Recommendation, lead_department, by,
+    cooperating_departments: Iterable = (), due_date: datetime.date | None = None,
+    note: str = "", at=None,
+) -> Recommendation:
+    """Send a recommendation to a lead department (and co-operating ones) with a due date,
+    counted in working days from today unless given."""
+    if lead_department.province_id != recommendation.session.group.round.province_id:
+        raise TransitionNotAllowed(_("The department belongs to another province."))
+    recommendation = _transition(
+        recommendation=recommendation, step_name="route", by=by, note=note, at=at,
+        lead_department=lead_department, due_date=due_date or default_due_date(),
+        authority_level=Recommendation.AuthorityLevel.PROVINCE,
+    )
+    recommendation.cooperating_departments.set(
+        [d for d in cooperating_departments if d.pk != lead_department.pk]
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_answer_on_the_spot(
+    *, recommendation: Recommendation, answered_by: str, answer: str, by, at=None
+) -> Recommendation:
+    """Record that a group member answered the recommendation at the session."""
+    recommendation = _transition(
+        recommendation=recommendation, step_name="answer_on_the_spot", by=by, note=answer, at=at,
+        answered_by=answered_by,
+    )
+    Response.objects.create(
+        recommendation=recommendation, kind=Response.Kind.ON_THE_SPOT, author=by, text=answer,
+        created_at=at or timezone.now(),
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_accept(*, recommendation, by, note="", at=None):
+    return _transition(recommendation=recommendation, step_name="accept", by=by, note=note, at=at)
+
+
+@transaction.atomic
+def recommendation_start(*, recommendation, by, note="", at=None):
+    return _transition(recommendation=recommendation, step_name="start", by=by, note=note, at=at)
+
+
+@transaction.atomic
+def recommendation_resolve(*, recommendation, by, answer: str, at=None):
+    """The lead department's final answer: the recommendation is resolved."""
+    if not answer.strip():
+        raise TransitionNotAllowed(_("Write the answer that resolves the recommendation."))
+    recommendation = _transition(
+        recommendation=recommendation, step_name="resolve", by=by, note=answer, at=at
+    )
+    Response.objects.create(
+        recommendation=recommendation, kind=Response.Kind.ANSWER, author=by, text=answer,
+        department=recommendation.lead_department, created_at=at or timezone.now(),
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_return(*, recommendation, by, reason: str, at=None):
+    """The department says the recommendation is not theirs; the office re-routes it."""
+    if not reason.strip():
+        raise TransitionNotAllowed(_("Give the reason for returning the recommendation."))
+    return _transition(
+        recommendation=recommendation, step_name="return", by=by, note=reason, at=at
+    )
+
+
+@transaction.atomic
+def recommendation_propose_central(*, recommendation, by, central_body: str, note="", at=None):
+    """The recommendation exceeds provincial authority: propose it to a named central body."""
+    if not central_body.strip():
+        raise TransitionNotAllowed(_("Name the central body the recommendation is proposed to."))
+    return _transition(
+        recommendation=recommendation, step_name="propose_central", by=by, note=note, at=at,
+        central_body=central_body, authority_level=Recommendation.AuthorityLevel.CENTRAL,
+    )
+
+
+@transaction.atomic
+def recommendation_reopen(*, recommendation, by, reason: str, at=None):
+    """The unit says it is not fixed: the recommendation goes back to its department."""
+    if not reason.strip():
+        raise TransitionNotAllowed(_("Give the reason for reopening the recommendation."))
+    return _transition(
+        recommendation=recommendation, step_name="reopen", by=by, note=reason, at=at
+    )

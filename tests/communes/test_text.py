@@ -1,0 +1,32 @@
+import unicodedata
+
+from communes import text
+
+
+def test_normalize_turns_decomposed_text_into_nfc():
+    decomposed = unicodedata.normalize("NFD", "Thiện Tân")
+    assert decomposed != "Thiện Tân"
+    assert text.normalize(f"  {decomposed} ") == "Thiện Tân"
+
+
+def test_sort_key_orders_names_the_vietnamese_way():
+    names = ["Đông Kinh", "Dương", "Hóa", "Hoai", "Hòa Bình", "Hoa Lư", "Hoa", "Ăn", "An", "Âu",
+             "Bình", "Ba Sơn"]
+    ordered = sorted(names, key=text.sort_key)
+    assert ordered == ["An", "Ăn", "Âu", "Ba Sơn", "Bình", "Dương", "Đông Kinh", "Hoa",
+                       "Hoa Lư", "Hòa Bình", "Hóa", "Hoai"]
+
+
+def test_sort_key_is_the_same_for_nfc_and_nfd():
+    assert text.sort_key(unicodedata.normalize("NFD", "Đoàn Kết")) == text.sort_key("Đoàn Kết")
+
+
+def test_sort_key_uses_only_ascii_digits_and_letters():
+    assert text.sort_key("Lương Văn Tri (TP)").isalnum()
+    assert text.sort_key("Lương Văn Tri (TP)").isascii()
+
+
+def test_fold_removes_diacritics_and_case():
+    assert text.fold("Thiện Tân") == "thien tan"
+    assert text.fold("Đăng") == "dang"
+    assert text.fold("Hoà") == text.fold("Hòa") == "hoa"

@@ -1,0 +1,92 @@
+"""The standard cast of users, and the objects they work on.
+
+Province P ("20", Lạng Sơn-like) has departments A and B; a second province Q has its own
+office. Every protected view is tested with these users.
+"""
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from communes import roles
+from tests import factories
+
+
+@pytest.fixture
+def province(db):
+    return factories.ProvinceFactory(code="20", name="Lạng Sơn")
+
+
+@pytest.fixture
+def other_province(db):
+    return factories.ProvinceFactory(code="04", name="Cao Bằng")
+
+
+@pytest.fixture
+def department_a(province):
+    return factories.DepartmentFactory(province=province, short_code="SNV", name="Sở Nội vụ")
+
+
+@pytest.fixture
+def department_b(province):
+    return factories.DepartmentFactory(
+        province=province, short_code="SKHCN", name="Sở Khoa học và Công nghệ")
+
+
+@pytest.fixture
+def office_user(province):
+    user = factories.UserFactory(username="office", role=roles.OFFICE_STAFF)
+    return factories.profile(user, province=province)
+
+
+@pytest.fixture
+def other_office_user(other_province):
+    user = factories.UserFactory(username="office.other", role=roles.OFFICE_STAFF)
+    return factories.profile(user, province=other_province)
+
+
+@pytest.fixture
+def head_a(department_a):
+    user = factories.UserFactory(username="head.a", role=roles.DEPARTMENT_HEAD)
+    return factories.profile(user, province=department_a.province, department=department_a)
+
+
+@pytest.fixture
+def staff_a(department_a):
+    user = factories.UserFactory(username="staff.a", role=roles.DEPARTMENT_STAFF)
+    return factories.profile(user, province=department_a.province, department=department_a)
+
+
+@pytest.fixture
+def head_b(department_b):
+    user = factories.UserFactory(username="head.b", role=roles.DEPARTMENT_HEAD)
+    return factories.profile(user, province=department_b.province, department=department_b)
+
+
+@pytest.fixture
+def leader(province):
+    user = factories.UserFactory(username="leader", role=roles.LEADER)
+    return factories.profile(user, province=province)
+
+
+@pytest.fixture
+def national_viewer(db):
+    user = factories.UserFactory(username="national", role=roles.NATIONAL_VIEWER)
+    return factories.profile(user)
+
+
+@pytest.fixture
+def admin_user_(db):
+    return factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def count_queries():
+    """Run a callable and return how many queries it made."""
+
+    def run(callable_):
+        with CaptureQueriesContext(connection) as context:
+            callable_()
+        return len(context.captured_queries)
+
+    return run

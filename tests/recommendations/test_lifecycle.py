@@ -1,0 +1,118 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from recommendations import services
+from recommendations.models import Recommendation, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recommendation(department_a):
+    session = factories.SessionFactory(group__round__province=department_a.province)
+    return factories.RecommendationFactory(session=session)
+
+
+def test_route_accept_start_resolve_records_every_step(
+    recommendation, office_user, head_a, staff_a, department_a, department_b
+):
+    services.recommendation_route(
+        recommendation=recommendation, lead_department=department_a,
+        cooperating_departments=[department_b], by=office_user,
+    )
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.ROUTED
+    assert recommendation.due_date > datetime.date.today()
+    assert list(recommendation.cooperating_departments.all()) == [department_b]
+    services.recommendation_accept(recommendation=recommendation, by=staff_a)
+    services.recommendation_start(recommendation=recommendation, by=staff_a)
+    services.recommendation_resolve(recommendation=recommendation, by=head_a, answer="Đã xong")
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.RESOLVED and recommendation.resolved_at
+    steps = [(e.from_status, e.to_status, e.actor) for e in recommendation.events.all()]
+    assert steps == [
+        (Status.NEW, Status.ROUTED, office_user),
+        (Status.ROUTED, Status.ACCEPTED, staff_a),
+        (Status.ACCEPTED, Status.IN_PROGRESS, staff_a),
+        (Status.IN_PROGRESS, Status.RESOLVED, head_a),
+    ]
+    # The history library records the same changes.
+    assert recommendation.history.count() >= 5
+
+
+def test_forbidden_steps_are_refused_with_a_message(
+    recommendation, office_user, head_a, head_b, staff_a, department_a
+):
+    with pytest.raises(services.TransitionNotAllowed, match="not possible"):
+        services.recommendation_accept(recommendation=recommendation, by=head_a)
+    with pytest.raises(services.TransitionNotAllowed, match="role"):
+        services.recommendation_route(recommendation=recommendation, by=head_a,
+                                      lead_department=department_a)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    # Department B's head cannot act on department A's item, nor can staff resolve it.
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recommendation_accept(recommendation=recommendation, by=head_b)
+    services.recommendation_accept(recommendation=recommendation, by=staff_a)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recommendation_resolve(recommendation=recommendation, by=staff_a, answer="x")
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.ACCEPTED
+    assert recommendation.events.count() == 2
+
+
+def test_office_of_another_province_cannot_route(recommendation, other_office_user, department_a):
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recommendation_route(recommendation=recommendation, by=other_office_user,
+                                      lead_department=department_a)
+
+
+def test_return_then_reroute_and_reopen(recommendation, office_user, head_a, department_a,
+                                        department_b, head_b):
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    with pytest.raises(services.TransitionNotAllowed, match="reason"):
+        services.recommendation_return(recommendation=recommendation, by=head_a, reason=" ")
+    services.recommendation_return(recommendation=recommendation, by=head_a,
+                                   reason="Không thuộc thẩm quyền")
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_b)
+    services.recommendation_accept(recommendation=recommendation, by=head_b)
+    services.recommendation_resolve(recommendation=recommendation, by=head_b, answer="Xong")
+    services.recommendation_reopen(recommendation=recommendation, by=office_user,
+                                   reason="Xã báo chưa khắc phục")
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.REOPENED and recommendation.resolved_at is None
+
+
+def test_proposed_to_central_level_names_the_body(recommendation, office_user):
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recommendation_propose_central(recommendation=recommendation, by=office_user,
+                                                central_body="")
+    services.recommendation_propose_central(recommendation=recommendation, by=office_user,
+                                            central_body="Bộ Nội vụ")
+    recommendation.refresh_from_db()
+    assert recommendation.authority_level == Recommendation.AuthorityLevel.CENTRAL
+
+
+def test_open_recommendation_needs_a_lead_department(recommendation):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Recommendation.objects.filter(pk=recommendation.pk).update(status=Status.ROUTED)
+
+
+def test_visible_to_scopes_by_role(recommendation, office_user, other_office_user, head_a,
+                                   head_b, leader, national_viewer, department_a, department_b):
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    visible = {user.username: list(Recommendation.objects.visible_to(user))
+               for user in (office_user, other_office_user, head_a, head_b, leader,
+                            national_viewer)}
+    assert visible == {
+        "office": [recommendation], "office.other": [], "head.a": [recommendation],
+        "head.b": [], "leader": [recommendation], "national": [recommendation],
+    }
+    recommendation.cooperating_departments.add(department_b)
+    assert list(Recommendation.objects.visible_to(head_b)) == [recommendation]

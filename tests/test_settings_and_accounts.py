@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "DATABASE_URL": "sqlite:////tmp/inspections-deploy-check.sqlite3",
+    "ALLOWED_HOSTS": "kiemtra.example.vn",
+}
+
+
+def manage(*args, env):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    clean = {k: v for k, v in os.environ.items()
+             if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_variables(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Refusing to start: set the environment variable(s) {missing} "
+        "(see the environment table in README.md)."
+    ]
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_the_username_from_that_ip(client, office_user, settings):
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "office", "password": "sai"}, REMOTE_ADDR="10.0.0.1")
+    locked = client.post(url, {"username": "office", "password": "matkhau-thu-2025"},
+                         REMOTE_ADDR="10.0.0.1")
+    assert locked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in locked.content.decode()
+    # A colleague behind the same NAT address is not locked out, nor is the user elsewhere.
+    other = client.post(url, {"username": "office", "password": "matkhau-thu-2025"},
+                        REMOTE_ADDR="10.0.0.2")
+    assert other.status_code == 302
+    from django.core.management import call_command
+
+    call_command("axes_reset_username", "office", stdout=open(os.devnull, "w"))
+    client.logout()
+    unlocked = client.post(url, {"username": "office", "password": "matkhau-thu-2025"},
+                           REMOTE_ADDR="10.0.0.1")
+    assert unlocked.status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_a_vietnamese_email(client, office_user):
+    response = client.post(reverse("password_reset"), {"email": office_user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "mật khẩu" in mail.outbox[0].subject
+
+
+@pytest.mark.django_db
+def test_weak_passwords_are_refused_on_change(client, office_user):
+    client.force_login(office_user)
+    response = client.post(reverse("password_change"), {
+        "old_password": "matkhau-thu-2025", "new_password1": "12345678",
+        "new_password2": "12345678"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 60 * 60
+
+
+def test_security_headers_on_pages(client, db):
+    response = client.get(reverse("login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
