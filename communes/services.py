@@ -40,20 +40,19 @@ class ImportSummary:
         return counts + extra
 
 
-def _upsert(model, key_field: str, wanted: dict, existing: dict, fields: list[str],
-            summary: ImportSummary):
-    """Create the missing rows and update the changed ones, in bulk."""
+def _upsert(model, wanted: dict, existing: dict, summary: ImportSummary, make):
+    """Create the missing rows (`make(key, values)`) and update the changed ones, in bulk."""
     to_create, to_update = [], []
+    fields = sorted({name for values in wanted.values() for name in values})
     for key, values in wanted.items():
         obj = existing.get(key)
         if obj is None:
-            to_create.append(model(**{key_field: key}, **values))
+            to_create.append(make(key, values))
         elif any(getattr(obj, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(obj, name, value)
             # bulk_update does not run pre_save, so refresh the sort key here.
-            if hasattr(obj, "sort_name"):
-                obj.sort_name = text.sort_key(obj.name)
+            obj.sort_name = text.sort_key(obj.name)
             to_update.append(obj)
     model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
@@ -81,8 +80,7 @@ def provinces_import() -> ImportSummary:
         raise CSVProblems(problems)
     summary = ImportSummary()
     existing = Province.objects.in_bulk(field_name="code")
-    _upsert(Province, "code", wanted, existing, ["name", "full_name", "kind", "merged_from"],
-            summary)
+    _upsert(Province, wanted, existing, summary, lambda code, values: Province(code=code, **values))
     return summary
 
 
@@ -152,8 +150,8 @@ def units_import(*, path, province_code: str | None = None, dry_run: bool = Fals
 
     summary = ImportSummary()
     existing = AdministrativeUnit.objects.in_bulk(list(wanted), field_name="code")
-    fields = sorted({name for values in wanted.values() for name in values})
-    _upsert(AdministrativeUnit, "code", wanted, existing, fields, summary)
+    _upsert(AdministrativeUnit, wanted, existing, summary,
+            lambda code, values: AdministrativeUnit(code=code, **values))
     summary.details[_("provinces")] = str(province_summary)
     if dry_run:
         transaction.set_rollback(True)
@@ -162,7 +160,6 @@ def units_import(*, path, province_code: str | None = None, dry_run: bool = Fals
 
 def _predecessors_import(*, rows, dry_run: bool) -> ImportSummary:
     problems, wanted = [], {}
-    units = {}
     new_codes = {row["new_code"] for _line, row in rows}
     units = AdministrativeUnit.objects.in_bulk(list(new_codes), field_name="code")
     for line, row in rows:
@@ -198,20 +195,8 @@ def _predecessors_import(*, rows, dry_run: bool) -> ImportSummary:
         for p in PredecessorUnit.objects.select_related("successor").filter(
             successor__code__in=new_codes)
     }
-    to_create, to_update = [], []
-    for (new_code, old_code), values in wanted.items():
-        obj = existing.get((new_code, old_code))
-        if obj is None:
-            to_create.append(PredecessorUnit(successor=units[new_code], code=old_code, **values))
-        elif any(getattr(obj, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(obj, k, v)
-            obj.sort_name = text.sort_key(obj.name)
-            to_update.append(obj)
-    PredecessorUnit.objects.bulk_create(to_create)
-    PredecessorUnit.objects.bulk_update(to_update, ["name", "former_district", "scope", "sort_name"])
-    summary.created, summary.updated = len(to_create), len(to_update)
-    summary.unchanged = len(wanted) - len(to_create) - len(to_update)
+    _upsert(PredecessorUnit, wanted, existing, summary,
+            lambda key, values: PredecessorUnit(successor=units[key[0]], code=key[1], **values))
     if dry_run:
         transaction.set_rollback(True)
     return summary
@@ -247,20 +232,8 @@ def departments_import(*, path, province_code: str, dry_run: bool = False) -> Im
         raise CSVProblems(problems)
     summary = ImportSummary()
     existing = {d.short_code: d for d in Department.objects.filter(province=province)}
-    to_create, to_update = [], []
-    for code, values in wanted.items():
-        obj = existing.get(code)
-        if obj is None:
-            to_create.append(Department(province=province, short_code=code, **values))
-        elif any(getattr(obj, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(obj, k, v)
-            to_update.append(obj)
-    Department.objects.bulk_create(to_create)
-    for obj in to_update:
-        obj.save()
-    summary.created, summary.updated = len(to_create), len(to_update)
-    summary.unchanged = len(wanted) - len(to_create) - len(to_update)
+    _upsert(Department, wanted, existing, summary,
+            lambda code, values: Department(province=province, short_code=code, **values))
     if dry_run:
         transaction.set_rollback(True)
     return summary

@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn; production settings unless DJANGO_SETTINGS_MODULE says otherwise."""
+"""WSGI entry point for gunicorn: production settings unless DJANGO_SETTINGS_MODULE says
+otherwise."""
 
 import os
 

@@ -148,7 +148,8 @@ def demo_load() -> dict:
         convened_by="Ban Thường vụ Tỉnh ủy Lạng Sơn",
     )
     units = {
-        (unit.name, unit.kind): unit for unit in AdministrativeUnit.objects.filter(province=province)
+        (unit.name, unit.kind): unit
+        for unit in AdministrativeUnit.objects.filter(province=province)
     }
     categories = {c.code: c for c in Category.objects.all()}
     received = Metric.objects.get(code="received_total")

@@ -130,7 +130,9 @@ class WorkingGroup(models.Model):
             models.UniqueConstraint(
                 fields=["round", "number"],
                 name="group_number_unique_in_round",
-                violation_error_message=_("This round already has a working group with this number."),
+                violation_error_message=_(
+                    "This round already has a working group with this number."
+                ),
             ),
         ]
 
@@ -309,12 +311,12 @@ class ReportedFigure(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.metric}: {self.value}"
+
     @property
     def raised_jointly(self):
         return self.unit_id is None
-
-    def __str__(self):
-        return f"{self.metric}: {self.value}"
 
 
 class Difficulty(models.Model):

@@ -98,8 +98,8 @@ class Recommendation(models.Model):
         _("status"), max_length=24, choices=Status.choices, default=Status.NEW
     )
     lead_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="led_recommendations",
-        verbose_name=_("lead department"),
+        Department, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="led_recommendations", verbose_name=_("lead department"),
     )
     cooperating_departments = models.ManyToManyField(
         Department, blank=True, related_name="cooperating_recommendations",
@@ -152,7 +152,9 @@ class Recommendation(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.PROPOSED_CENTRAL) | ~Q(central_body=""),
                 name="rec_proposed_names_central_body",
-                violation_error_message=_("Name the central body the recommendation is proposed to."),
+                violation_error_message=_(
+                    "Name the central body the recommendation is proposed to."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(consolidated_into=models.F("id")),

@@ -5,8 +5,8 @@ office. Every protected view is tested with these users.
 """
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from communes import roles
 from tests import factories

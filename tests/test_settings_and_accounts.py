@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_repeated_wrong_passwords_lock_the_username_from_that_ip(client, office_
     assert other.status_code == 302
     from django.core.management import call_command
 
-    call_command("axes_reset_username", "office", stdout=open(os.devnull, "w"))
+    call_command("axes_reset_username", "office", stdout=StringIO())
     client.logout()
     unlocked = client.post(url, {"username": "office", "password": "matkhau-thu-2025"},
                            REMOTE_ADDR="10.0.0.1")

@@ -7,7 +7,8 @@ rather than a traceback, so a misconfigured service fails loudly and clearly.
 import os
 import sys
 
-_missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS") if not os.environ.get(name)]
+_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
+_missing = [name for name in _REQUIRED if not os.environ.get(name)]
 if _missing:
     sys.stderr.write(
         f"Refusing to start: set the environment variable(s) {', '.join(_missing)} "

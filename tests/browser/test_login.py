@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -8,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
 
 
 def test_office_staff_logs_in_and_sees_the_demo_round(live_server, page):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     page.goto(live_server.url)
     assert "/accounts/login/" in page.url
     page.get_by_label("Tên đăng nhập").fill("vanphong")

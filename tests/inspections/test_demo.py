@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
 
 
 def test_load_demo_builds_the_whole_scenario_round(demo):
@@ -64,7 +66,7 @@ def test_demo_accounts_log_in(demo, client):
 
 
 def test_load_demo_runs_twice_without_duplicating(demo):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     assert InspectionRound.objects.count() == 1
     assert Recommendation.objects.count() == 22
 

@@ -23,5 +23,5 @@ class Command(BaseCommand):
             "Demo round loaded: " + ", ".join(f"{value} {key}" for key, value in counts.items())
         ))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
-        for username, (role, _dept, full_name, job_title) in DEMO_ACCOUNTS.items():
+        for username, (_role, _department, _name, job_title) in DEMO_ACCOUNTS.items():
             self.stdout.write(f"  {username:<12} {job_title or 'superuser (Django admin)'}")

@@ -1,0 +1,168 @@
+"""Admin for the reference data: provinces, units, departments, people and the calendar."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import text
+from .models import (
+    AdministrativeUnit,
+    CalendarDay,
+    Department,
+    PredecessorUnit,
+    Province,
+    UserProfile,
+)
+
+User = get_user_model()
+
+
+_NAME = _("name")
+
+
+def sort_name_column(field="name", description=_NAME, ordering="sort_name"):
+    """A list_display column showing `field` that sorts by the Vietnamese dictionary-order key
+    rather than by the raw text (which would put "Đ" after "Z")."""
+
+    @admin.display(description=description, ordering=ordering)
+    def column(model_admin, obj):
+        return getattr(obj, field)
+
+    return column
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "code", "kind", "full_name", "merged_from")
+    list_display_links = ("display_name",)
+    list_filter = ("kind",)
+    search_fields = ("name", "full_name", "code", "merged_from")
+    ordering = ("sort_name",)
+    readonly_fields = ("sort_name",)
+
+    display_name = sort_name_column()
+
+
+class PredecessorUnitInline(admin.TabularInline):
+    model = PredecessorUnit
+    fields = ("code", "name", "former_district", "scope")
+    extra = 0
+
+
+# Units are shown as "Xã Tân Phú", "Phường Đông Kinh" (or "Commune Tân Phú" in English), but the
+# kind is not part of the stored name; a search typed the way the unit is shown must still find it.
+_UNIT_KIND_PREFIXES = ("đặc khu", "phường", "xã", "special zone", "commune", "ward")
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "kind", "code", "province", "former_districts", "headquarters")
+    list_display_links = ("display_name",)
+    list_filter = ("kind", "headquarters", "province")
+    # province__name lets an autocomplete tell apart the many units that share a name
+    # ("xã Tân Phú Đồng Nai").
+    search_fields = ("name", "code", "predecessors__name", "province__name")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    ordering = ("sort_name",)
+    readonly_fields = ("sort_name",)
+    inlines = (PredecessorUnitInline,)
+    list_per_page = 50
+
+    display_name = sort_name_column()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = text.normalize(search_term)
+        lowered = term.lower()
+        for prefix in _UNIT_KIND_PREFIXES:
+            if lowered.startswith(prefix + " "):
+                term = term[len(prefix):].strip()
+                break
+        return super().get_search_results(request, queryset, term)
+
+
+@admin.register(PredecessorUnit)
+class PredecessorUnitAdmin(admin.ModelAdmin):
+    list_display = (
+        "display_name", "code", "former_district", "scope", "successor", "successor__province",
+    )
+    list_display_links = ("display_name",)
+    list_filter = ("scope", "successor__province")
+    search_fields = ("name", "code", "former_district", "successor__name", "successor__code")
+    list_select_related = ("successor__province",)
+    autocomplete_fields = ("successor",)
+    ordering = ("sort_name",)
+    readonly_fields = ("sort_name",)
+
+    display_name = sort_name_column(description=_("former name"))
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "short_code", "province", "name_en", "email", "is_active")
+    list_display_links = ("display_name",)
+    list_filter = ("is_active", "province")
+    # province__name lets an autocomplete tell apart the same department of different
+    # provinces ("sở nội vụ lạng sơn").
+    search_fields = ("name", "name_en", "short_code", "province__name")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    ordering = ("sort_name",)
+    readonly_fields = ("sort_name",)
+
+    display_name = sort_name_column(description=_("Vietnamese name"))
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "province", "department", "job_title")
+    list_filter = ("province", "department")
+    search_fields = (
+        "user__username", "user__first_name", "user__last_name", "user__email", "job_title",
+        "department__name",
+    )
+    list_select_related = ("user", "province", "department")
+    autocomplete_fields = ("user", "province", "department")
+    ordering = ("user__username",)
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    fk_name = "user"
+    can_delete = False
+    max_num = 1
+    autocomplete_fields = ("province", "department")
+    verbose_name_plural = _("profile")
+
+
+# Replace the default User admin by one that edits the profile on the same page.
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = (UserProfileInline,)
+    list_display = (*BaseUserAdmin.list_display, "profile_province", "profile_department")
+    list_filter = (*BaseUserAdmin.list_filter, "profile__province")
+    list_select_related = ("profile__province", "profile__department")
+
+    @admin.display(description=_("province"), ordering="profile__province__sort_name")
+    def profile_province(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.province if profile is not None else None
+
+    @admin.display(description=_("department"), ordering="profile__department__sort_name")
+    def profile_department(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.department if profile is not None else None
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name", "note")
+    list_filter = ("kind",)
+    search_fields = ("name", "note")
+    date_hierarchy = "date"
+    ordering = ("date",)

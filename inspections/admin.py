@@ -1,0 +1,370 @@
+"""Admin for inspection rounds, working groups, sessions and what the sessions recorded."""
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
+
+from communes.admin import sort_name_column
+from recommendations.models import Recommendation
+
+from .models import (
+    Category,
+    CategoryRouting,
+    Difficulty,
+    Directive,
+    DirectiveFollowUp,
+    FieldVisit,
+    GroupMember,
+    InspectionRound,
+    Metric,
+    ReportedFigure,
+    Session,
+    UnitReport,
+    WorkingGroup,
+)
+
+
+def _short(value, length=80):
+    return Truncator(value).chars(length)
+
+
+def bump_session_versions(session_ids):
+    """Move the sessions' optimistic-locking version on by one, atomically in the database."""
+    session_ids = {pk for pk in session_ids if pk is not None}
+    if session_ids:
+        Session.objects.filter(pk__in=session_ids).update(version=F("version") + 1)
+
+
+# Reference tables -------------------------------------------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "code", "name_en")
+    list_display_links = ("display_name",)
+    search_fields = ("name", "name_en", "code")
+    ordering = ("sort_name",)
+    readonly_fields = ("sort_name",)
+
+    display_name = sort_name_column(description=_("Vietnamese name"))
+
+
+@admin.register(CategoryRouting)
+class CategoryRoutingAdmin(admin.ModelAdmin):
+    list_display = ("category", "province", "lead_department", "cooperating_list")
+    list_filter = ("province", "category")
+    search_fields = ("category__name", "category__code", "lead_department__name", "province__name")
+    list_select_related = ("category", "province", "lead_department")
+    autocomplete_fields = ("province", "category", "lead_department", "cooperating_departments")
+    ordering = ("province__sort_name", "category__sort_name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("cooperating_departments")
+
+    @admin.display(description=_("co-operating departments"))
+    def cooperating_list(self, obj):
+        return ", ".join(d.name for d in obj.cooperating_departments.all())
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "name_en", "position")
+    list_editable = ("position",)
+    search_fields = ("name", "name_en", "code")
+    ordering = ("position", "code")
+
+
+# Rounds and groups ------------------------------------------------------------------------------
+
+
+class WorkingGroupInline(admin.TabularInline):
+    model = WorkingGroup
+    fields = ("number", "leader_name", "leader_title")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(InspectionRound)
+class InspectionRoundAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "province", "period_start", "period_end", "convened_by", "created_at")
+    list_filter = ("province",)
+    search_fields = ("title", "convened_by", "province__name")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    date_hierarchy = "period_start"
+    ordering = ("-period_start", "title")
+    readonly_fields = ("created_at",)
+    inlines = (WorkingGroupInline,)
+
+
+class GroupMemberInline(admin.TabularInline):
+    model = GroupMember
+    fields = ("name", "title", "department", "role")
+    autocomplete_fields = ("department",)
+    extra = 0
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "round", "round__province", "leader_name", "unit_count")
+    list_filter = ("round__province", "round")
+    # number__exact lets "3" find group no. 3 without matching 13 and 23.
+    search_fields = ("number__exact", "leader_name", "round__title", "units__name")
+    list_select_related = ("round__province",)
+    autocomplete_fields = ("round", "units")
+    ordering = ("-round__period_start", "round__title", "number")
+    inlines = (GroupMemberInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            unit_count=Count("units", distinct=True)
+        )
+
+    @admin.display(description=_("assigned units"), ordering="unit_count")
+    def unit_count(self, obj):
+        return obj.unit_count
+
+
+@admin.register(GroupMember)
+class GroupMemberAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "role", "title", "department", "group", "group__round")
+    list_filter = ("role", "group__round__province", "group__round")
+    search_fields = ("name", "title", "department__name", "group__leader_name")
+    list_select_related = ("department", "group__round")
+    autocomplete_fields = ("group", "department")
+    ordering = ("group__round", "group__number", "role", "name")
+
+
+# Sessions ---------------------------------------------------------------------------------------
+
+
+class UnitReportInline(admin.StackedInline):
+    model = UnitReport
+    fields = ("unit", "achievements", "facilities", "staffing_notes")
+    autocomplete_fields = ("unit",)
+    extra = 0
+
+
+class ReportedFigureInline(admin.TabularInline):
+    model = ReportedFigure
+    fields = ("metric", "unit", "month", "value", "approximate", "note")
+    autocomplete_fields = ("metric", "unit")
+    extra = 0
+
+
+class DifficultyInline(admin.StackedInline):
+    model = Difficulty
+    fields = ("category", "text", "raised_jointly", "units")
+    autocomplete_fields = ("category", "units")
+    extra = 0
+
+
+class DirectiveInline(admin.StackedInline):
+    model = Directive
+    fields = ("text", "due_date")
+    extra = 0
+    # Follow-ups are edited on the directive's own page.
+    show_change_link = True
+
+
+class FieldVisitInline(admin.StackedInline):
+    model = FieldVisit
+    fields = ("place", "unit", "findings")
+    autocomplete_fields = ("unit",)
+    extra = 0
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    fields = (
+        "text", "category", "raised_jointly", "units", "authority_level", "status",
+        "lead_department", "priority", "due_date",
+    )
+    # The status moves only through recommendations.services; a new one starts as "new".
+    readonly_fields = ("status",)
+    autocomplete_fields = ("category", "units", "lead_department")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "date", "group", "part_of_day", "group__round", "group__round__province", "status",
+        "version",
+    )
+    list_display_links = ("date", "group")
+    list_filter = ("status", "part_of_day", "group__round__province", "group__round")
+    search_fields = (
+        "venue", "units__name", "group__leader_name", "group__round__title", "group__number__exact",
+    )
+    list_select_related = ("group__round__province",)
+    autocomplete_fields = ("group", "units")
+    date_hierarchy = "date"
+    ordering = ("-date", "group__number")
+    readonly_fields = ("version",)
+    inlines = (
+        UnitReportInline,
+        ReportedFigureInline,
+        DifficultyInline,
+        DirectiveInline,
+        FieldVisitInline,
+        RecommendationInline,
+    )
+
+    # Session.version is the portal's optimistic lock: a form carries the version it was read
+    # at and its save is refused if the session has moved on. An admin save that changes the
+    # session, or only what its inlines record, must therefore move the version on too, or a
+    # portal user editing the same session would silently overwrite the admin's change. The
+    # bump happens exactly once per save: in save_model when the session form itself changed,
+    # otherwise in save_related when an inline changed.
+
+    def save_model(self, request, obj, form, change):
+        bump = change and (form.has_changed() or is_historic(obj))
+        form._session_version_bumped = bump
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        with transaction.atomic():
+            # Write the version the database holds, never the one on `obj`: that may be stale,
+            # and a revert from the history page loads the old record's version, which would
+            # move the lock backwards.
+            current = (
+                Session.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=obj.pk)
+            )
+            obj.version = current + 1 if bump else current
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change or getattr(form, "_session_version_bumped", False):
+            return
+        if any(formset.has_changed() for formset in formsets):
+            bump_session_versions([form.instance.pk])
+            form.instance.refresh_from_db(fields=["version"])
+            form._session_version_bumped = True
+
+
+class SessionContentAdmin(SimpleHistoryAdmin):
+    """Admin for a record that the session page also edits inline: changing or deleting it on
+    its own page changes the session, so it moves the session's version on as well (see
+    SessionAdmin)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and not (form.has_changed() or is_historic(obj)):
+            return
+        session_ids = [obj.session_id]
+        if change:
+            # A record moved to another session changes both.
+            session_ids.append(form.initial.get("session"))
+        bump_session_versions(session_ids)
+
+    def delete_model(self, request, obj):
+        session_id = obj.session_id
+        super().delete_model(request, obj)
+        bump_session_versions([session_id])
+
+    def delete_queryset(self, request, queryset):
+        session_ids = set(queryset.values_list("session_id", flat=True))
+        super().delete_queryset(request, queryset)
+        bump_session_versions(session_ids)
+
+
+@admin.register(UnitReport)
+class UnitReportAdmin(SessionContentAdmin):
+    list_display = ("unit", "session", "session__group__round")
+    list_filter = ("session__group__round__province", "session__group__round")
+    search_fields = ("unit__name", "unit__code", "achievements", "facilities", "staffing_notes")
+    list_select_related = ("unit", "session__group__round")
+    autocomplete_fields = ("session", "unit")
+    ordering = ("-session__date", "unit__sort_name")
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(SessionContentAdmin):
+    list_display = ("metric", "value", "approximate", "month", "unit", "session")
+    list_filter = ("metric", "approximate", "session__group__round__province")
+    search_fields = ("metric__name", "unit__name", "note")
+    list_select_related = ("metric", "unit", "session__group")
+    autocomplete_fields = ("session", "unit", "metric")
+    date_hierarchy = "month"
+    ordering = ("-month", "metric__position")
+
+
+@admin.register(Difficulty)
+class DifficultyAdmin(SessionContentAdmin):
+    list_display = ("short_text", "category", "raised_jointly", "session", "session__group__round")
+    list_filter = (
+        "category", "raised_jointly", "session__group__round__province", "session__group__round",
+    )
+    search_fields = ("text", "units__name")
+    list_select_related = ("category", "session__group__round")
+    autocomplete_fields = ("session", "category", "units")
+    ordering = ("-session__date", "id")
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return _short(obj.text)
+
+
+class DirectiveFollowUpInline(admin.TabularInline):
+    model = DirectiveFollowUp
+    fields = ("unit", "department", "status", "completed_on", "note")
+    autocomplete_fields = ("unit", "department")
+    extra = 0
+
+
+@admin.register(Directive)
+class DirectiveAdmin(SessionContentAdmin):
+    list_display = (
+        "short_text", "due_date", "session", "session__group__round", "follow_up_count",
+    )
+    list_filter = ("due_date", "session__group__round__province", "session__group__round")
+    search_fields = ("text",)
+    list_select_related = ("session__group__round",)
+    autocomplete_fields = ("session",)
+    date_hierarchy = "due_date"
+    ordering = ("-session__date", "id")
+    inlines = (DirectiveFollowUpInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(follow_up_count=Count("follow_ups"))
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return _short(obj.text)
+
+    @admin.display(description=_("directive follow-ups"), ordering="follow_up_count")
+    def follow_up_count(self, obj):
+        return obj.follow_up_count
+
+
+@admin.register(DirectiveFollowUp)
+class DirectiveFollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "status", "completed_on", "short_directive", "directive__due_date")
+    list_filter = ("status", "department", "directive__session__group__round")
+    search_fields = ("directive__text", "unit__name", "department__name", "note")
+    list_select_related = ("unit", "department", "directive")
+    autocomplete_fields = ("directive", "unit", "department")
+    ordering = ("-directive__session__date", "directive_id", "id")
+
+    @admin.display(description=_("directive"))
+    def short_directive(self, obj):
+        return _short(obj.directive.text)
+
+
+@admin.register(FieldVisit)
+class FieldVisitAdmin(SessionContentAdmin):
+    list_display = ("place", "unit", "session", "session__group__round")
+    list_filter = ("session__group__round__province", "session__group__round")
+    search_fields = ("place", "findings", "unit__name")
+    list_select_related = ("unit", "session__group__round")
+    autocomplete_fields = ("session", "unit")
+    ordering = ("-session__date", "id")

@@ -1,0 +1,148 @@
+"""Admin for recommendations, their lifecycle events and the responses to them.
+
+The status of a recommendation moves only through recommendations.services, which checks each
+step and records it as a RecommendationEvent; the admin therefore shows the status and the
+events but does not let them be edited.
+"""
+
+from django.contrib import admin
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Recommendation, RecommendationEvent, Response
+
+
+def _short(value, length=80):
+    return Truncator(value).chars(length)
+
+
+class RecommendationEventInline(admin.TabularInline):
+    model = RecommendationEvent
+    fields = ("at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResponseInline(admin.StackedInline):
+    model = Response
+    fields = ("kind", "department", "author", "text", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("department", "author")
+    extra = 0
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "short_text", "session", "category", "status", "lead_department", "due_date", "priority",
+    )
+    list_filter = (
+        "status", "category", "priority", "authority_level", "lead_department",
+        "session__group__round",
+    )
+    search_fields = ("text",)
+    list_select_related = ("session__group", "category", "lead_department")
+    autocomplete_fields = (
+        "session", "units", "category", "lead_department", "cooperating_departments", "assignee",
+        "consolidated_into",
+    )
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    fieldsets = (
+        (None, {"fields": ("session", "text", "category", "raised_jointly", "units")}),
+        (
+            _("Handling"),
+            {
+                "fields": (
+                    "status", "authority_level", "lead_department", "cooperating_departments",
+                    "assignee", "due_date", "priority", "answered_by", "central_body",
+                    "consolidated_into",
+                ),
+            },
+        ),
+        (_("Dates"), {"fields": ("created_at", "resolved_at")}),
+    )
+    inlines = (ResponseInline, RecommendationEventInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["created_at", "resolved_at"]
+        if obj is not None:
+            # Change the status with the lifecycle steps of recommendations.services only.
+            readonly.append("status")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The form has no status field, but the instance may still carry an old one: a
+            # revert from the history page loads the old record's status and resolution date.
+            # Keep what the lifecycle last wrote.
+            current = Recommendation.objects.values("status", "resolved_at").get(pk=obj.pk)
+            obj.status = current["status"]
+            obj.resolved_at = current["resolved_at"]
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return _short(obj.text)
+
+
+@admin.register(RecommendationEvent)
+class RecommendationEventAdmin(admin.ModelAdmin):
+    """The lifecycle's audit trail: view only."""
+
+    list_display = ("at", "short_recommendation", "from_status", "to_status", "actor")
+    list_filter = ("to_status", "from_status")
+    search_fields = ("recommendation__text", "note", "actor__username")
+    list_select_related = ("recommendation", "actor")
+    date_hierarchy = "at"
+    ordering = ("-at", "-id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("recommendation"))
+    def short_recommendation(self, obj):
+        return _short(obj.recommendation.text)
+
+
+@admin.register(Response)
+class ResponseAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "short_text", "kind", "department", "author", "created_at", "short_recommendation",
+    )
+    list_filter = ("kind", "department")
+    search_fields = ("text", "recommendation__text", "department__name")
+    list_select_related = ("department", "author", "recommendation")
+    autocomplete_fields = ("recommendation", "department", "author")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return _short(obj.text)
+
+    @admin.display(description=_("recommendation"))
+    def short_recommendation(self, obj):
+        return _short(obj.recommendation.text)
