@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import text
 from .models import (
@@ -33,7 +34,7 @@ def sort_name_column(field="name", description=_NAME, ordering="sort_name"):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(SimpleHistoryAdmin):
     list_display = ("display_name", "code", "kind", "full_name", "merged_from")
     list_display_links = ("display_name",)
     list_filter = ("kind",)
@@ -56,7 +57,7 @@ _UNIT_KIND_PREFIXES = ("đặc khu", "phường", "xã", "special zone", "commun
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(SimpleHistoryAdmin):
     list_display = ("display_name", "kind", "code", "province", "former_districts", "headquarters")
     list_display_links = ("display_name",)
     list_filter = ("kind", "headquarters", "province")
@@ -83,7 +84,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(PredecessorUnit)
-class PredecessorUnitAdmin(admin.ModelAdmin):
+class PredecessorUnitAdmin(SimpleHistoryAdmin):
     list_display = (
         "display_name", "code", "former_district", "scope", "successor", "successor__province",
     )
@@ -99,7 +100,7 @@ class PredecessorUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SimpleHistoryAdmin):
     list_display = ("display_name", "short_code", "province", "name_en", "email", "is_active")
     list_display_links = ("display_name",)
     list_filter = ("is_active", "province")
@@ -115,7 +116,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(SimpleHistoryAdmin):
     list_display = ("user", "province", "department", "job_title")
     list_filter = ("province", "department")
     search_fields = (
@@ -160,7 +161,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(SimpleHistoryAdmin):
     list_display = ("date", "kind", "name", "note")
     list_filter = ("kind",)
     search_fields = ("name", "note")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import NormalizedCharField, NormalizedTextField, SortKeyField
 
@@ -21,6 +22,7 @@ class Province(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROVINCE)
     merged_from = NormalizedCharField(_("merged from"), max_length=300, blank=True)
     sort_name = SortKeyField(source="name")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("province")
@@ -60,6 +62,7 @@ class AdministrativeUnit(models.Model):
         _("headquarters"), max_length=12, choices=Headquarters.choices, blank=True
     )
     sort_name = SortKeyField(source="name")
+    history = HistoricalRecords()
 
     objects = AdministrativeUnitQuerySet.as_manager()
 
@@ -101,6 +104,7 @@ class PredecessorUnit(models.Model):
     former_district = NormalizedCharField(_("former district"), max_length=150, blank=True)
     scope = models.CharField(_("merged"), max_length=5, choices=Scope.choices)
     sort_name = SortKeyField(source="name")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("predecessor unit")
@@ -130,6 +134,7 @@ class Department(models.Model):
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_name = SortKeyField(source="name")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("department")
@@ -179,6 +184,7 @@ class UserProfile(models.Model):
         help_text=_("Empty for the provincial office that runs the working groups."),
     )
     job_title = NormalizedCharField(_("job title"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("user profile")
@@ -216,6 +222,7 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     name = NormalizedCharField(_("name"), max_length=150)
     note = NormalizedTextField(_("note"), blank=True)
+    history = HistoricalRecords()
 
     objects = CalendarDayQuerySet.as_manager()
 

@@ -43,7 +43,7 @@ def bump_session_versions(session_ids):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SimpleHistoryAdmin):
     list_display = ("display_name", "code", "name_en")
     list_display_links = ("display_name",)
     search_fields = ("name", "name_en", "code")
@@ -54,7 +54,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategoryRouting)
-class CategoryRoutingAdmin(admin.ModelAdmin):
+class CategoryRoutingAdmin(SimpleHistoryAdmin):
     list_display = ("category", "province", "lead_department", "cooperating_list")
     list_filter = ("province", "category")
     search_fields = ("category__name", "category__code", "lead_department__name", "province__name")
@@ -71,7 +71,7 @@ class CategoryRoutingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(SimpleHistoryAdmin):
     list_display = ("name", "code", "name_en", "position")
     list_editable = ("position",)
     search_fields = ("name", "name_en", "code")

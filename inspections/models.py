@@ -17,6 +17,7 @@ class Category(models.Model):
     name = NormalizedCharField(_("Vietnamese name"), max_length=200)
     name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
     sort_name = SortKeyField(source="name")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("category")
@@ -44,6 +45,7 @@ class CategoryRouting(models.Model):
     cooperating_departments = models.ManyToManyField(
         Department, blank=True, related_name="+", verbose_name=_("co-operating departments")
     )
+    history = HistoricalRecords(m2m_fields=[cooperating_departments])
 
     class Meta:
         verbose_name = _("default routing")
@@ -253,6 +255,7 @@ class Metric(models.Model):
     name = NormalizedCharField(_("Vietnamese name"), max_length=200)
     name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("metric")
