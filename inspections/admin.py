@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,6 +26,7 @@ from .models import (
     UnitReport,
     WorkingGroup,
 )
+from .services import session_touch
 
 
 def _short(value, length=80):
@@ -33,10 +34,7 @@ def _short(value, length=80):
 
 
 def bump_session_versions(session_ids):
-    """Move the sessions' optimistic-locking version on by one, atomically in the database."""
-    session_ids = {pk for pk in session_ids if pk is not None}
-    if session_ids:
-        Session.objects.filter(pk__in=session_ids).update(version=F("version") + 1)
+    session_touch(session_ids=session_ids)
 
 
 # Reference tables -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -108,6 +109,9 @@ class InspectionRound(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("inspections:round_detail", args=[self.pk])
+
 
 class WorkingGroup(models.Model):
     """A numbered working group (Tổ công tác số N) of a round, led by a senior leader."""
@@ -140,6 +144,9 @@ class WorkingGroup(models.Model):
 
     def __str__(self):
         return _("Working group no. %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self):
+        return reverse("inspections:group_detail", args=[self.pk])
 
 
 class GroupMember(models.Model):
@@ -216,6 +223,9 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.group} – {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:session_detail", args=[self.pk])
 
 
 class UnitReport(models.Model):

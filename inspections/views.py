@@ -1,13 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from communes import roles
 from recommendations.models import Recommendation
 
+from .forms import InspectionRoundForm, SessionForm, WorkingGroupForm
 from .models import InspectionRound, Session, WorkingGroup
+from .permissions import office_required, reader_required
+from .services import StaleSession, session_save
 
 
 @require_GET
@@ -34,3 +40,170 @@ def home(request):
         )
         context["page"] = Paginator(rounds, 10).get_page(request.GET.get("page"))
     return render(request, "inspections/home.html", context)
+
+
+def _round_for(user, pk):
+    return get_object_or_404(InspectionRound.objects.visible_to(user).select_related("province"),
+                             pk=pk)
+
+
+def _group_for(user, pk):
+    return get_object_or_404(
+        WorkingGroup.objects.filter(round__in=InspectionRound.objects.visible_to(user))
+        .select_related("round__province"), pk=pk)
+
+
+def _session_for(user, pk):
+    return get_object_or_404(
+        Session.objects.filter(group__round__in=InspectionRound.objects.visible_to(user))
+        .select_related("group__round__province"), pk=pk)
+
+
+@require_GET
+@reader_required
+def round_list(request):
+    rounds = (
+        InspectionRound.objects.visible_to(request.user).select_related("province")
+        .annotate(group_count=Count("groups", distinct=True),
+                  session_count=Count("groups__sessions", distinct=True))
+    )
+    page = Paginator(rounds, 25).get_page(request.GET.get("page"))
+    return render(request, "inspections/round_list.html",
+                  {"page": page, "can_edit": roles.is_office(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def round_create(request):
+    province = getattr(getattr(request.user, "profile", None), "province", None)
+    if province is None:
+        raise PermissionDenied  # an admin without a province records through Django admin
+    form = InspectionRoundForm(request.POST or None, instance=InspectionRound(province=province))
+    if form.is_valid():
+        inspection_round = form.save()
+        messages.success(request, _("The round was created."))
+        return redirect(inspection_round)
+    return render(request, "inspections/form.html",
+                  {"form": form, "title": _("New inspection round")})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def round_edit(request, pk):
+    inspection_round = _round_for(request.user, pk)
+    form = InspectionRoundForm(request.POST or None, instance=inspection_round)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The round was saved."))
+        return redirect(inspection_round)
+    return render(request, "inspections/form.html",
+                  {"form": form, "title": _("Edit the round"), "back": inspection_round})
+
+
+@require_GET
+@reader_required
+def round_detail(request, pk):
+    inspection_round = _round_for(request.user, pk)
+    groups = (
+        inspection_round.groups.annotate(
+            session_count=Count("sessions", distinct=True),
+            final_count=Count("sessions", filter=Q(sessions__status=Session.Status.FINAL),
+                              distinct=True),
+            unit_count=Count("units", distinct=True))
+        .order_by("number")
+    )
+    return render(request, "inspections/round_detail.html", {
+        "round": inspection_round, "groups": groups, "can_edit": roles.is_office(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def group_create(request, round_pk):
+    inspection_round = _round_for(request.user, round_pk)
+    form = WorkingGroupForm(request.POST or None, inspection_round=inspection_round)
+    if form.is_valid():
+        group = form.save()
+        messages.success(request, _("The working group was created."))
+        return redirect(group)
+    return render(request, "inspections/form.html", {
+        "form": form, "title": _("New working group"), "back": inspection_round})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def group_edit(request, pk):
+    group = _group_for(request.user, pk)
+    form = WorkingGroupForm(request.POST or None, instance=group, inspection_round=group.round)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The working group was saved."))
+        return redirect(group)
+    return render(request, "inspections/form.html",
+                  {"form": form, "title": _("Edit the working group"), "back": group})
+
+
+@require_GET
+@reader_required
+def group_detail(request, pk):
+    group = _group_for(request.user, pk)
+    return render(request, "inspections/group_detail.html", {
+        "group": group,
+        "members": group.members.select_related("department"),
+        "units": group.units.all(),
+        "sessions": group.sessions.prefetch_related("units").order_by("date"),
+        "can_edit": roles.is_office(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def session_create(request, group_pk):
+    group = _group_for(request.user, group_pk)
+    form = SessionForm(request.POST or None, group=group)
+    if form.is_valid():
+        session = session_save(form=form, expected_version=None)
+        messages.success(request, _("The session was created."))
+        return redirect(session)
+    return render(request, "inspections/form.html",
+                  {"form": form, "title": _("New session"), "back": group})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def session_edit(request, pk):
+    session = _session_for(request.user, pk)
+    if session.status == Session.Status.FINAL:
+        messages.error(request, _("A final session is read-only."))
+        return redirect(session)
+    form = SessionForm(request.POST or None, instance=session, group=session.group)
+    if form.is_valid():
+        try:
+            session_save(form=form, expected_version=form.cleaned_data["version"])
+        except StaleSession as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect(session)
+    return render(request, "inspections/form.html",
+                  {"form": form, "title": _("Edit the session"), "back": session})
+
+
+@require_GET
+@reader_required
+def session_detail(request, pk):
+    session = _session_for(request.user, pk)
+    return render(request, "inspections/session_detail.html", {
+        "session": session,
+        "units": session.units.all(),
+        "reports": session.unit_reports.select_related("unit"),
+        "figures": session.figures.select_related("unit", "metric"),
+        "difficulties": session.difficulties.select_related("category")
+        .prefetch_related("units"),
+        "recommendations": session.recommendations.select_related("category", "lead_department")
+        .prefetch_related("units", "cooperating_departments"),
+        "directives": session.directives.prefetch_related("follow_ups__unit",
+                                                          "follow_ups__department"),
+        "field_visits": session.field_visits.select_related("unit"),
+        "can_edit": roles.is_office(request.user) and session.status == Session.Status.DRAFT,
+    })
