@@ -2,12 +2,20 @@ import shutil
 import time
 
 import pytest
+from django.utils import translation
 from django.core.management import CommandError, call_command
 
 from communes.models import AdministrativeUnit, Department, PredecessorUnit, Province
 from communes.services import DATA_DIR
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the Vietnamese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 def run(*args):

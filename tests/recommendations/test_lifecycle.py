@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 from django.db import IntegrityError, transaction
 
 from recommendations import services
@@ -8,6 +9,13 @@ from recommendations.models import Recommendation, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the Vietnamese catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
