@@ -28,6 +28,7 @@ MERGE_SCOPES = {"toàn bộ": PredecessorUnit.Scope.WHOLE, "một phần": Prede
 
 @dataclass
 class ImportSummary:
+    label: str = ""
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -78,7 +79,7 @@ def provinces_import() -> ImportSummary:
         }
     if problems:
         raise CSVProblems(problems)
-    summary = ImportSummary()
+    summary = ImportSummary(label=_("Provinces"))
     existing = Province.objects.in_bulk(field_name="code")
     _upsert(Province, wanted, existing, summary, lambda code, values: Province(code=code, **values))
     return summary
@@ -148,7 +149,7 @@ def units_import(*, path, province_code: str | None = None, dry_run: bool = Fals
     if problems:
         raise CSVProblems(problems)
 
-    summary = ImportSummary()
+    summary = ImportSummary(label=_("Units"))
     existing = AdministrativeUnit.objects.in_bulk(list(wanted), field_name="code")
     _upsert(AdministrativeUnit, wanted, existing, summary,
             lambda code, values: AdministrativeUnit(code=code, **values))
@@ -189,7 +190,7 @@ def _predecessors_import(*, rows, dry_run: bool) -> ImportSummary:
         }
     if problems:
         raise CSVProblems(problems)
-    summary = ImportSummary()
+    summary = ImportSummary(label=_("Predecessor units"))
     existing = {
         (p.successor.code, p.code): p
         for p in PredecessorUnit.objects.select_related("successor").filter(
@@ -230,7 +231,7 @@ def departments_import(*, path, province_code: str, dry_run: bool = False) -> Im
                         "name_en": text.normalize(row.get("name_en", ""))}
     if problems:
         raise CSVProblems(problems)
-    summary = ImportSummary()
+    summary = ImportSummary(label=_("Departments"))
     existing = {d.short_code: d for d in Department.objects.filter(province=province)}
     _upsert(Department, wanted, existing, summary,
             lambda code, values: Department(province=province, short_code=code, **values))

@@ -13,6 +13,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# Load the app before forking, so a configuration error (production refuses to start without
+# its required variables) stops gunicorn instead of respawning failing workers.
+preload_app = True
 accesslog = "-"
 errorlog = "-"
 # nginx on the same host sets X-Forwarded-For/Proto; trust it only from there.

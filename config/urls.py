@@ -1,6 +1,9 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +11,17 @@ admin.site.site_header = _("Working-group inspections portal")
 admin.site.site_title = _("Inspections portal")
 admin.site.index_title = _("Administration")
 
+# Reset links point at SITE_URL, never at whatever Host header the request carried.
+_site = urlsplit(settings.SITE_URL)
+
 urlpatterns = [
     path("", include("inspections.urls")),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            extra_email_context={"domain": _site.netloc, "protocol": _site.scheme}),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

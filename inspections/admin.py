@@ -182,9 +182,9 @@ class RecommendationInline(admin.StackedInline):
         "text", "category", "raised_jointly", "units", "authority_level", "status",
         "lead_department", "priority", "due_date",
     )
-    # The status moves only through recommendations.services; a new one starts as "new".
-    readonly_fields = ("status",)
-    autocomplete_fields = ("category", "units", "lead_department")
+    # Status, routing and due date move only through recommendations.services.
+    readonly_fields = ("status", "authority_level", "lead_department", "due_date")
+    autocomplete_fields = ("category", "units")
     extra = 0
     show_change_link = True
 

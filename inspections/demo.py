@@ -56,7 +56,7 @@ LANG_SON_ROUTING = {
     "admin_procedures": ("VPUBND", []),
 }
 
-# username → (role, department short code or None, full name, superuser)
+# username → (role, department short code, full name, job title); no role = superuser
 DEMO_ACCOUNTS = {
     "vanphong": (roles.OFFICE_STAFF, None, "Nguyễn Thị Lan", "Chuyên viên Văn phòng Tỉnh ủy"),
     "sonoivu": (roles.DEPARTMENT_HEAD, "SNV", "Hoàng Văn Minh", "Giám đốc Sở Nội vụ"),

@@ -57,10 +57,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     )
     search_fields = ("text",)
     list_select_related = ("session__group", "category", "lead_department")
-    autocomplete_fields = (
-        "session", "units", "category", "lead_department", "cooperating_departments", "assignee",
-        "consolidated_into",
-    )
+    autocomplete_fields = ("session", "units", "category")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     fieldsets = (
@@ -79,12 +76,14 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     )
     inlines = (ResponseInline, RecommendationEventInline)
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = ["created_at", "resolved_at"]
-        if obj is not None:
-            # Change the status with the lifecycle steps of recommendations.services only.
-            readonly.append("status")
-        return readonly
+    # What the lifecycle decides (status, routing, due date, on-the-spot answer, proposal,
+    # consolidation) changes only through the steps of recommendations.services, which record
+    # each one as an event; admin shows it. A recommendation added here starts as "new".
+    readonly_fields = (
+        "status", "authority_level", "lead_department", "cooperating_departments", "assignee",
+        "due_date", "answered_by", "central_body", "consolidated_into", "created_at",
+        "resolved_at",
+    )
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -45,12 +45,16 @@ MATRIX = {
     "inspections:session_create": (lambda o: {"group_pk": o["session"].group_id}, EDITORS),
     "inspections:session_detail": (_session, READERS),
     "inspections:session_edit": (_session, EDITORS),
+    "inspections:session_record": (_session, READERS),
+    # POST only; the draft session cannot be reopened, so office staff are sent back to it.
+    "inspections:session_reopen": (_session, {**EDITORS, "office": 302, "admin": 302}, "post"),
 }
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [
     "inspections:round_detail", "inspections:round_edit", "inspections:group_create",
     "inspections:group_detail", "inspections:group_edit", "inspections:session_create",
-    "inspections:session_detail", "inspections:session_edit",
+    "inspections:session_detail", "inspections:session_edit", "inspections:session_record",
+    "inspections:session_reopen",
 ]
 # Django's and libraries' own pages, tested where they are configured.
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
@@ -81,13 +85,13 @@ def users(office_user, head_a, staff_a, head_b, leader, admin_user_):
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_status_for_every_role(client, users, province, url_name):
     objects = {"session": factories.SessionFactory(group__round__province=province)}
-    kwargs_builder, expected = MATRIX[url_name]
+    kwargs_builder, expected, *method = MATRIX[url_name]
     url = reverse(url_name, kwargs=kwargs_builder(objects))
     for role in ROLES:
         client.logout()
         if users[role] is not None:
             client.force_login(users[role])
-        response = client.get(url)
+        response = client.post(url) if method == ["post"] else client.get(url)
         if expected[role] == LOGIN:
             assert response.status_code == 302, role
             assert response["Location"].startswith(reverse("login")), role
@@ -100,5 +104,6 @@ def test_status_for_every_role(client, users, province, url_name):
 def test_another_provinces_office_gets_404(client, other_office_user, province, url_name):
     objects = {"session": factories.SessionFactory(group__round__province=province)}
     client.force_login(other_office_user)
-    response = client.get(reverse(url_name, kwargs=MATRIX[url_name][0](objects)))
+    url = reverse(url_name, kwargs=MATRIX[url_name][0](objects))
+    response = client.post(url) if MATRIX[url_name][2:] == ("post",) else client.get(url)
     assert response.status_code == 404

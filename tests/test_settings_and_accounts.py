@@ -65,11 +65,38 @@ def test_repeated_wrong_passwords_lock_the_username_from_that_ip(client, office_
 
 
 @pytest.mark.django_db
+def test_behind_nginx_the_lock_follows_the_forwarded_client_ip(client, office_user, settings):
+    # Production behind one nginx: TRUSTED_PROXY_COUNT = 1.
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "office", "password": "sai"}, REMOTE_ADDR="127.0.0.1",
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+    good = {"username": "office", "password": "matkhau-thu-2025"}
+    locked = client.post(url, good, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert locked.status_code == 429
+    # A colleague at another address, through the same nginx, still logs in...
+    other = client.post(url, good, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other.status_code == 302
+    client.logout()
+    # ...but a guesser cannot get fresh attempts by forging addresses in front of nginx's.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "office", "password": "sai"}, REMOTE_ADDR="127.0.0.1",
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.9")
+    forged = client.post(url, good, REMOTE_ADDR="127.0.0.1",
+                         HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.9")
+    assert forged.status_code == 429
+
+
+@pytest.mark.django_db
 def test_password_reset_sends_a_vietnamese_email(client, office_user):
     response = client.post(reverse("password_reset"), {"email": office_user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "mật khẩu" in mail.outbox[0].subject
+    # The link uses SITE_URL, not the request's Host header.
+    assert "http://127.0.0.1:8000/accounts/reset/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db

@@ -113,11 +113,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The real client IP comes from the proxy's X-Forwarded-For when the portal sits behind
-# TRUSTED_PROXY_COUNT proxies (nginx: 1); with 0 the socket address is used.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# The real client IP: with TRUSTED_PROXY_COUNT = 0 the socket address; behind N proxies (nginx
+# in front: 1) the X-Forwarded-For header they set. django-ipware counts the proxies *after*
+# the first, hence N - 1. nginx must overwrite, not append to, X-Forwarded-For (deploy/).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+# Read from the right, where our proxies wrote: what a client puts at the left is forgeable.
+AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
 LANGUAGE_CODE = "vi"

@@ -6,7 +6,12 @@ rather than a traceback, so a misconfigured service fails loudly and clearly.
 
 import os
 import sys
+from pathlib import Path
 
+import environ
+
+# The same .env that base.py reads counts for the check below.
+environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
 _REQUIRED = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
 _missing = [name for name in _REQUIRED if not os.environ.get(name)]
 if _missing:
@@ -32,10 +37,11 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# The nginx in front adds X-Forwarded-For: axes reads the real client IP from it.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) or None
+# One nginx in front sets X-Forwarded-For: axes reads the real client IP from it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="smtp://localhost:25")

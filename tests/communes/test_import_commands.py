@@ -2,8 +2,8 @@ import shutil
 import time
 
 import pytest
-from django.utils import translation
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from communes.models import AdministrativeUnit, Department, PredecessorUnit, Province
 from communes.services import DATA_DIR

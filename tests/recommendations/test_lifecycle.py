@@ -1,8 +1,8 @@
 import datetime
 
 import pytest
-from django.utils import translation
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from recommendations import services
 from recommendations.models import Recommendation, Status

@@ -33,4 +33,4 @@ class Command(BaseCommand):
                 f"{options['file']}: nothing imported.\n" + "\n".join(problems.problems)
             ) from problems
         prefix = "[dry run] " if options["dry_run"] else ""
-        self.stdout.write(self.style.SUCCESS(f"{prefix}Units: {summary}"))
+        self.stdout.write(self.style.SUCCESS(f"{prefix}{summary.label}: {summary}"))
