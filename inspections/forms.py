@@ -1,9 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, Department
+from recommendations.models import Recommendation
 
-from .models import InspectionRound, Session, WorkingGroup
+from .models import (
+    Difficulty,
+    Directive,
+    FieldVisit,
+    InspectionRound,
+    ReportedFigure,
+    Session,
+    UnitReport,
+    WorkingGroup,
+)
 
 
 class InspectionRoundForm(forms.ModelForm):
@@ -63,3 +73,202 @@ class SessionForm(UnitsInProvinceMixin, forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("units", list(group.units.values_list("pk", flat=True)))
         self.initial.setdefault("version", self.instance.version)
+
+
+# The session recording page ---------------------------------------------------------------------
+#
+# One page records everything a session produced: a report per unit, figures, difficulties,
+# recommendations (with answers given on the spot), directives and field visits. Each part is a
+# formset; rows are added in the browser without a reload. Choices (units of the session,
+# categories, metrics, departments) are read once and shared by every row, so the page's query
+# count does not grow with the number of rows.
+
+
+class MonthField(forms.DateField):
+    """A month typed as mm/yyyy (07/2025), stored as its first day."""
+
+    input_formats = ["%m/%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m"]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(format="%m/%Y",
+                                                    attrs={"placeholder": "mm/yyyy"}))
+        kwargs.setdefault("help_text", _("Month and year, for example 07/2025."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value
+
+
+def _share_choices(form, choices):
+    """Give the form's choice fields the lists read once for the whole page."""
+    for name, field_choices in choices.items():
+        if name in form.fields:
+            form.fields[name].choices = field_choices
+
+
+class SessionItemForm(forms.ModelForm):
+    def __init__(self, *args, session, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.instance.session = session
+        # Only the session's units and the province's departments are valid answers.
+        for name in ("unit", "units"):
+            if name in self.fields:
+                self.fields[name].queryset = session.units.all()
+        if "departments" in self.fields:
+            self.fields["departments"].queryset = Department.objects.filter(
+                province_id=session.group.round.province_id)
+        _share_choices(self, choices)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 2)
+
+
+class RaisedByMixin:
+    """"Raised jointly" by all units of the session, or by the units ticked."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("raised_jointly") and not cleaned.get("units") and \
+                not cleaned.get("DELETE"):
+            self.add_error("units", _("Tick the units that raised it, or “raised jointly”."))
+        return cleaned
+
+    def save(self, commit=True):
+        instance = super().save(commit=commit)
+        if commit and instance.raised_jointly:
+            instance.units.set(self.session.units.all())
+        return instance
+
+
+class UnitReportForm(SessionItemForm):
+    class Meta:
+        model = UnitReport
+        fields = ["unit", "achievements", "facilities", "staffing_notes"]
+        widgets = {"unit": forms.HiddenInput}
+
+
+class FigureForm(SessionItemForm):
+    month = MonthField(label=_("month"))
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["metric", "month", "unit", "value", "approximate", "note"]
+        widgets = {"note": forms.TextInput}
+        labels = {"unit": _("reported by")}
+
+
+
+class DifficultyForm(RaisedByMixin, SessionItemForm):
+    class Meta:
+        model = Difficulty
+        fields = ["category", "text", "raised_jointly", "units"]
+        widgets = {"units": forms.CheckboxSelectMultiple}
+
+
+class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
+    """A recommendation as raised at the session, with an optional answer given on the spot."""
+
+    answered_by = forms.CharField(
+        label=_("answered on the spot by"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"list": "group-members"}),
+        help_text=_("The group member who answered at the session, if one did."),
+    )
+    answer = forms.CharField(label=_("answer given on the spot"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Recommendation
+        fields = ["category", "text", "priority", "raised_jointly", "units"]
+        widgets = {"units": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_locked = bool(self.instance.pk) and (
+            self.instance.status != Recommendation.Status.NEW)
+        if self.is_locked:
+            # Past "new" the recommendation belongs to its lifecycle: shown, not edited here.
+            for field in self.fields.values():
+                field.disabled = True
+        if self.instance.pk and self.instance.answered_by:
+            self.initial["answered_by"] = self.instance.answered_by
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("answered_by")) != bool(cleaned.get("answer")) and not self.is_locked:
+            self.add_error("answer", _("Give both the member who answered and the answer."))
+        if cleaned.get("DELETE") and self.is_locked:
+            raise forms.ValidationError(_("A routed recommendation cannot be deleted here."))
+        return cleaned
+
+
+class DirectiveForm(SessionItemForm):
+    """A directive and whom it is addressed to; one follow-up row per addressee."""
+
+    units = forms.ModelMultipleChoiceField(
+        AdministrativeUnit.objects.all(), required=False, label=_("addressed units"),
+        widget=forms.CheckboxSelectMultiple)
+    departments = forms.ModelMultipleChoiceField(
+        Department.objects.all(), required=False, label=_("addressed departments"),
+        widget=forms.SelectMultiple(attrs={"size": 4}))
+
+    class Meta:
+        model = Directive
+        fields = ["text", "due_date", "units", "departments"]
+
+    def __init__(self, *args, addressees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and addressees is not None:
+            units, departments = addressees.get(self.instance.pk, ([], []))
+            self.initial.update(units=units, departments=departments)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("DELETE") and not cleaned.get("units") and \
+                not cleaned.get("departments"):
+            self.add_error("units", _("Address the directive to at least one unit or department."))
+        return cleaned
+
+
+class FieldVisitForm(SessionItemForm):
+    class Meta:
+        model = FieldVisit
+        fields = ["place", "unit", "findings"]
+
+
+class SessionItemFormSet(forms.BaseModelFormSet):
+    def __init__(self, *args, session, choices, extra_kwargs=None, **kwargs):
+        self.session = session
+        kwargs["form_kwargs"] = {"session": session, "choices": choices, **(extra_kwargs or {})}
+        super().__init__(*args, **kwargs)
+
+
+def session_choices(session) -> dict:
+    """The choice lists of the recording page, read once for all its rows."""
+    from .models import Category, Metric
+
+    blank = [("", "---------")]
+    units = [(unit.pk, str(unit)) for unit in session.units.all()]
+    return {
+        "units": units,
+        "unit": [("", _("all units, jointly"))] + units,
+        "category": blank + [(c.pk, c.name) for c in Category.objects.all()],
+        "metric": blank + [(m.pk, m.name) for m in Metric.objects.all()],
+        "departments": [(d.pk, d.name) for d in Department.objects.filter(
+            province_id=session.group.round.province_id, is_active=True)],
+    }
+
+
+def _formset(form, extra=0):
+    return forms.modelformset_factory(
+        form._meta.model, form=form, formset=SessionItemFormSet, extra=extra, can_delete=True)
+
+
+UnitReportFormSet = forms.modelformset_factory(
+    UnitReport, form=UnitReportForm, formset=SessionItemFormSet, extra=0, can_delete=False)
+FigureFormSet = _formset(FigureForm)
+DifficultyFormSet = _formset(DifficultyForm)
+RecommendationFormSet = _formset(RecommendationEntryForm)
+DirectiveFormSet = _formset(DirectiveForm)
+FieldVisitFormSet = _formset(FieldVisitForm)

@@ -5,11 +5,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from .models import Session
+from .models import DirectiveFollowUp, Session
 
 
 class StaleSession(ValidationError):
     """Someone else saved the session after this user opened it."""
+
+    message_text = _(
+        "Someone else saved this session after you opened it. Your input is still below: open "
+        "the session again in another tab to see their changes, then save yours."
+    )
 
 
 def session_touch(*, session_ids) -> None:
@@ -27,10 +32,78 @@ def session_save(*, form, expected_version) -> Session:
         current = Session.objects.select_for_update().values_list("version", flat=True).get(
             pk=session.pk)
         if expected_version is None or current != expected_version:
-            raise StaleSession(_(
-                "Someone else saved this session after you opened it. Your input is still "
-                "below: open the session again in another tab to see their changes, then "
-                "save yours."
-            ))
+            raise StaleSession(StaleSession.message_text)
         session.version = current + 1
     return form.save()
+
+
+def _sync_follow_ups(directive, units, departments):
+    """One follow-up row per addressee: add the new ones, drop the removed pending ones."""
+    wanted_units = {u.pk for u in units}
+    wanted_departments = {d.pk for d in departments}
+    existing = list(directive.follow_ups.all())
+    for follow_up in existing:
+        if (follow_up.unit_id and follow_up.unit_id not in wanted_units) or (
+            follow_up.department_id and follow_up.department_id not in wanted_departments
+        ):
+            follow_up.delete()
+    have_units = {f.unit_id for f in existing if f.unit_id}
+    have_departments = {f.department_id for f in existing if f.department_id}
+    DirectiveFollowUp.objects.bulk_create(
+        [DirectiveFollowUp(directive=directive, unit_id=pk) for pk in wanted_units - have_units]
+        + [DirectiveFollowUp(directive=directive, department_id=pk)
+           for pk in wanted_departments - have_departments]
+    )
+
+
+@transaction.atomic
+def session_record_save(*, session, expected_version, formsets, by, finalise=False) -> Session:
+    """Save everything the recording page holds, as one change of the session.
+
+    Refused with StaleSession when someone saved the session (or one of its items, here or in
+    admin) after `expected_version` was read. Answers given on the spot go through the
+    recommendation lifecycle, so they are recorded like every other step.
+    """
+    from recommendations.models import Recommendation
+    from recommendations.services import recommendation_answer_on_the_spot
+
+    current = Session.objects.select_for_update().get(pk=session.pk)
+    if expected_version is None or current.version != expected_version:
+        raise StaleSession(StaleSession.message_text)
+    if current.status == Session.Status.FINAL:
+        raise ValidationError(_("A final session is read-only; reopen it first."))
+    for formset in formsets.values():
+        formset.save()
+    for form in formsets["recommendations"].forms:
+        recommendation = form.instance
+        if (
+            recommendation.pk and form.cleaned_data.get("answer") and not form.is_locked
+            and not form.cleaned_data.get("DELETE")
+            and recommendation.status == Recommendation.Status.NEW
+        ):
+            recommendation_answer_on_the_spot(
+                recommendation=recommendation, answered_by=form.cleaned_data["answered_by"],
+                answer=form.cleaned_data["answer"], by=by)
+    for form in formsets["directives"].forms:
+        if form.instance.pk and not form.cleaned_data.get("DELETE"):
+            _sync_follow_ups(form.instance, form.cleaned_data.get("units", []),
+                             form.cleaned_data.get("departments", []))
+    current.version += 1
+    if finalise:
+        current.status = Session.Status.FINAL
+        current._change_reason = "finalised"
+    current.save()
+    return current
+
+
+@transaction.atomic
+def session_reopen(*, session, by) -> Session:
+    """Office staff reopen a final session for corrections; the history records who did."""
+    current = Session.objects.select_for_update().get(pk=session.pk)
+    if current.status != Session.Status.FINAL:
+        raise ValidationError(_("Only a final session can be reopened."))
+    current.status = Session.Status.DRAFT
+    current.version += 1
+    current._change_reason = "reopened"
+    current.save()
+    return current

@@ -16,4 +16,6 @@ urlpatterns = [
     path("groups/<int:group_pk>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/record/", views.session_record, name="session_record"),
+    path("sessions/<int:pk>/reopen/", views.session_reopen_view, name="session_reopen"),
 ]

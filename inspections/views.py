@@ -1,19 +1,32 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import roles
 from recommendations.models import Recommendation
 
-from .forms import InspectionRoundForm, SessionForm, WorkingGroupForm
-from .models import InspectionRound, Session, WorkingGroup
+from .forms import (
+    DifficultyFormSet,
+    DirectiveFormSet,
+    FieldVisitFormSet,
+    FigureFormSet,
+    InspectionRoundForm,
+    RecommendationFormSet,
+    SessionForm,
+    SessionItemFormSet,
+    UnitReportForm,
+    WorkingGroupForm,
+    session_choices,
+)
+from .models import InspectionRound, Session, UnitReport, WorkingGroup
 from .permissions import office_required, reader_required
-from .services import StaleSession, session_save
+from .services import StaleSession, session_record_save, session_reopen, session_save
 
 
 @require_GET
@@ -207,3 +220,103 @@ def session_detail(request, pk):
         "field_visits": session.field_visits.select_related("unit"),
         "can_edit": roles.is_office(request.user) and session.status == Session.Status.DRAFT,
     })
+
+
+def _record_formsets(session, data=None):
+    """The formsets of the recording page, sharing one set of choice lists."""
+    choices = session_choices(session)
+    common = {"session": session, "choices": choices, "data": data}
+    reports = session.unit_reports.select_related("unit")
+    missing = [u for u in session.units.all() if u.pk not in {r.unit_id for r in reports}]
+    report_formset = forms.modelformset_factory(
+        UnitReport, form=UnitReportForm, formset=SessionItemFormSet, extra=len(missing),
+        can_delete=False)
+    directives = session.directives.prefetch_related("follow_ups")
+    addressees = {
+        directive.pk: (
+            [f.unit_id for f in directive.follow_ups.all() if f.unit_id],
+            [f.department_id for f in directive.follow_ups.all() if f.department_id],
+        )
+        for directive in directives
+    }
+    return {
+        "reports": report_formset(
+            prefix="report", queryset=reports, initial=[{"unit": u.pk} for u in missing],
+            **common),
+        "figures": FigureFormSet(prefix="figure", queryset=session.figures.all(), **common),
+        "difficulties": DifficultyFormSet(
+            prefix="difficulty", queryset=session.difficulties.prefetch_related("units"),
+            **common),
+        "recommendations": RecommendationFormSet(
+            prefix="recommendation",
+            queryset=session.recommendations.prefetch_related("units").order_by("id"), **common),
+        "directives": DirectiveFormSet(
+            prefix="directive", queryset=directives, extra_kwargs={"addressees": addressees},
+            **common),
+        "visits": FieldVisitFormSet(prefix="visit", queryset=session.field_visits.all(),
+                                    **common),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@reader_required
+def session_record(request, pk):
+    """The one page that records a whole session; leaders see it read-only."""
+    session = _session_for(request.user, pk)
+    can_edit = roles.is_office(request.user) and session.status == Session.Status.DRAFT
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    formsets = _record_formsets(session, request.POST if request.method == "POST" else None)
+    status = 200
+    version = session.version
+    if request.method == "POST":
+        version = _int_or_none(request.POST.get("version"))
+        if all(formset.is_valid() for formset in formsets.values()):
+            try:
+                session_record_save(session=session, expected_version=version,
+                                    formsets=formsets, by=request.user,
+                                    finalise="finalise" in request.POST)
+            except StaleSession as error:
+                messages.error(request, error.messages[0])
+                status = 409
+                # Saving again, after this warning, is a deliberate overwrite.
+                version = Session.objects.values_list("version", flat=True).get(pk=session.pk)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+                status = 400
+            else:
+                messages.success(request, _("The session was finalised.")
+                                 if "finalise" in request.POST else _("The session was saved."))
+                return redirect(f"{session.get_absolute_url()}?saved=1")
+        else:
+            messages.error(request, _("Nothing was saved: please correct the errors below."))
+            status = 400
+    if not can_edit:
+        for formset in formsets.values():
+            for form in formset.forms:
+                for field in form.fields.values():
+                    field.disabled = True
+    return render(request, "inspections/session_record.html", {
+        "session": session, "formsets": formsets, "version": version, "can_edit": can_edit,
+        "members": session.group.members.values_list("name", flat=True),
+    }, status=status)
+
+
+@require_POST
+@office_required
+def session_reopen_view(request, pk):
+    session = _session_for(request.user, pk)
+    try:
+        session_reopen(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The session was reopened for corrections."))
+    return redirect(session)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
