@@ -148,6 +148,11 @@ class UnitReportForm(SessionItemForm):
         fields = ["unit", "achievements", "facilities", "staffing_notes"]
         widgets = {"unit": forms.HiddenInput}
 
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, choices=choices, **kwargs)
+        unit_id = self.instance.unit_id or self.initial.get("unit")
+        self.unit_label = dict(choices["units"]).get(unit_id, "")
+
 
 class FigureForm(SessionItemForm):
     month = MonthField(label=_("month"))

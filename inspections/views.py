@@ -176,8 +176,8 @@ def session_create(request, group_pk):
     form = SessionForm(request.POST or None, group=group)
     if form.is_valid():
         session = session_save(form=form, expected_version=None)
-        messages.success(request, _("The session was created."))
-        return redirect(session)
+        messages.success(request, _("The session was created; now record what it produced."))
+        return redirect("inspections:session_record", pk=session.pk)
     return render(request, "inspections/form.html",
                   {"form": form, "title": _("New session"), "back": group})
 
@@ -219,6 +219,7 @@ def session_detail(request, pk):
                                                           "follow_ups__department"),
         "field_visits": session.field_visits.select_related("unit"),
         "can_edit": roles.is_office(request.user) and session.status == Session.Status.DRAFT,
+        "can_reopen": roles.is_office(request.user) and session.status == Session.Status.FINAL,
     })
 
 

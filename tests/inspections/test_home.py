@@ -13,8 +13,8 @@ def test_anonymous_is_sent_to_the_login_page(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_login_page_is_in_vietnamese(client):
-    response = client.get(reverse("login"))
+def test_login_page_is_in_vietnamese_even_for_an_english_browser(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.status_code == 200
     assert "Đăng nhập" in response.content.decode()
 

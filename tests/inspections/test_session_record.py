@@ -1,0 +1,168 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import (
+    Difficulty,
+    Directive,
+    Metric,
+    ReportedFigure,
+    Session,
+    UnitReport,
+)
+from recommendations.models import Recommendation, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PREFIXES = ("report", "figure", "difficulty", "recommendation", "directive", "visit")
+
+
+def record_data(session, **rows):
+    """POST data for the recording page: `rows[prefix]` is a list of dicts, one per row."""
+    data = {"version": session.version, "save": "1"}
+    for prefix in PREFIXES:
+        items = rows.get(prefix, [])
+        initial = rows.get(f"{prefix}_initial", 0)
+        data.update({f"{prefix}-TOTAL_FORMS": len(items), f"{prefix}-INITIAL_FORMS": initial,
+                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        for index, item in enumerate(items):
+            data.update({f"{prefix}-{index}-{key}": value for key, value in item.items()})
+    return data
+
+
+@pytest.fixture
+def setting(province, department_a):
+    units = [factories.UnitFactory(province=province, name=name)
+             for name in ("Đình Lập", "Châu Sơn", "Kiên Mộc", "Thái Bình")]
+    session = factories.SessionFactory(group__round__province=province, group__number=9,
+                                       units=units)
+    return session, units
+
+
+def url(session):
+    return reverse("inspections:session_record", args=[session.pk])
+
+
+def test_office_records_a_whole_session(client, office_user, setting, department_a):
+    session, units = setting
+    category = factories.CategoryFactory(code="facilities", name="Trụ sở, cơ sở vật chất")
+    metric = Metric.objects.get(code="received_total")
+    client.force_login(office_user)
+    data = record_data(
+        session,
+        report=[{"unit": u.pk, "achievements": f"Kết quả của {u.name}"} for u in units],
+        figure=[{"metric": metric.pk, "month": "07/2025", "unit": "", "value": "6600",
+                 "approximate": "on"}],
+        difficulty=[{"category": category.pk, "text": "Trụ sở xuống cấp",
+                     "raised_jointly": "on"}],
+        recommendation=[
+            {"category": category.pk, "text": "Bố trí kinh phí sửa chữa trụ sở",
+             "priority": "normal", "units": [units[0].pk, units[1].pk]},
+            {"category": category.pk, "text": "Cấp máy tính cho bộ phận một cửa",
+             "priority": "high", "raised_jointly": "on", "answered_by": "Giám đốc Sở Tài chính",
+             "answer": "Sở sẽ bố trí trong quý IV"},
+        ],
+        directive=[{"text": "Phối hợp thực hiện nhiệm vụ", "due_date": "30/09/2025",
+                    "units": [units[0].pk, units[2].pk], "departments": [department_a.pk]}],
+        visit=[{"place": "Trung tâm Phục vụ hành chính công xã Đình Lập", "unit": units[0].pk}],
+    )
+    response = client.post(url(session), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session.refresh_from_db()
+    assert session.version == 2
+    assert UnitReport.objects.filter(session=session).count() == 4
+    figure = ReportedFigure.objects.get(session=session)
+    assert (figure.unit, figure.value, figure.month) == (None, 6600, datetime.date(2025, 7, 1))
+    assert list(Difficulty.objects.get().units.order_by("pk")) == units
+    some, joint = Recommendation.objects.order_by("pk")
+    assert not some.raised_jointly and set(some.units.all()) == set(units[:2])
+    assert joint.status == Status.ANSWERED_ON_THE_SPOT
+    assert joint.answered_by == "Giám đốc Sở Tài chính"
+    assert joint.events.get().actor == office_user
+    directive = Directive.objects.get()
+    assert directive.due_date == datetime.date(2025, 9, 30)
+    assert directive.follow_ups.count() == 3
+    assert session.field_visits.get().unit == units[0]
+
+
+def test_invalid_rows_save_nothing_and_keep_what_was_typed(client, office_user, setting):
+    session, units = setting
+    category = factories.CategoryFactory()
+    client.force_login(office_user)
+    data = record_data(session, recommendation=[
+        {"category": category.pk, "text": "Kiến nghị chưa chọn xã nêu", "priority": "normal"}],
+        difficulty=[{"category": category.pk, "text": "Khó khăn hợp lệ",
+                     "raised_jointly": "on"}])
+    response = client.post(url(session), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Kiến nghị chưa chọn xã nêu" in page and "Khó khăn hợp lệ" in page
+    assert "error-summary" in page
+    assert not Recommendation.objects.exists() and not Difficulty.objects.exists()
+    session.refresh_from_db()
+    assert session.version == 1
+
+
+def test_a_stale_save_is_refused_with_the_input_kept(client, office_user, setting):
+    session, units = setting
+    category = factories.CategoryFactory()
+    client.force_login(office_user)
+    data = record_data(session, difficulty=[
+        {"category": category.pk, "text": "Nội dung người thứ hai gõ", "raised_jointly": "on"}])
+    Session.objects.filter(pk=session.pk).update(version=5)
+    response = client.post(url(session), data)
+    assert response.status_code == 409
+    assert "Nội dung người thứ hai gõ" in response.content.decode()
+    assert not Difficulty.objects.exists()
+
+
+def test_finalise_then_reopen(client, office_user, setting):
+    session, _units = setting
+    client.force_login(office_user)
+    data = record_data(session)
+    data["finalise"] = "1"
+    assert client.post(url(session), data).status_code == 302
+    session.refresh_from_db()
+    assert session.status == Session.Status.FINAL
+    # Read-only until reopened.
+    assert client.post(url(session), record_data(session)).status_code == 403
+    client.post(reverse("inspections:session_reopen", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.status == Session.Status.DRAFT
+    assert session.history.first().history_change_reason == "reopened"
+    assert session.history.first().history_user == office_user
+
+
+def test_leader_reads_the_record_page_without_saving(client, leader, setting):
+    session, _units = setting
+    client.force_login(leader)
+    page = client.get(url(session)).content.decode()
+    assert 'name="finalise"' not in page and "data-draft-key" not in page
+    assert client.post(url(session), record_data(session)).status_code == 403
+
+
+def test_record_page_query_count_does_not_grow(client, office_user, province, count_queries):
+    category = factories.CategoryFactory()
+    department = factories.DepartmentFactory(province=province)
+    metric = Metric.objects.first()
+
+    def session_with(unit_count, item_count):
+        units = [factories.UnitFactory(province=province) for _ in range(unit_count)]
+        session = factories.SessionFactory(group__round__province=province, units=units)
+        for n in range(item_count):
+            Difficulty.objects.create(session=session, category=category,
+                                      text=f"d{n}").units.set(units)
+            Recommendation.objects.create(session=session, category=category,
+                                          text=f"r{n}").units.set(units)
+            directive = Directive.objects.create(session=session, text=f"n{n}")
+            directive.follow_ups.create(department=department)
+            ReportedFigure.objects.create(session=session, metric=metric, unit=units[0],
+                                          month=datetime.date(2025, 1 + n % 12, 1), value=n)
+        return session
+
+    client.force_login(office_user)
+    small, large = session_with(2, 1), session_with(8, 12)
+    assert count_queries(lambda: client.get(url(small))) == count_queries(
+        lambda: client.get(url(large)))
