@@ -16,6 +16,7 @@ _site = urlsplit(settings.SITE_URL)
 
 urlpatterns = [
     path("", include("inspections.urls")),
+    path("", include("recommendations.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

@@ -58,6 +58,10 @@ class RecommendationQuerySet(models.QuerySet):
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
+    def awaiting_routing(self):
+        """Raised but not yet routed, answered or proposed upward, and not merged away."""
+        return self.filter(status__in=(Status.NEW, Status.RETURNED), consolidated_into=None)
+
 
 class Recommendation(models.Model):
     """A request (kiến nghị, đề xuất) raised at a session that someone must answer and resolve."""

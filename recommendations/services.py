@@ -232,3 +232,44 @@ def recommendation_reopen(*, recommendation, by, reason: str, at=None):
     return _transition(
         recommendation=recommendation, step_name="reopen", by=by, note=reason, at=at
     )
+
+
+MERGEABLE = (Status.NEW, Status.RETURNED)
+
+
+@transaction.atomic
+def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendation], by,
+                         at=None) -> Recommendation:
+    """Consolidate recommendations that ask for the same thing into `target`.
+
+    The merged ones stay, pointing to `target`, so every unit and session that raised the
+    request is still linked; their units are added to the target's.
+    """
+    others = [r for r in others if r.pk != target.pk]
+    if not others:
+        raise TransitionNotAllowed(_("Select at least two recommendations to merge."))
+    province_id = target.session.group.round.province_id
+    if OFFICE not in _actor_kinds(by, target):
+        raise TransitionNotAllowed(_("Your role may not merge recommendations."))
+    at = at or timezone.now()
+    for other in others:
+        if other.status not in MERGEABLE or other.consolidated_into_id:
+            raise TransitionNotAllowed(
+                _("“%(text)s” is %(status)s and cannot be merged.")
+                % {"text": other.text[:60], "status": other.get_status_display()})
+        if other.session.group.round.province_id != province_id:
+            raise TransitionNotAllowed(_("Recommendations of another province cannot be merged."))
+        other.consolidated_into = target
+        other._change_reason = "merged"
+        other.save(update_fields=["consolidated_into"])
+        RecommendationEvent.objects.create(
+            recommendation=other, actor=by, at=at, from_status=other.status,
+            to_status=other.status,
+            note=_("Merged into recommendation no. %(number)s") % {"number": target.pk})
+        target.units.add(*other.units.all())
+    RecommendationEvent.objects.create(
+        recommendation=target, actor=by, at=at, from_status=target.status,
+        to_status=target.status,
+        note=_("Recommendations merged into this one: %(numbers)s")
+        % {"numbers": ", ".join(f"#{o.pk}" for o in others)})
+    return target

@@ -48,13 +48,14 @@ MATRIX = {
     "inspections:session_record": (_session, READERS),
     # POST only; the draft session cannot be reopened, so office staff are sent back to it.
     "inspections:session_reopen": (_session, {**EDITORS, "office": 302, "admin": 302}, "post"),
+    "recommendations:routing": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
 }
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [
     "inspections:round_detail", "inspections:round_edit", "inspections:group_create",
     "inspections:group_detail", "inspections:group_edit", "inspections:session_create",
     "inspections:session_detail", "inspections:session_edit", "inspections:session_record",
-    "inspections:session_reopen",
+    "inspections:session_reopen", "recommendations:routing",
 ]
 # Django's and libraries' own pages, tested where they are configured.
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")

@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from communes.models import Department
+from inspections.models import CategoryRouting, InspectionRound, Session
+from inspections.permissions import office_required
+
+from . import services
+from .forms import RoutingFormSet
+from .models import Recommendation
+from .similarity import likely_duplicates
+
+ACTIONS = {
+    "route": gettext_lazy("Route the selected"),
+    "answer": gettext_lazy("Mark the selected answered on the spot"),
+    "propose_central": gettext_lazy("Propose the selected to central level"),
+    "merge": gettext_lazy("Merge the selected into one"),
+}
+ROWS_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def routing(request, round_pk):
+    """Route what a round's sessions raised: to a lead department (with co-operating ones and a
+    due date), answered on the spot, proposed to central level, or merged with its duplicates.
+    """
+    inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user),
+                                         pk=round_pk)
+    sessions = Session.objects.filter(group__round=inspection_round).select_related("group")
+    chosen_sessions = [int(pk) for pk in request.GET.getlist("session") if pk.isdigit()]
+    pending = (
+        Recommendation.objects.awaiting_routing()
+        .filter(session__group__round=inspection_round)
+        .select_related("category", "session__group")
+        .prefetch_related("units")
+        .order_by("session__date", "session__group__number", "id")
+    )
+    if chosen_sessions:
+        pending = pending.filter(session__in=chosen_sessions)
+    page = Paginator(pending, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    departments = Department.objects.filter(province=inspection_round.province, is_active=True)
+    department_choices = [(d.pk, d.name) for d in departments]
+    defaults = {
+        r.category_id: r for r in CategoryRouting.objects.filter(
+            province=inspection_round.province).prefetch_related("cooperating_departments")
+    }
+    due = services.default_due_date()
+    initial = []
+    for recommendation in rows:
+        default = defaults.get(recommendation.category_id)
+        initial.append({
+            "recommendation": recommendation.pk,
+            "lead_department": default.lead_department_id if default else None,
+            "cooperating_departments": [d.pk for d in default.cooperating_departments.all()]
+            if default else [],
+            "due_date": due,
+        })
+    formset = RoutingFormSet(
+        request.POST or None, initial=initial,
+        form_kwargs={"departments": departments, "department_choices": department_choices})
+    if request.method == "POST" and formset.is_valid():
+        action = request.POST.get("action")
+        by_id = {r.pk: r for r in rows}
+        selected = [(form, by_id[form.cleaned_data["recommendation"]]) for form in formset
+                    if form.cleaned_data.get("selected")
+                    and form.cleaned_data["recommendation"] in by_id]
+        if action not in ACTIONS:
+            messages.error(request, _("Choose what to do with the selected recommendations."))
+        elif not selected:
+            messages.error(request, _("Select at least one recommendation."))
+        else:
+            done = _apply(request, action, selected)
+            if done:
+                messages.success(request, _("%(count)d recommendation(s) handled.")
+                                 % {"count": done})
+                return redirect(request.get_full_path())
+    similar = likely_duplicates(Recommendation.objects.awaiting_routing().filter(
+        session__group__round=inspection_round).select_related("session__group"))
+    return render(request, "recommendations/routing.html", {
+        "round": inspection_round, "sessions": sessions, "chosen_sessions": chosen_sessions,
+        "rows": list(zip(formset.forms, rows, strict=True)), "formset": formset, "page": page,
+        "actions": ACTIONS, "similar": similar,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _apply(request, action, selected) -> int:
+    """Carry out `action` on every selected row, all or nothing; 0 if any row was refused."""
+    try:
+        with transaction.atomic():
+            if action == "merge":
+                target, *others = sorted((r for _form, r in selected), key=lambda r: r.pk)
+                services.recommendation_merge(target=target, others=others, by=request.user)
+                return len(selected)
+            ok = True
+            for form, recommendation in selected:
+                data = form.cleaned_data
+                if action == "route" and form.require("lead_department", "due_date"):
+                    services.recommendation_route(
+                        recommendation=recommendation, by=request.user,
+                        lead_department=data["lead_department"],
+                        cooperating_departments=data["cooperating_departments"],
+                        due_date=data["due_date"])
+                elif action == "answer" and form.require("answered_by", "answer"):
+                    services.recommendation_answer_on_the_spot(
+                        recommendation=recommendation, by=request.user,
+                        answered_by=data["answered_by"], answer=data["answer"])
+                elif action == "propose_central" and form.require("central_body"):
+                    services.recommendation_propose_central(
+                        recommendation=recommendation, by=request.user,
+                        central_body=data["central_body"])
+                ok = ok and not form.errors
+            if not ok:
+                raise services.TransitionNotAllowed(
+                    _("Nothing was changed: complete the rows marked below."))
+            return len(selected)
+    except services.TransitionNotAllowed as error:
+        messages.error(request, error.messages[0])
+        return 0

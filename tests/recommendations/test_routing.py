@@ -1,0 +1,147 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from communes.workdays import add_working_days
+from inspections.models import CategoryRouting
+from recommendations import services
+from recommendations.models import Recommendation, Status
+from recommendations.similarity import likely_duplicates, similarity
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_with_items(province, department_a, department_b):
+    training = factories.CategoryFactory(code="training", name="Đào tạo, bồi dưỡng")
+    routing = CategoryRouting.objects.create(province=province, category=training,
+                                             lead_department=department_a)
+    routing.cooperating_departments.set([department_b])
+    session = factories.SessionFactory(group__round__province=province)
+    other_session = factories.SessionFactory(group__round=session.group.round)
+    items = [
+        factories.RecommendationFactory(session=session, category=training,
+                                        text="Đào tạo, bồi dưỡng chuyên môn, nghiệp vụ"),
+        factories.RecommendationFactory(
+            session=other_session, category=training,
+            text="Đào tạo, bồi dưỡng nâng cao kỹ năng chuyên môn, nghiệp vụ cho cán bộ, công chức"),
+        factories.RecommendationFactory(
+            session=other_session, category=training,
+            text="Tổ chức các lớp tập huấn ngắn hạn về thủ tục hành chính"),
+    ]
+    return session.group.round, items
+
+
+def rows_data(items, selected, overrides=None):
+    data = {"form-TOTAL_FORMS": len(items), "form-INITIAL_FORMS": len(items)}
+    for index, item in enumerate(items):
+        data[f"form-{index}-recommendation"] = item.pk
+        if item in selected:
+            data[f"form-{index}-selected"] = "on"
+        for key, value in (overrides or {}).get(index, {}).items():
+            data[f"form-{index}-{key}"] = value
+    return data
+
+
+def test_a_reworded_duplicate_is_suggested_and_an_unrelated_item_is_not(round_with_items):
+    _round, (short, reworded, unrelated) = round_with_items
+    assert similarity(short.text, reworded.text) >= 0.6
+    assert similarity(short.text, unrelated.text) == 0
+    found = likely_duplicates(Recommendation.objects.all())
+    assert found[short.pk] == [reworded] and found[reworded.pk] == [short]
+    assert unrelated.pk not in found
+
+
+def test_routing_screen_preselects_the_default_department_and_due_date(
+    client, office_user, round_with_items, department_a, department_b
+):
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    response = client.get(reverse("recommendations:routing", args=[inspection_round.pk]))
+    assert response.status_code == 200
+    form = response.context["rows"][0][0]
+    assert form.initial["lead_department"] == department_a.pk
+    assert form.initial["cooperating_departments"] == [department_b.pk]
+    assert form.initial["due_date"] == add_working_days(datetime.date.today(), 15)
+    page = response.content.decode()
+    assert f'data-duplicate="{items[1].pk}"' in page
+
+
+def test_route_many_in_one_action(client, office_user, round_with_items, department_a,
+                                  department_b):
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    data = rows_data(items, items[:2], {
+        i: {"lead_department": department_a.pk, "cooperating_departments": [department_b.pk],
+            "due_date": "15/12/2026"} for i in range(3)})
+    data["action"] = "route"
+    assert client.post(url, data).status_code == 302
+    routed = Recommendation.objects.filter(status=Status.ROUTED)
+    assert set(routed) == set(items[:2])
+    assert {r.due_date for r in routed} == {datetime.date(2026, 12, 15)}
+    assert all(list(r.cooperating_departments.all()) == [department_b] for r in routed)
+    items[2].refresh_from_db()
+    assert items[2].status == Status.NEW
+
+
+def test_a_row_missing_what_its_action_needs_changes_nothing(client, office_user,
+                                                             round_with_items, department_a):
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    data = rows_data(items, items[:2], {0: {"central_body": "Bộ Nội vụ"}})
+    data["action"] = "propose_central"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["rows"][1][0].errors["central_body"]
+    assert not Recommendation.objects.exclude(status=Status.NEW).exists()
+
+
+def test_answer_on_the_spot_and_merge(client, office_user, round_with_items):
+    inspection_round, (short, reworded, unrelated) = round_with_items
+    unit = factories.UnitFactory(province=inspection_round.province)
+    reworded.units.add(unit)
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    items = [short, reworded, unrelated]
+    data = rows_data(items, [short, reworded])
+    data["action"] = "merge"
+    assert client.post(url, data).status_code == 302
+    reworded.refresh_from_db()
+    assert reworded.consolidated_into == short
+    assert unit in short.units.all()
+    # The merged one leaves the routing screen; the target stays.
+    page_rows = client.get(url).context["rows"]
+    assert [r.pk for _f, r in page_rows] == [short.pk, unrelated.pk]
+    data = rows_data([short, unrelated], [unrelated], {
+        1: {"answered_by": "Giám đốc Sở Nội vụ", "answer": "Đã trả lời tại buổi làm việc"}})
+    data["action"] = "answer"
+    assert client.post(url, data).status_code == 302
+    unrelated.refresh_from_db()
+    assert unrelated.status == Status.ANSWERED_ON_THE_SPOT
+
+
+def test_merge_refuses_routed_items(round_with_items, office_user, department_a):
+    _round, (short, reworded, _unrelated) = round_with_items
+    services.recommendation_route(recommendation=reworded, by=office_user,
+                                  lead_department=department_a)
+    reworded.refresh_from_db()
+    with translation.override("en"), pytest.raises(services.TransitionNotAllowed,
+                                                   match="cannot be merged"):
+        services.recommendation_merge(target=short, others=[reworded], by=office_user)
+
+
+def test_routing_page_query_count_does_not_grow(client, office_user, round_with_items,
+                                                count_queries):
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    few = count_queries(lambda: client.get(url))
+    for n in range(30):
+        factories.RecommendationFactory(session=items[0].session, category=items[0].category,
+                                        text=f"Kiến nghị khác số {n} về đào tạo")
+    assert count_queries(lambda: client.get(url)) == few
