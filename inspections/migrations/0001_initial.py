@@ -226,8 +226,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('title', communes.fields.NormalizedCharField(max_length=300, verbose_name='title')),
-                ('period_start', models.DateField(verbose_name='from')),
-                ('period_end', models.DateField(verbose_name='to')),
+                ('period_start', models.DateField(verbose_name='start date')),
+                ('period_end', models.DateField(verbose_name='end date')),
                 ('convened_by', communes.fields.NormalizedCharField(blank=True, max_length=200, verbose_name='convened by')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -297,8 +297,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', communes.fields.NormalizedCharField(max_length=300, verbose_name='title')),
-                ('period_start', models.DateField(verbose_name='from')),
-                ('period_end', models.DateField(verbose_name='to')),
+                ('period_start', models.DateField(verbose_name='start date')),
+                ('period_end', models.DateField(verbose_name='end date')),
                 ('convened_by', communes.fields.NormalizedCharField(blank=True, max_length=200, verbose_name='convened by')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='communes.province', verbose_name='province')),

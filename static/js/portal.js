@@ -68,7 +68,11 @@
   var versionInput = form.querySelector('input[name="version"]');
   var initial = JSON.stringify(snapshot());
 
+  /* Once the page is replaced by the server's answer, this copy of the script stands down:
+     its window-level listeners and timers would otherwise write a stale draft. */
+  var retired = false;
   function saveDraft() {
+    if (retired) return;
     var values = snapshot();
     if (JSON.stringify(values) === initial) return;
     localStorage.setItem(key, JSON.stringify({
@@ -132,19 +136,22 @@
     fetch(form.action || window.location.href, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         var landed = new URL(response.url);
-        if (response.redirected && landed.pathname === body.dataset.loginUrl || response.status === 403) {
+        if ((response.redirected && landed.pathname === body.dataset.loginUrl) || response.status === 403) {
           expired.hidden = false; expired.focus(); return null;
         }
+        /* Saved: the server sent us on to the session page, whose HTML (with its message) is
+           this response; show it without asking for it a second time. */
+        retired = true;
+        clearTimeout(timer);
         if (response.redirected) {
           localStorage.removeItem(key);
-          window.location.assign(response.url);
-          return null;
+          window.history.replaceState(null, "", response.url);
         }
         return response.text();
       })
       .then(function (html) {
         if (html === null) return;
-        /* The form came back with errors or a conflict: show it; the draft stays. */
+        /* Otherwise the form came back with errors or a conflict; the draft stays. */
         document.open(); document.write(html); document.close();
       })
       .catch(function () { failed.hidden = false; failed.focus(); });
