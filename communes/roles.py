@@ -46,3 +46,62 @@ def is_reader(user) -> bool:
 
 def sees_all_provinces(user) -> bool:
     return user.is_superuser or NATIONAL_VIEWER in role_names(user)
+
+
+# What each role may do in Django's permission system (admin and has_perm); pages check roles.
+# An app label gives every permission on the listed models; "view", "add", "change" give that
+# permission on "app.model" labels; "*" every view permission of the portal's apps.
+ROLE_PERMISSIONS = {
+    OFFICE_STAFF: {
+        "inspections": {"inspectionround", "workinggroup", "groupmember", "session",
+                        "unitreport", "reportedfigure", "difficulty", "directive",
+                        "directivefollowup", "fieldvisit"},
+        "recommendations": {"recommendation", "response"},
+        "view": {"communes.administrativeunit", "communes.department", "communes.province",
+                 "inspections.category", "inspections.metric",
+                 "recommendations.recommendationevent"},
+    },
+    DEPARTMENT_HEAD: {
+        "change": {"recommendations.recommendation"},
+        "add": {"recommendations.response"},
+        "view": {"recommendations.recommendation", "recommendations.response",
+                 "recommendations.recommendationevent"},
+    },
+    DEPARTMENT_STAFF: {
+        "add": {"recommendations.response"},
+        "view": {"recommendations.recommendation", "recommendations.response",
+                 "recommendations.recommendationevent"},
+    },
+    LEADER: {"view": "*"},
+    NATIONAL_VIEWER: {"view": "*"},
+}
+PERMISSION_APPS = ("communes", "inspections", "recommendations")
+
+
+def _codenames(spec):
+    """(app_label, codename) pairs the role spec grants."""
+    pairs = set()
+    for key, value in spec.items():
+        if key in PERMISSION_APPS:  # full rights on these models of the app
+            pairs |= {(key, f"{action}_{model}") for model in value
+                      for action in ("add", "change", "delete", "view")}
+        elif value != "*":
+            pairs |= {(label.split(".")[0], f"{key}_{label.split('.')[1]}") for label in value}
+    return pairs
+
+
+def roles_sync(Group, Permission) -> None:
+    """Create the role groups and give them their permissions.
+
+    Takes the model classes so the data migration can pass its historical models.
+    """
+    for name, spec in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        portal = Permission.objects.filter(content_type__app_label__in=PERMISSION_APPS)
+        if spec.get("view") == "*":
+            permissions = list(portal.filter(codename__startswith="view_"))
+        else:
+            wanted = _codenames(spec)
+            permissions = [p for p in portal.select_related("content_type")
+                           if (p.content_type.app_label, p.codename) in wanted]
+        group.permissions.set(permissions)

@@ -64,22 +64,29 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return count
 
 
+def official_calendar(years) -> dict[datetime.date, tuple[str, str]]:
+    """Vietnam's days off and compensatory working days for `years`, from the `holidays`
+    package: {date: (kind, name)}."""
+    years = list(years)
+    official = holidays_package.country_holidays("VN", years=years, language="vi")
+    days = {day: (CalendarDay.Kind.DAY_OFF, name) for day, name in official.items()}
+    for day in getattr(official, "weekend_workdays", ()):
+        if day.year in years and day not in days:
+            days[day] = (CalendarDay.Kind.WORKING_DAY, "Ngày làm bù")
+    return days
+
+
 @transaction.atomic
-def calendar_seed(*, years) -> int:
-    """Add Vietnam's public holidays and compensatory working days for `years` from the
-    `holidays` package. Days already in the calendar are left as the office set them.
-    Returns how many days were added."""
-    official = holidays_package.country_holidays("VN", years=list(years), language="vi")
-    known = set(CalendarDay.objects.values_list("date", flat=True))
+def calendar_seed(*, years, model=CalendarDay) -> int:
+    """Add the official days off and compensatory working days for `years`. Days already in
+    the calendar are left as the office set them. Returns how many days were added.
+
+    `model` lets the data migration pass its historical model."""
+    known = set(model.objects.values_list("date", flat=True))
     new_days = [
-        CalendarDay(date=day, kind=CalendarDay.Kind.DAY_OFF, name=name)
-        for day, name in sorted(official.items())
+        model(date=day, kind=kind, name=name)
+        for day, (kind, name) in sorted(official_calendar(years).items())
         if day not in known
     ]
-    new_days += [
-        CalendarDay(date=day, kind=CalendarDay.Kind.WORKING_DAY, name="Ngày làm bù")
-        for day in sorted(getattr(official, "weekend_workdays", ()))
-        if day not in known and min(years) <= day.year <= max(years)
-    ]
-    CalendarDay.objects.bulk_create(new_days)
+    model.objects.bulk_create(new_days)
     return len(new_days)

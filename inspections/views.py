@@ -79,6 +79,7 @@ def round_list(request):
         InspectionRound.objects.visible_to(request.user).select_related("province")
         .annotate(group_count=Count("groups", distinct=True),
                   session_count=Count("groups__sessions", distinct=True))
+        .order_by("-period_start", "title")  # Meta.ordering does not apply to GROUP BY queries
     )
     page = Paginator(rounds, 25).get_page(request.GET.get("page"))
     return render(request, "inspections/round_list.html",

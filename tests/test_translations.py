@@ -5,15 +5,17 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
-@pytest.mark.parametrize("language", ["vi", "en"])
-def test_catalogue_is_complete(language):
+@pytest.mark.parametrize("catalogue", [
+    "locale/vi/LC_MESSAGES/django.po", "locale/en/LC_MESSAGES/django.po",
+    "config/django_locale/vi/LC_MESSAGES/django.po",
+])
+def test_catalogue_is_complete(catalogue):
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null",
-         str(LOCALE / language / "LC_MESSAGES" / "django.po")],
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(ROOT / catalogue)],
         capture_output=True, text=True, check=True)
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
 

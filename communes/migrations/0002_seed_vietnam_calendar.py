@@ -8,18 +8,9 @@ YEARS = range(2024, 2031)
 
 
 def seed(apps, schema_editor):
-    import holidays
+    from communes.workdays import calendar_seed
 
-    CalendarDay = apps.get_model("communes", "CalendarDay")
-    official = holidays.country_holidays("VN", years=list(YEARS), language="vi")
-    days = {
-        day: CalendarDay(date=day, kind="day_off", name=name) for day, name in official.items()
-    }
-    for day in getattr(official, "weekend_workdays", ()):
-        if day.year in YEARS and day not in days:
-            days[day] = CalendarDay(date=day, kind="working_day", name="Ngày làm bù")
-    known = set(CalendarDay.objects.values_list("date", flat=True))
-    CalendarDay.objects.bulk_create(d for day, d in sorted(days.items()) if day not in known)
+    calendar_seed(years=YEARS, model=apps.get_model("communes", "CalendarDay"))
 
 
 def unseed(apps, schema_editor):

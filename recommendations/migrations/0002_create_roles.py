@@ -9,43 +9,7 @@ viewers only view.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-ROLES = {
-    "Văn phòng": {
-        "inspections": {"inspectionround", "workinggroup", "groupmember", "session",
-                        "unitreport", "reportedfigure", "difficulty", "directive",
-                        "directivefollowup", "fieldvisit"},
-        "recommendations": {"recommendation", "response"},
-        "view": {"communes.administrativeunit", "communes.department", "communes.province",
-                 "inspections.category", "inspections.metric", "recommendations.recommendationevent"},
-    },
-    "Lãnh đạo sở": {
-        "change": {"recommendations.recommendation"},
-        "add": {"recommendations.response"},
-        "view": {"recommendations.recommendation", "recommendations.response",
-                 "recommendations.recommendationevent"},
-    },
-    "Chuyên viên sở": {
-        "add": {"recommendations.response"},
-        "view": {"recommendations.recommendation", "recommendations.response",
-                 "recommendations.recommendationevent"},
-    },
-    "Lãnh đạo tỉnh": {"view": "*"},
-    "Theo dõi toàn quốc": {"view": "*"},
-}
-APPS = ("communes", "inspections", "recommendations")
-
-
-def _codenames(spec):
-    """(app_label, codename) pairs the role spec grants."""
-    pairs = set()
-    for key, value in spec.items():
-        if key in APPS:  # full rights on these models of the app
-            pairs |= {(key, f"{action}_{model}") for model in value
-                      for action in ("add", "change", "delete", "view")}
-        elif value != "*":
-            pairs |= {(label.split(".")[0], f"{key}_{label.split('.')[1]}") for label in value}
-    return pairs
-
+from communes.roles import ROLE_PERMISSIONS, roles_sync
 
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; roles need them now.
@@ -53,25 +17,11 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, spec in ROLES.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        if spec.get("view") == "*":
-            permissions = Permission.objects.filter(
-                content_type__app_label__in=APPS, codename__startswith="view_")
-        else:
-            wanted = _codenames(spec)
-            permissions = [
-                p for p in Permission.objects.filter(content_type__app_label__in=APPS)
-                .select_related("content_type")
-                if (p.content_type.app_label, p.codename) in wanted
-            ]
-        group.permissions.set(permissions)
+    roles_sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def delete_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLES)).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLE_PERMISSIONS)).delete()
 
 
 class Migration(migrations.Migration):

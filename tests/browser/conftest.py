@@ -25,6 +25,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def migrated_rows(request):
+    """The rows data migrations create (roles, categories, metrics, calendar).
+
+    Browser tests run against live_server, so their data is committed and the database is
+    flushed after each one; they put back what migrations seeded rather than rely on
+    serialized rollback, which Playwright's event loop defeats (Django's connection is
+    context-local, and the serialized copy sits on another context's connection).
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+
+    from communes.roles import roles_sync
+    from communes.workdays import calendar_seed
+    from inspections.models import Category, Metric
+    from inspections.reference import reference_seed
+
+    roles_sync(Group, Permission)
+    reference_seed(Category, Metric)
+    calendar_seed(years=range(2024, 2031))
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

@@ -5,8 +5,7 @@ from django.core.management import call_command
 
 from inspections.demo import DEMO_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
-                                                          serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_office_staff_logs_in_and_sees_the_demo_round(live_server, page):

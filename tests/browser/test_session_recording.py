@@ -15,7 +15,7 @@ from recommendations.models import Recommendation, Status
 from tests import factories
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 PASSWORD = "matkhau-thu-2025"
 
 
