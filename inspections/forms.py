@@ -8,6 +8,7 @@ from .models import (
     Difficulty,
     Directive,
     FieldVisit,
+    GroupMember,
     InspectionRound,
     ReportedFigure,
     Session,
@@ -55,6 +56,32 @@ class WorkingGroupForm(UnitsInProvinceMixin, forms.ModelForm):
             raise forms.ValidationError(
                 _("This round already has a working group with this number."))
         return number
+
+
+class GroupMemberForm(forms.ModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["name", "title", "department", "role"]
+
+    def __init__(self, *args, department_choices, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["department"].choices = [("", "---------"), *department_choices]
+
+
+class BaseGroupMemberFormSet(forms.BaseInlineFormSet):
+    """Members of a group; departments offered are the province's, read once for all rows."""
+
+    def __init__(self, *args, province, **kwargs):
+        departments = Department.objects.filter(province=province, is_active=True)
+        kwargs["form_kwargs"] = {"departments": departments,
+                                 "department_choices": [(d.pk, d.name) for d in departments]}
+        super().__init__(*args, **kwargs)
+
+
+GroupMemberFormSet = forms.inlineformset_factory(
+    WorkingGroup, GroupMember, form=GroupMemberForm, formset=BaseGroupMemberFormSet, extra=0,
+    can_delete=True)
 
 
 class SessionForm(UnitsInProvinceMixin, forms.ModelForm):

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from .forms import (
     DirectiveFormSet,
     FieldVisitFormSet,
     FigureFormSet,
+    GroupMemberFormSet,
     InspectionRoundForm,
     RecommendationFormSet,
     SessionForm,
@@ -131,30 +133,36 @@ def round_detail(request, pk):
     })
 
 
+def _group_page(request, inspection_round, group=None):
+    """Create or edit a working group with its members, saved together or not at all."""
+    form = WorkingGroupForm(request.POST or None, instance=group, inspection_round=inspection_round)
+    members = GroupMemberFormSet(request.POST or None, instance=form.instance, prefix="member",
+                                 province=inspection_round.province)
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        with transaction.atomic():
+            group = form.save()
+            members.instance = group
+            members.save()
+        messages.success(request, _("The working group was saved."))
+        return redirect(group)
+    return render(request, "inspections/form.html", {
+        "form": form, "formsets": [(members, _("Members"), _("Add a member"), _("Member"))],
+        "title": _("Edit the working group") if group else _("New working group"),
+        "back": group or inspection_round, "can_edit": True,
+    })
+
+
 @require_http_methods(["GET", "POST"])
 @office_required
 def group_create(request, round_pk):
-    inspection_round = _round_for(request.user, round_pk)
-    form = WorkingGroupForm(request.POST or None, inspection_round=inspection_round)
-    if form.is_valid():
-        group = form.save()
-        messages.success(request, _("The working group was created."))
-        return redirect(group)
-    return render(request, "inspections/form.html", {
-        "form": form, "title": _("New working group"), "back": inspection_round})
+    return _group_page(request, _round_for(request.user, round_pk))
 
 
 @require_http_methods(["GET", "POST"])
 @office_required
 def group_edit(request, pk):
     group = _group_for(request.user, pk)
-    form = WorkingGroupForm(request.POST or None, instance=group, inspection_round=group.round)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("The working group was saved."))
-        return redirect(group)
-    return render(request, "inspections/form.html",
-                  {"form": form, "title": _("Edit the working group"), "back": group})
+    return _group_page(request, group.round, group)
 
 
 @require_GET

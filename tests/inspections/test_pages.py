@@ -7,6 +7,7 @@ from inspections.models import InspectionRound, Session, WorkingGroup
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+NO_MEMBERS = {"member-TOTAL_FORMS": 0, "member-INITIAL_FORMS": 0}
 
 
 def test_office_creates_a_round_with_vietnamese_dates(client, office_user):
@@ -36,7 +37,7 @@ def test_a_duplicate_group_number_is_a_form_error_not_a_500(client, office_user,
     group = factories.GroupFactory(round__province=province, number=9)
     client.force_login(office_user)
     response = client.post(reverse("inspections:group_create", args=[group.round_id]),
-                           {"number": "9", "leader_name": "Giáp Thị Bắc"})
+                           {"number": "9", "leader_name": "Giáp Thị Bắc", **NO_MEMBERS})
     assert response.status_code == 200
     assert response.context["form"].errors["number"]
     assert WorkingGroup.objects.count() == 1
@@ -48,7 +49,8 @@ def test_group_units_are_limited_to_the_rounds_province(client, office_user, pro
     foreign_unit = factories.UnitFactory(province=other_province)
     client.force_login(office_user)
     response = client.post(reverse("inspections:group_create", args=[inspection_round.pk]),
-                           {"number": "1", "leader_name": "A", "units": [foreign_unit.pk]})
+                           {"number": "1", "leader_name": "A", "units": [foreign_unit.pk],
+                            **NO_MEMBERS})
     assert response.status_code == 200 and response.context["form"].errors["units"]
 
 
@@ -113,3 +115,28 @@ def test_session_page_query_count_does_not_grow_with_items(client, leader, provi
     small, large = session_with(2, 2), session_with(8, 20)
     assert count_queries(lambda: client.get(small.get_absolute_url())) == count_queries(
         lambda: client.get(large.get_absolute_url()))
+
+
+def test_a_group_is_saved_with_its_members(client, office_user, province, department_a,
+                                           other_province):
+    inspection_round = factories.RoundFactory(province=province)
+    unit = factories.UnitFactory(province=province)
+    foreign_department = factories.DepartmentFactory(province=other_province)
+    client.force_login(office_user)
+    url = reverse("inspections:group_create", args=[inspection_round.pk])
+    data = {"number": "9", "leader_name": "Giáp Thị Bắc", "units": [unit.pk],
+            "member-TOTAL_FORMS": 2, "member-INITIAL_FORMS": 0,
+            "member-0-name": "Hoàng Văn Minh", "member-0-title": "Giám đốc Sở Nội vụ",
+            "member-0-department": department_a.pk, "member-0-role": "member",
+            "member-1-name": "Người tỉnh khác", "member-1-department": foreign_department.pk,
+            "member-1-role": "member"}
+    response = client.post(url, data)
+    assert response.status_code == 200  # the other province's department is refused
+    assert not WorkingGroup.objects.exists()
+    assert 'value="Hoàng Văn Minh"' in response.content.decode()
+    data.update({"member-1-department": "", "member-1-role": "secretary"})
+    assert client.post(url, data).status_code == 302
+    group = WorkingGroup.objects.get()
+    assert sorted(group.members.values_list("name", "role")) == [
+        ("Hoàng Văn Minh", "member"), ("Người tỉnh khác", "secretary")]
+    assert list(group.units.all()) == [unit]

@@ -149,20 +149,41 @@ def test_record_page_query_count_does_not_grow(client, office_user, province, co
     metric = Metric.objects.first()
 
     def session_with(unit_count, item_count):
+        """A session with `item_count` items, taking turns among the kinds of item."""
         units = [factories.UnitFactory(province=province) for _ in range(unit_count)]
         session = factories.SessionFactory(group__round__province=province, units=units)
         for n in range(item_count):
-            Difficulty.objects.create(session=session, category=category,
-                                      text=f"d{n}").units.set(units)
-            Recommendation.objects.create(session=session, category=category,
-                                          text=f"r{n}").units.set(units)
-            directive = Directive.objects.create(session=session, text=f"n{n}")
-            directive.follow_ups.create(department=department)
-            ReportedFigure.objects.create(session=session, metric=metric, unit=units[0],
-                                          month=datetime.date(2025, 1 + n % 12, 1), value=n)
+            kind = n % 4
+            if kind == 0:
+                Difficulty.objects.create(session=session, category=category,
+                                          text=f"d{n}").units.set(units)
+            elif kind == 1:
+                Recommendation.objects.create(session=session, category=category,
+                                              text=f"r{n}").units.set(units)
+            elif kind == 2:
+                directive = Directive.objects.create(session=session, text=f"n{n}")
+                directive.follow_ups.create(department=department)
+            else:
+                ReportedFigure.objects.create(session=session, metric=metric, unit=units[0],
+                                              month=datetime.date(2000 + n, 1, 1), value=n)
         return session
 
     client.force_login(office_user)
-    small, large = session_with(2, 1), session_with(8, 12)
+    small, large = session_with(2, 5), session_with(8, 60)
     assert count_queries(lambda: client.get(url(small))) == count_queries(
         lambda: client.get(url(large)))
+
+
+def test_an_admin_edit_of_a_session_item_counts_as_a_change_of_the_session(
+    admin_client, setting
+):
+    session, units = setting
+    category = factories.CategoryFactory()
+    difficulty = Difficulty.objects.create(session=session, category=category, text="Cũ")
+    response = admin_client.post(
+        reverse("admin:inspections_difficulty_change", args=[difficulty.pk]),
+        {"session": session.pk, "category": category.pk, "text": "Sửa trong trang quản trị",
+         "raised_jointly": "on", "units": [u.pk for u in units]})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.version == 2
