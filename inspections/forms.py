@@ -58,6 +58,16 @@ class WorkingGroupForm(UnitsInProvinceMixin, forms.ModelForm):
         return number
 
 
+class SessionConclusionForm(forms.ModelForm):
+    """Who attended for the units, and the leader's assessment, on the recording page."""
+
+    class Meta:
+        model = Session
+        fields = ["unit_side", "leader_assessment"]
+        widgets = {"unit_side": forms.Textarea(attrs={"rows": 2}),
+                   "leader_assessment": forms.Textarea(attrs={"rows": 3})}
+
+
 class GroupMemberForm(forms.ModelForm):
     class Meta:
         model = GroupMember
@@ -101,6 +111,24 @@ class SessionForm(UnitsInProvinceMixin, forms.ModelForm):
             self.initial.setdefault("units", list(group.units.values_list("pk", flat=True)))
         self.initial.setdefault("version", self.instance.version)
 
+    def clean_units(self):
+        """A unit with its own records in this session (a report, figures, a field visit)
+        cannot be taken out of the session unnoticed."""
+        units = self.cleaned_data["units"]
+        if self.instance.pk:
+            kept = {unit.pk for unit in units}
+            in_use = {
+                item.unit for model in (UnitReport, ReportedFigure, FieldVisit)
+                for item in model.objects.filter(session=self.instance, unit__isnull=False)
+                .exclude(unit__in=kept).select_related("unit")
+            }
+            if in_use:
+                raise forms.ValidationError(
+                    _("%(units)s already have records in this session: remove those on the "
+                      "recording page first.")
+                    % {"units": ", ".join(sorted(str(u) for u in in_use))})
+        return units
+
 
 # The session recording page ---------------------------------------------------------------------
 #
@@ -138,6 +166,7 @@ class SessionItemForm(forms.ModelForm):
     def __init__(self, *args, session, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
+        self.session_unit_ids = [pk for pk, _label in choices["units"]]
         self.instance.session = session
         # Only the session's units and the province's departments are valid answers.
         for name in ("unit", "units"):
@@ -150,6 +179,13 @@ class SessionItemForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 2)
+
+    def _get_validation_exclusions(self):
+        # `session` is not a form field, but the constraints that include it (one report per
+        # unit, one figure per metric and month) must be checked: a form error, not a 500.
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("session")
+        return exclude
 
 
 class RaisedByMixin:
@@ -165,7 +201,7 @@ class RaisedByMixin:
     def save(self, commit=True):
         instance = super().save(commit=commit)
         if commit and instance.raised_jointly:
-            instance.units.set(self.session.units.all())
+            instance.units.set(self.session_unit_ids)
         return instance
 
 
@@ -276,6 +312,21 @@ class SessionItemFormSet(forms.BaseModelFormSet):
         super().__init__(*args, **kwargs)
 
 
+class FigureFormSet(SessionItemFormSet):
+    def clean(self):
+        """One value per metric, month and unit (or joint) in the session."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or data.get("DELETE"):
+                continue
+            key = (data.get("metric"), data.get("month"), data.get("unit"))
+            if key in seen:
+                form.add_error("value", _("This figure is already entered above for this month."))
+            seen.add(key)
+
+
 def session_choices(session) -> dict:
     """The choice lists of the recording page, read once for all its rows."""
     from .models import Category, Metric
@@ -297,9 +348,8 @@ def _formset(form, extra=0):
         form._meta.model, form=form, formset=SessionItemFormSet, extra=extra, can_delete=True)
 
 
-UnitReportFormSet = forms.modelformset_factory(
-    UnitReport, form=UnitReportForm, formset=SessionItemFormSet, extra=0, can_delete=False)
-FigureFormSet = _formset(FigureForm)
+FigureFormSet = forms.modelformset_factory(
+    ReportedFigure, form=FigureForm, formset=FigureFormSet, extra=0, can_delete=True)
 DifficultyFormSet = _formset(DifficultyForm)
 RecommendationFormSet = _formset(RecommendationEntryForm)
 DirectiveFormSet = _formset(DirectiveForm)

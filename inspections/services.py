@@ -12,8 +12,9 @@ class StaleSession(ValidationError):
     """Someone else saved the session after this user opened it."""
 
     message_text = _(
-        "Someone else saved this session after you opened it. Your input is still below: open "
-        "the session again in another tab to see their changes, then save yours."
+        "Someone else saved this session after you opened it. Your input is still below. Open "
+        "the session in another tab to see their changes: saving this page again will replace "
+        "them with what is on it."
     )
 
 
@@ -38,14 +39,17 @@ def session_save(*, form, expected_version) -> Session:
 
 
 def _sync_follow_ups(directive, units, departments):
-    """One follow-up row per addressee: add the new ones, drop the removed pending ones."""
+    """One follow-up row per addressee: add the new ones, drop the removed pending ones.
+
+    A follow-up already done keeps its record (note, completion date) even if its addressee is
+    unticked: what was done stays done."""
     wanted_units = {u.pk for u in units}
     wanted_departments = {d.pk for d in departments}
     existing = list(directive.follow_ups.all())
     for follow_up in existing:
-        if (follow_up.unit_id and follow_up.unit_id not in wanted_units) or (
-            follow_up.department_id and follow_up.department_id not in wanted_departments
-        ):
+        unticked = (follow_up.unit_id and follow_up.unit_id not in wanted_units) or (
+            follow_up.department_id and follow_up.department_id not in wanted_departments)
+        if unticked and follow_up.status == DirectiveFollowUp.Status.PENDING:
             follow_up.delete()
     have_units = {f.unit_id for f in existing if f.unit_id}
     have_departments = {f.department_id for f in existing if f.department_id}
@@ -57,7 +61,9 @@ def _sync_follow_ups(directive, units, departments):
 
 
 @transaction.atomic
-def session_record_save(*, session, expected_version, formsets, by, finalise=False) -> Session:
+def session_record_save(
+    *, session, expected_version, formsets, by, conclusion=None, finalise=False
+) -> Session:
     """Save everything the recording page holds, as one change of the session.
 
     Refused with StaleSession when someone saved the session (or one of its items, here or in
@@ -88,6 +94,9 @@ def session_record_save(*, session, expected_version, formsets, by, finalise=Fal
         if form.instance.pk and not form.cleaned_data.get("DELETE"):
             _sync_follow_ups(form.instance, form.cleaned_data.get("units", []),
                              form.cleaned_data.get("departments", []))
+    if conclusion is not None:
+        current.unit_side = conclusion.cleaned_data["unit_side"]
+        current.leader_assessment = conclusion.cleaned_data["leader_assessment"]
     current.version += 1
     if finalise:
         current.status = Session.Status.FINAL

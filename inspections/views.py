@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from .forms import (
     GroupMemberFormSet,
     InspectionRoundForm,
     RecommendationFormSet,
+    SessionConclusionForm,
     SessionForm,
     SessionItemFormSet,
     UnitReportForm,
@@ -273,21 +274,41 @@ def _record_formsets(session, data=None):
 def session_record(request, pk):
     """The one page that records a whole session; leaders see it read-only."""
     session = _session_for(request.user, pk)
-    can_edit = roles.is_office(request.user) and session.status == Session.Status.DRAFT
-    if request.method == "POST" and not can_edit:
+    is_office = roles.is_office(request.user)
+    if request.method == "POST" and not is_office:
         raise PermissionDenied
-    formsets = _record_formsets(session, request.POST if request.method == "POST" else None)
-    status = 200
-    version = session.version
+    can_edit = is_office and session.status == Session.Status.DRAFT
+    data = request.POST if request.method == "POST" else None
+    formsets = _record_formsets(session, data)
+    conclusion = SessionConclusionForm(data, instance=session, prefix="session")
+    status, version = 200, session.version
     if request.method == "POST":
         version = _int_or_none(request.POST.get("version"))
-        if all(formset.is_valid() for formset in formsets.values()):
+        finalise = "finalise" in request.POST
+        valid = [conclusion.is_valid()] + [formset.is_valid() for formset in formsets.values()]
+        if not can_edit:
+            # Finalised by a colleague while this user typed: show the input, save nothing.
+            messages.error(request, _(
+                "This session was finalised while you were editing it. What you typed is shown "
+                "below and kept on this computer; ask the office to reopen the session to "
+                "save it."))
+            status = 409
+        elif version != session.version:
+            messages.error(request, StaleSession.message_text)
+            status = 409
+            # Saving again, after this warning, is a deliberate overwrite.
+            version = session.version
+        elif not all(valid):
+            messages.error(request, _("Nothing was saved: please correct the errors below."))
+            status = 400
+        else:
             try:
                 session_record_save(session=session, expected_version=version,
-                                    formsets=formsets, by=request.user,
-                                    finalise="finalise" in request.POST)
-            except StaleSession as error:
-                messages.error(request, error.messages[0])
+                                    formsets=formsets, conclusion=conclusion,
+                                    by=request.user, finalise=finalise)
+            except (StaleSession, IntegrityError):
+                # IntegrityError: a colleague added the same row at the same moment.
+                messages.error(request, StaleSession.message_text)
                 status = 409
                 # Saving again, after this warning, is a deliberate overwrite.
                 version = Session.objects.values_list("version", flat=True).get(pk=session.pk)
@@ -295,20 +316,17 @@ def session_record(request, pk):
                 messages.error(request, error.messages[0])
                 status = 400
             else:
-                messages.success(request, _("The session was finalised.")
-                                 if "finalise" in request.POST else _("The session was saved."))
+                messages.success(request, _("The session was finalised.") if finalise
+                                 else _("The session was saved."))
                 return redirect(f"{session.get_absolute_url()}?saved=1")
-        else:
-            messages.error(request, _("Nothing was saved: please correct the errors below."))
-            status = 400
-    if not can_edit:
-        for formset in formsets.values():
-            for form in formset.forms:
+    else:
+        if not can_edit:
+            for form in [conclusion, *(f for fs in formsets.values() for f in fs.forms)]:
                 for field in form.fields.values():
                     field.disabled = True
     return render(request, "inspections/session_record.html", {
-        "session": session, "formsets": formsets, "version": version, "can_edit": can_edit,
-        "members": session.group.members.values_list("name", flat=True),
+        "session": session, "formsets": formsets, "conclusion": conclusion, "version": version,
+        "can_edit": can_edit, "members": session.group.members.values_list("name", flat=True),
     }, status=status)
 
 

@@ -5,10 +5,15 @@
   "use strict";
   var body = document.body;
   var userId = body.dataset.userId;
+  /* Set when this copy of the script must stop writing drafts: after logout, or once the page
+     has been replaced by the server's answer (its listeners and timers would otherwise write a
+     stale draft back). */
+  var stopped = false;
 
   /* Logging out clears this user's drafts on this computer. */
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
     form.addEventListener("submit", function () {
+      stopped = true;
       var prefix = "draft:" + userId + ":";
       Object.keys(localStorage).forEach(function (key) {
         if (key.indexOf(prefix) === 0) localStorage.removeItem(key);
@@ -18,7 +23,7 @@
 
   /* Focus the first error so keyboard and screen-reader users land on it. */
   var summary = document.querySelector(".error-summary");
-  var firstError = document.querySelector(".has-error input, .has-error select, .has-error textarea");
+  var firstError = document.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
   if (firstError) firstError.focus(); else if (summary) summary.focus();
 
   /* Formsets: "Add" clones the empty row and counts it in TOTAL_FORMS. */
@@ -26,9 +31,8 @@
     var total = section.querySelector('input[name$="-TOTAL_FORMS"]');
     var template = section.querySelector("template[data-empty-row]");
     var index = parseInt(total.value, 10);
-    var html = template.innerHTML.replace(/__prefix__/g, String(index));
     var holder = document.createElement("div");
-    holder.innerHTML = html;
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
     var row = holder.firstElementChild;
     section.querySelector("[data-rows]").appendChild(row);
     total.value = String(index + 1);
@@ -48,6 +52,7 @@
   var form = document.querySelector("form[data-draft-key]");
   if (!form) return;
   var key = form.dataset.draftKey;
+  var versionInput = form.querySelector('input[name="version"]');
   var SKIP = { csrfmiddlewaretoken: true, version: true };
 
   function snapshot() {
@@ -65,14 +70,10 @@
     });
     return values;
   }
-  var versionInput = form.querySelector('input[name="version"]');
   var initial = JSON.stringify(snapshot());
 
-  /* Once the page is replaced by the server's answer, this copy of the script stands down:
-     its window-level listeners and timers would otherwise write a stale draft. */
-  var retired = false;
   function saveDraft() {
-    if (retired) return;
+    if (stopped) return;
     var values = snapshot();
     if (JSON.stringify(values) === initial) return;
     localStorage.setItem(key, JSON.stringify({
@@ -86,7 +87,8 @@
   form.addEventListener("change", saveSoon);
   window.addEventListener("pagehide", saveDraft);
 
-  function restore(values) {
+  function restore(draft) {
+    var values = draft.values;
     /* First give every formset as many rows as the draft had. */
     document.querySelectorAll("[data-formset]").forEach(function (section) {
       var total = section.querySelector('input[name$="-TOTAL_FORMS"]');
@@ -105,6 +107,9 @@
         el.value = values[el.name];
       }
     });
+    /* The draft was typed over the version it was read at: if someone has saved since, the
+       server refuses the save and says so, rather than the draft silently replacing theirs. */
+    if (versionInput && draft.version) versionInput.value = draft.version;
   }
 
   var banner = document.querySelector("[data-draft-banner]");
@@ -115,7 +120,7 @@
       banner.querySelector("[data-draft-time]").textContent = new Date(draft.savedAt).toLocaleString(document.documentElement.lang);
       banner.hidden = false;
       banner.querySelector("[data-draft-restore]").addEventListener("click", function () {
-        restore(draft.values);
+        restore(draft);
         banner.hidden = true;
       });
       banner.querySelector("[data-draft-discard]").addEventListener("click", function () {
@@ -125,6 +130,11 @@
     }
   }
 
+  function csrfCookie() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
   /* Saving goes through fetch, so a failed save leaves the page, and what was typed, as it is. */
   var failed = document.querySelector("[data-save-failed]");
   var expired = document.querySelector("[data-login-expired]");
@@ -132,27 +142,37 @@
     event.preventDefault();
     saveDraft();
     failed.hidden = true; expired.hidden = true;
-    var data = new FormData(form, event.submitter);
+    var data = new FormData(form);
+    /* Which button was pressed (older browsers leave it out of FormData). */
+    if (event.submitter && event.submitter.name) data.set(event.submitter.name, event.submitter.value || "1");
+    /* After logging in again in another tab the page's token is stale; the cookie is current. */
+    var token = csrfCookie();
+    if (token) data.set("csrfmiddlewaretoken", token);
     fetch(form.action || window.location.href, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         var landed = new URL(response.url);
-        if ((response.redirected && landed.pathname === body.dataset.loginUrl) || response.status === 403) {
+        if (response.redirected && landed.pathname === body.dataset.loginUrl) {
           expired.hidden = false; expired.focus(); return null;
         }
-        /* Saved: the server sent us on to the session page, whose HTML (with its message) is
-           this response; show it without asking for it a second time. */
-        retired = true;
-        clearTimeout(timer);
-        if (response.redirected) {
-          localStorage.removeItem(key);
-          window.history.replaceState(null, "", response.url);
-        }
-        return response.text();
-      })
-      .then(function (html) {
-        if (html === null) return;
-        /* Otherwise the form came back with errors or a conflict; the draft stays. */
-        document.open(); document.write(html); document.close();
+        return response.text().then(function (html) {
+          if (response.status === 403 && html.indexOf("data-csrf-failure") >= 0) {
+            expired.hidden = false; expired.focus(); return null;
+          }
+          return html;
+        }).then(function (html) {
+          if (html === null) return null;
+          stopped = true;
+          clearTimeout(timer);
+          /* Saved: the server sent us on to the session page, whose HTML (with its message) is
+             this response; show it without asking for it a second time. */
+          if (response.redirected) {
+            localStorage.removeItem(key);
+            window.history.replaceState(null, "", response.url);
+          }
+          /* Otherwise the form came back with errors or a conflict; the draft stays. */
+          document.open(); document.write(html); document.close();
+          return null;
+        });
       })
       .catch(function () { failed.hidden = false; failed.focus(); });
   });

@@ -126,8 +126,13 @@ def test_finalise_then_reopen(client, office_user, setting):
     assert client.post(url(session), data).status_code == 302
     session.refresh_from_db()
     assert session.status == Session.Status.FINAL
-    # Read-only until reopened.
-    assert client.post(url(session), record_data(session)).status_code == 403
+    # Read-only until reopened: a late save shows the input back and stores nothing.
+    category = factories.CategoryFactory()
+    late = client.post(url(session), record_data(session, difficulty=[
+        {"category": category.pk, "text": "Gõ sau khi đã hoàn tất", "raised_jointly": "on"}]))
+    assert late.status_code == 409
+    assert "Gõ sau khi đã hoàn tất" in late.content.decode()
+    assert not Difficulty.objects.exists()
     client.post(reverse("inspections:session_reopen", args=[session.pk]))
     session.refresh_from_db()
     assert session.status == Session.Status.DRAFT
@@ -187,3 +192,90 @@ def test_an_admin_edit_of_a_session_item_counts_as_a_change_of_the_session(
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.version == 2
+
+
+def test_two_reports_for_one_unit_are_a_form_error_not_a_500(client, office_user, setting):
+    session, units = setting
+    client.force_login(office_user)
+    data = record_data(session, report=[{"unit": units[0].pk, "achievements": "Một"},
+                                        {"unit": units[0].pk, "achievements": "Hai"}])
+    assert client.post(url(session), data).status_code == 400
+    metric = Metric.objects.first()
+    figure = {"metric": metric.pk, "month": "07/2025", "unit": "", "value": "1"}
+    data = record_data(session, figure=[figure, {**figure, "value": "2"}])
+    assert client.post(url(session), data).status_code == 400
+    assert not ReportedFigure.objects.exists() and not UnitReport.objects.exists()
+
+
+def test_saving_again_after_a_conflict_does_not_crash(client, office_user, setting):
+    session, units = setting
+    client.force_login(office_user)
+    # A colleague recorded the unit's report meanwhile; this user typed a new one for it.
+    UnitReport.objects.create(session=session, unit=units[0], achievements="Của đồng nghiệp")
+    Session.objects.filter(pk=session.pk).update(version=2)
+    data = record_data(session, report=[{"unit": units[0].pk, "achievements": "Của tôi"}])
+    assert client.post(url(session), data).status_code == 409
+    data["version"] = 2
+    response = client.post(url(session), data)
+    assert response.status_code == 400  # one report per unit: a form error, not a 500
+    assert "Của tôi" in response.content.decode()
+
+
+def test_a_done_follow_up_survives_unticking_its_unit(client, office_user, setting):
+    session, units = setting
+    directive = Directive.objects.create(session=session, text="Nhiệm vụ")
+    done = directive.follow_ups.create(unit=units[0], status="done", note="Đã xong")
+    directive.follow_ups.create(unit=units[1])
+    client.force_login(office_user)
+    data = record_data(session, directive=[{"id": directive.pk, "text": "Nhiệm vụ",
+                                            "units": [units[2].pk]}], directive_initial=1)
+    assert client.post(url(session), data).status_code == 302
+    assert sorted(directive.follow_ups.values_list("unit_id", flat=True)) == sorted(
+        [units[0].pk, units[2].pk])
+    done.refresh_from_db()
+    assert done.note == "Đã xong"
+
+
+def test_conclusion_is_recorded(client, office_user, setting):
+    session, _units = setting
+    client.force_login(office_user)
+    data = record_data(session)
+    data.update({"session-unit_side": "Bí thư, Chủ tịch UBND các xã",
+                 "session-leader_assessment": "Bộ máy vận hành thông suốt"})
+    assert client.post(url(session), data).status_code == 302
+    session.refresh_from_db()
+    assert session.leader_assessment == "Bộ máy vận hành thông suốt"
+
+
+def test_rows_of_another_provinces_session_cannot_be_changed(
+    client, office_user, setting, other_province
+):
+    session, units = setting
+    foreign = factories.SessionFactory(group__round__province=other_province)
+    category = factories.CategoryFactory()
+    theirs = Difficulty.objects.create(session=foreign, category=category, text="Của tỉnh khác")
+    foreign_department = factories.DepartmentFactory(province=other_province)
+    client.force_login(office_user)
+    data = record_data(session, difficulty=[
+        {"id": theirs.pk, "category": category.pk, "text": "Bị sửa", "raised_jointly": "on",
+         "DELETE": "on"}], difficulty_initial=1)
+    client.post(url(session), data)
+    theirs.refresh_from_db()
+    assert theirs.text == "Của tỉnh khác"
+    session.refresh_from_db()
+    data = record_data(session, directive=[{"text": "Giao sở tỉnh khác",
+                                            "departments": [foreign_department.pk]}])
+    assert client.post(url(session), data).status_code == 400
+    assert not Directive.objects.exists()
+
+
+def test_a_unit_with_records_cannot_be_dropped_from_the_session(client, office_user, setting):
+    session, units = setting
+    UnitReport.objects.create(session=session, unit=units[3], achievements="Có báo cáo")
+    client.force_login(office_user)
+    response = client.post(reverse("inspections:session_edit", args=[session.pk]), {
+        "date": "12/08/2025", "part_of_day": "morning", "units": [u.pk for u in units[:3]],
+        "version": session.version})
+    assert response.status_code == 200
+    assert response.context["form"].errors["units"]
+    assert session.units.count() == 4
