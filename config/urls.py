@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Working-group inspections portal")
 admin.site.site_title = _("Inspections portal")
 admin.site.index_title = _("Administration")
+# Django admin sees every province: it is for the portal's administrators (superusers) only,
+# whatever model permissions a role's group carries.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 # Reset links point at SITE_URL, never at whatever Host header the request carried.
 _site = urlsplit(settings.SITE_URL)

@@ -1,5 +1,7 @@
 """Admin for inspection rounds, working groups, sessions and what the sessions recorded."""
 
+from operator import attrgetter
+
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count
@@ -31,10 +33,6 @@ from .services import session_touch
 
 def _short(value, length=80):
     return Truncator(value).chars(length)
-
-
-def bump_session_versions(session_ids):
-    session_touch(session_ids=session_ids)
 
 
 # Reference tables -------------------------------------------------------------------------------
@@ -244,35 +242,46 @@ class SessionAdmin(SimpleHistoryAdmin):
         if not change or getattr(form, "_session_version_bumped", False):
             return
         if any(formset.has_changed() for formset in formsets):
-            bump_session_versions([form.instance.pk])
+            session_touch(session_ids=[form.instance.pk])
             form.instance.refresh_from_db(fields=["version"])
             form._session_version_bumped = True
 
 
 class SessionContentAdmin(SimpleHistoryAdmin):
-    """Admin for a record that the session page also edits inline: changing or deleting it on
-    its own page changes the session, so it moves the session's version on as well (see
-    SessionAdmin)."""
+    """Admin for a record that the session page also edits: changing or deleting it here
+    changes the session, so it moves the session's version on as well (see SessionAdmin), and a
+    recording page opened before cannot silently undo the change."""
+
+    # The path from this model to its session.
+    session_field = "session"
+
+    def _session_id(self, obj):
+        return attrgetter(self.session_field.replace("__", ".") + "_id")(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and not (form.has_changed() or is_historic(obj)):
             return
-        session_ids = [obj.session_id]
-        if change:
+        session_ids = [self._session_id(obj)]
+        if change and self.session_field in form.initial:
             # A record moved to another session changes both.
-            session_ids.append(form.initial.get("session"))
-        bump_session_versions(session_ids)
+            session_ids.append(form.initial[self.session_field])
+        session_touch(session_ids=session_ids)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            session_touch(session_ids=[self._session_id(form.instance)])
 
     def delete_model(self, request, obj):
-        session_id = obj.session_id
+        session_id = self._session_id(obj)
         super().delete_model(request, obj)
-        bump_session_versions([session_id])
+        session_touch(session_ids=[session_id])
 
     def delete_queryset(self, request, queryset):
-        session_ids = set(queryset.values_list("session_id", flat=True))
+        session_ids = set(queryset.values_list(self.session_field, flat=True))
         super().delete_queryset(request, queryset)
-        bump_session_versions(session_ids)
+        session_touch(session_ids=session_ids)
 
 
 @admin.register(UnitReport)
@@ -345,7 +354,8 @@ class DirectiveAdmin(SessionContentAdmin):
 
 
 @admin.register(DirectiveFollowUp)
-class DirectiveFollowUpAdmin(SimpleHistoryAdmin):
+class DirectiveFollowUpAdmin(SessionContentAdmin):
+    session_field = "directive__session"
     list_display = ("__str__", "status", "completed_on", "short_directive", "directive__due_date")
     list_filter = ("status", "department", "directive__session__group__round")
     search_fields = ("directive__text", "unit__name", "department__name", "note")

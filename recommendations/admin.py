@@ -10,6 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from inspections.admin import SessionContentAdmin
+
 from .models import Recommendation, RecommendationEvent, Response
 
 
@@ -47,7 +49,7 @@ class ResponseInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(SessionContentAdmin):
     list_display = (
         "short_text", "session", "category", "status", "lead_department", "due_date", "priority",
     )

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import roles
 from communes.workdays import add_working_days
+from inspections.services import session_touch
 
-from .models import Recommendation, RecommendationEvent, Response, Status
+from .models import OPEN_STATUSES, Recommendation, RecommendationEvent, Response, Status
 
 
 class TransitionNotAllowed(ValidationError):
@@ -67,7 +68,8 @@ STEPS = {
     ),
     "propose_central": Step(
         _("Propose to central level"),
-        frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.RETURNED}),
+        frozenset({Status.NEW, Status.ROUTED, Status.ACCEPTED, Status.IN_PROGRESS,
+                   Status.REOPENED, Status.RETURNED}),
         Status.PROPOSED_CENTRAL, frozenset({OFFICE, LEAD_HEAD}),
     ),
     "reopen": Step(
@@ -89,7 +91,9 @@ def _actor_kinds(user, recommendation) -> set[str]:
     )
     if roles.OFFICE_STAFF in names and in_province:
         kinds.add(OFFICE)
-    if profile is not None and profile.department_id == recommendation.lead_department_id:
+    # A department acts on an item only while it holds it: not once it returned it.
+    holds = recommendation.status in OPEN_STATUSES
+    if holds and profile is not None and profile.department_id == recommendation.lead_department_id:
         if roles.DEPARTMENT_HEAD in names:
             kinds.add(LEAD_HEAD)
         if roles.DEPARTMENT_STAFF in names:
@@ -149,16 +153,19 @@ def recommendation_route(
 ) -> Recommendation:
     """Send a recommendation to a lead department (and co-operating ones) with a due date,
     counted in working days from today unless given."""
-    if lead_department.province_id != recommendation.session.group.round.province_id:
-        raise TransitionNotAllowed(_("The department belongs to another province."))
+    province_id = recommendation.session.group.round.province_id
+    cooperating_departments = [d for d in cooperating_departments if d.pk != lead_department.pk]
+    for department in [lead_department, *cooperating_departments]:
+        if department.province_id != province_id or not department.is_active:
+            raise TransitionNotAllowed(
+                _("%(department)s is not an active department of this province.")
+                % {"department": department})
     recommendation = _transition(
         recommendation=recommendation, step_name="route", by=by, note=note, at=at,
         lead_department=lead_department, due_date=due_date or default_due_date(),
         authority_level=Recommendation.AuthorityLevel.PROVINCE,
     )
-    recommendation.cooperating_departments.set(
-        [d for d in cooperating_departments if d.pk != lead_department.pk]
-    )
+    recommendation.cooperating_departments.set(cooperating_departments)
     return recommendation
 
 
@@ -229,8 +236,10 @@ def recommendation_reopen(*, recommendation, by, reason: str, at=None):
     """The unit says it is not fixed: the recommendation goes back to its department."""
     if not reason.strip():
         raise TransitionNotAllowed(_("Give the reason for reopening the recommendation."))
+    # Back with its department, with a fresh due date: the old one has usually passed.
     return _transition(
-        recommendation=recommendation, step_name="reopen", by=by, note=reason, at=at
+        recommendation=recommendation, step_name="reopen", by=by, note=reason, at=at,
+        due_date=default_due_date(),
     )
 
 
@@ -245,20 +254,27 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
     The merged ones stay, pointing to `target`, so every unit and session that raised the
     request is still linked; their units are added to the target's.
     """
-    others = [r for r in others if r.pk != target.pk]
-    if not others:
+    ids = {r.pk for r in others} - {target.pk}
+    if not ids:
         raise TransitionNotAllowed(_("Select at least two recommendations to merge."))
-    province_id = target.session.group.round.province_id
+    locked = {
+        r.pk: r for r in Recommendation.objects.select_for_update()
+        .select_related("session__group__round").filter(pk__in=ids | {target.pk})
+    }
+    target, others = locked[target.pk], [locked[pk] for pk in sorted(ids)]
     if OFFICE not in _actor_kinds(by, target):
         raise TransitionNotAllowed(_("Your role may not merge recommendations."))
     at = at or timezone.now()
-    for other in others:
-        if other.status not in MERGEABLE or other.consolidated_into_id:
+    province_id = target.session.group.round.province_id
+    for recommendation in [target, *others]:
+        if recommendation.status not in MERGEABLE or recommendation.consolidated_into_id:
             raise TransitionNotAllowed(
                 _("“%(text)s” is %(status)s and cannot be merged.")
-                % {"text": other.text[:60], "status": other.get_status_display()})
-        if other.session.group.round.province_id != province_id:
+                % {"text": recommendation.text[:60],
+                   "status": recommendation.get_status_display()})
+        if recommendation.session.group.round.province_id != province_id:
             raise TransitionNotAllowed(_("Recommendations of another province cannot be merged."))
+    for other in others:
         other.consolidated_into = target
         other._change_reason = "merged"
         other.save(update_fields=["consolidated_into"])
@@ -272,4 +288,6 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
         to_status=target.status,
         note=_("Recommendations merged into this one: %(numbers)s")
         % {"numbers": ", ".join(f"#{o.pk}" for o in others)})
+    # The target's units changed: a recording page opened before must not undo that.
+    session_touch(session_ids=[target.session_id])
     return target

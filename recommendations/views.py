@@ -44,16 +44,63 @@ def routing(request, round_pk):
     if chosen_sessions:
         pending = pending.filter(session__in=chosen_sessions)
     page = Paginator(pending, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
     departments = Department.objects.filter(province=inspection_round.province, is_active=True)
-    department_choices = [(d.pk, d.name) for d in departments]
+    form_kwargs = {"departments": departments,
+                   "department_choices": [(d.pk, d.name) for d in departments]}
+    if request.method == "POST":
+        formset = RoutingFormSet(request.POST, form_kwargs=form_kwargs)
+        # Rows are matched by the id each one carries, never by position: a colleague may
+        # have routed some of them since this page was opened.
+        submitted = [_int(form["recommendation"].value()) for form in formset]
+        still_pending = pending.in_bulk([pk for pk in submitted if pk])
+        rows = [(form, still_pending.get(pk)) for form, pk in zip(formset, submitted, strict=True)]
+        gone = sum(1 for _form, recommendation in rows if recommendation is None)
+        if gone:
+            messages.warning(request, _(
+                "%(count)d of these recommendations were handled by someone else meanwhile "
+                "and are left out.") % {"count": gone})
+        rows = [(form, recommendation) for form, recommendation in rows if recommendation]
+        if formset.is_valid():
+            action = request.POST.get("action")
+            selected = [(form, r) for form, r in rows if form.cleaned_data.get("selected")]
+            if action not in ACTIONS:
+                messages.error(request, _("Choose what to do with the selected recommendations."))
+            elif not selected:
+                messages.error(request, _("Select at least one recommendation."))
+            elif done := _apply(request, action, selected):
+                messages.success(request, _("%(count)d recommendation(s) handled.")
+                                 % {"count": done})
+                return redirect(request.get_full_path())
+    else:
+        rows = list(page.object_list)
+        formset = RoutingFormSet(initial=_initial_rows(inspection_round, rows),
+                                 form_kwargs=form_kwargs)
+        rows = list(zip(formset.forms, rows, strict=True))
+    similar = likely_duplicates(Recommendation.objects.awaiting_routing().filter(
+        session__group__round=inspection_round).select_related("session__group"))
+    return render(request, "recommendations/routing.html", {
+        "round": inspection_round, "sessions": sessions, "chosen_sessions": chosen_sessions,
+        "rows": rows, "formset": formset, "page": page,
+        "actions": ACTIONS, "similar": similar,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _initial_rows(inspection_round, recommendations):
+    """Each row starts from its category's default routing and the default due date."""
     defaults = {
         r.category_id: r for r in CategoryRouting.objects.filter(
             province=inspection_round.province).prefetch_related("cooperating_departments")
     }
     due = services.default_due_date()
     initial = []
-    for recommendation in rows:
+    for recommendation in recommendations:
         default = defaults.get(recommendation.category_id)
         initial.append({
             "recommendation": recommendation.pk,
@@ -62,32 +109,7 @@ def routing(request, round_pk):
             if default else [],
             "due_date": due,
         })
-    formset = RoutingFormSet(
-        request.POST or None, initial=initial,
-        form_kwargs={"departments": departments, "department_choices": department_choices})
-    if request.method == "POST" and formset.is_valid():
-        action = request.POST.get("action")
-        by_id = {r.pk: r for r in rows}
-        selected = [(form, by_id[form.cleaned_data["recommendation"]]) for form in formset
-                    if form.cleaned_data.get("selected")
-                    and form.cleaned_data["recommendation"] in by_id]
-        if action not in ACTIONS:
-            messages.error(request, _("Choose what to do with the selected recommendations."))
-        elif not selected:
-            messages.error(request, _("Select at least one recommendation."))
-        else:
-            done = _apply(request, action, selected)
-            if done:
-                messages.success(request, _("%(count)d recommendation(s) handled.")
-                                 % {"count": done})
-                return redirect(request.get_full_path())
-    similar = likely_duplicates(Recommendation.objects.awaiting_routing().filter(
-        session__group__round=inspection_round).select_related("session__group"))
-    return render(request, "recommendations/routing.html", {
-        "round": inspection_round, "sessions": sessions, "chosen_sessions": chosen_sessions,
-        "rows": list(zip(formset.forms, rows, strict=True)), "formset": formset, "page": page,
-        "actions": ACTIONS, "similar": similar,
-    }, status=400 if request.method == "POST" else 200)
+    return initial
 
 
 def _apply(request, action, selected) -> int:

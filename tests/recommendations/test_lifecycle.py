@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import translation
 
 from recommendations import services
@@ -124,3 +125,51 @@ def test_visible_to_scopes_by_role(recommendation, office_user, other_office_use
     }
     recommendation.cooperating_departments.add(department_b)
     assert list(Recommendation.objects.visible_to(head_b)) == [recommendation]
+
+
+def test_reopening_sets_a_fresh_due_date(recommendation, office_user, head_a, department_a):
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a,
+                                  due_date=datetime.date(2025, 9, 1))
+    services.recommendation_accept(recommendation=recommendation, by=head_a)
+    services.recommendation_resolve(recommendation=recommendation, by=head_a, answer="Xong")
+    services.recommendation_reopen(recommendation=recommendation, by=office_user,
+                                   reason="Chưa khắc phục")
+    recommendation.refresh_from_db()
+    assert recommendation.due_date == services.default_due_date()
+
+
+def test_a_department_that_returned_an_item_no_longer_acts_on_it(
+    recommendation, office_user, head_a, department_a
+):
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    services.recommendation_return(recommendation=recommendation, by=head_a, reason="Không phải")
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recommendation_propose_central(recommendation=recommendation, by=head_a,
+                                                central_body="Bộ Nội vụ")
+    services.recommendation_propose_central(recommendation=recommendation, by=office_user,
+                                            central_body="Bộ Nội vụ")
+
+
+def test_only_superusers_open_django_admin(client, office_user, admin_user_):
+    office_user.is_staff = True
+    office_user.save()
+    client.force_login(office_user)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(admin_user_)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_admin_edit_of_a_recommendation_moves_its_sessions_version(
+    admin_client, recommendation
+):
+    url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+    response = admin_client.post(url, {
+        "session": recommendation.session_id, "text": "Sửa trong quản trị",
+        "category": recommendation.category_id, "raised_jointly": "on", "priority": "normal",
+        "responses-TOTAL_FORMS": 0, "responses-INITIAL_FORMS": 0,
+        "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    recommendation.session.refresh_from_db()
+    assert recommendation.session.version == 2

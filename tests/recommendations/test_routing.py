@@ -145,3 +145,45 @@ def test_routing_page_query_count_does_not_grow(client, office_user, round_with_
         factories.RecommendationFactory(session=items[0].session, category=items[0].category,
                                         text=f"Kiến nghị khác số {n} về đào tạo")
     assert count_queries(lambda: client.get(url)) == few
+
+
+def test_rows_are_matched_by_id_when_a_colleague_routed_one_meanwhile(
+    client, office_user, round_with_items, department_a
+):
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    data = rows_data(items, [items[2]], {
+        i: {"lead_department": department_a.pk, "due_date": "15/12/2026"} for i in range(3)})
+    data["action"] = "route"
+    services.recommendation_route(recommendation=items[0], by=office_user,
+                                  lead_department=department_a)
+    assert client.post(url, data).status_code == 302
+    items[2].refresh_from_db()
+    assert items[2].status == Status.ROUTED
+    items[1].refresh_from_db()
+    assert items[1].status == Status.NEW
+
+
+def test_merge_cannot_make_a_cycle(round_with_items, office_user):
+    _round, (short, reworded, _unrelated) = round_with_items
+    services.recommendation_merge(target=short, others=[reworded], by=office_user)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recommendation_merge(target=reworded, others=[short], by=office_user)
+    short.refresh_from_db()
+    assert short.consolidated_into is None
+    # The target's units changed: the session's version moved on.
+    assert short.session.version == 2
+
+
+def test_routing_checks_every_department_belongs_to_the_province(
+    round_with_items, office_user, department_a, other_province
+):
+    _round, (short, _reworded, _unrelated) = round_with_items
+    foreign = factories.DepartmentFactory(province=other_province)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recommendation_route(recommendation=short, by=office_user,
+                                      lead_department=department_a,
+                                      cooperating_departments=[foreign])
+    short.refresh_from_db()
+    assert short.status == Status.NEW
