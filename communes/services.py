@@ -64,7 +64,10 @@ def _upsert(model, wanted: dict, existing: dict, summary: ImportSummary, make):
 
 
 def provinces_import() -> ImportSummary:
-    """Create or update the 34 provinces from the list the project ships."""
+    """Create the provinces of the list the project ships that are missing.
+
+    Existing provinces are left as they are: an edit made in admin is not undone by the next
+    import of units or departments."""
     _header, rows = read_rows(PROVINCES_FILE, {"code", "name", "type", "full_name"})
     problems, wanted = [], {}
     for line, row in rows:
@@ -81,6 +84,8 @@ def provinces_import() -> ImportSummary:
         raise CSVProblems(problems)
     summary = ImportSummary(label=_("Provinces"))
     existing = Province.objects.in_bulk(field_name="code")
+    wanted = {code: values for code, values in wanted.items() if code not in existing}
+    summary.unchanged = len(existing)
     _upsert(Province, wanted, existing, summary, lambda code, values: Province(code=code, **values))
     return summary
 
@@ -99,6 +104,10 @@ def units_import(*, path, province_code: str | None = None, dry_run: bool = Fals
     """
     header, rows = read_rows(path, set())
     if {"new_code", "old_code"} <= set(header):
+        missing = {"old_name", "merge_scope"} - set(header)
+        if missing:
+            raise CSVProblems([_("the header lacks the column(s): %(columns)s")
+                               % {"columns": ", ".join(sorted(missing))}])
         return _predecessors_import(rows=rows, dry_run=dry_run)
     required = {"code", "name", "type"}
     missing = required - set(header)

@@ -5,10 +5,12 @@ and decomposed (NFD, what some Mac and PDF copy-paste gives). They look identica
 unequal, so everything stored is NFC.
 """
 
+import re
 import unicodedata
 
-# The Vietnamese alphabet, in dictionary order; "đ" after "d", "ă" and "â" after "a".
-_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# The Vietnamese alphabet in dictionary order ("đ" after "d", "ă" and "â" after "a"), with the
+# Latin letters it lacks where a Latin reader looks for them (names such as Đắk Wil, Fansipan).
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET, start=1)}
 # Tone marks in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
@@ -51,12 +53,17 @@ def sort_key(text: str) -> str:
     words = []
     for word in normalize(text).split():
         letters, tones = [], []
-        for char in word:
+        # Numbers compare by value ("Phường 2" before "Phường 10"): each run of digits is keyed
+        # as its length, then its digits, below every letter.
+        for digits, char in re.findall(r"(\d+)|(\D)", word):
+            if digits:
+                digits = digits.lstrip("0") or "0"
+                letters.append("01" + _DIGITS[min(len(digits), 35)] + digits)
+                tones.append("0")
+                continue
             base, tone = _split_letter(char)
             if base in _LETTER_RANK:
                 rank = 100 + _LETTER_RANK[base]
-            elif base.isdigit():
-                rank = 10 + int(base)
             elif base.isalpha():
                 rank = 200 + ord(base) % 1000
             else:
@@ -70,5 +77,5 @@ def sort_key(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case `text` without diacritics: "Thiện Tân" → "thien tan", "Đăng" → "dang"."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

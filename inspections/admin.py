@@ -31,7 +31,7 @@ from .models import (
 from .services import session_touch
 
 
-def _short(value, length=80):
+def truncated(value, length=80):
     return Truncator(value).chars(length)
 
 
@@ -318,7 +318,7 @@ class DifficultyAdmin(SessionContentAdmin):
 
     @admin.display(description=_("text"))
     def short_text(self, obj):
-        return _short(obj.text)
+        return truncated(obj.text)
 
 
 class DirectiveFollowUpInline(admin.TabularInline):
@@ -346,7 +346,7 @@ class DirectiveAdmin(SessionContentAdmin):
 
     @admin.display(description=_("text"))
     def short_text(self, obj):
-        return _short(obj.text)
+        return truncated(obj.text)
 
     @admin.display(description=_("directive follow-ups"), ordering="follow_up_count")
     def follow_up_count(self, obj):
@@ -365,7 +365,7 @@ class DirectiveFollowUpAdmin(SessionContentAdmin):
 
     @admin.display(description=_("directive"))
     def short_directive(self, obj):
-        return _short(obj.directive.text)
+        return truncated(obj.directive.text)
 
 
 @admin.register(FieldVisit)

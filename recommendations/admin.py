@@ -6,17 +6,12 @@ events but does not let them be edited.
 """
 
 from django.contrib import admin
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections.admin import SessionContentAdmin
+from inspections.admin import SessionContentAdmin, truncated
 
 from .models import Recommendation, RecommendationEvent, Response
-
-
-def _short(value, length=80):
-    return Truncator(value).chars(length)
 
 
 class RecommendationEventInline(admin.TabularInline):
@@ -99,7 +94,7 @@ class RecommendationAdmin(SessionContentAdmin):
 
     @admin.display(description=_("text"))
     def short_text(self, obj):
-        return _short(obj.text)
+        return truncated(obj.text)
 
 
 @admin.register(RecommendationEvent)
@@ -124,7 +119,7 @@ class RecommendationEventAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("recommendation"))
     def short_recommendation(self, obj):
-        return _short(obj.recommendation.text)
+        return truncated(obj.recommendation.text)
 
 
 @admin.register(Response)
@@ -142,8 +137,8 @@ class ResponseAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("text"))
     def short_text(self, obj):
-        return _short(obj.text)
+        return truncated(obj.text)
 
     @admin.display(description=_("recommendation"))
     def short_recommendation(self, obj):
-        return _short(obj.recommendation.text)
+        return truncated(obj.recommendation.text)

@@ -28,12 +28,14 @@ def keywords(text: str) -> frozenset[str]:
     )
 
 
-def similarity(first: str, second: str) -> float:
-    a, b = keywords(first), keywords(second)
+def _overlap(a: frozenset, b: frozenset) -> float:
     shared = len(a & b)
-    if shared < MIN_SHARED:
-        return 0.0
-    return shared / min(len(a), len(b))
+    return shared / min(len(a), len(b)) if shared >= MIN_SHARED else 0.0
+
+
+def similarity(first: str, second: str) -> float:
+    """How much of the shorter text's keywords the other shares (0 when fewer than three)."""
+    return _overlap(keywords(first), keywords(second))
 
 
 def likely_duplicates(recommendations) -> dict[int, list]:
@@ -46,9 +48,7 @@ def likely_duplicates(recommendations) -> dict[int, list]:
     for items in by_category.values():
         for index, (first, first_words) in enumerate(items):
             for second, second_words in items[index + 1:]:
-                shared = len(first_words & second_words)
-                if shared >= MIN_SHARED and shared / min(len(first_words), len(second_words)) \
-                        >= MIN_OVERLAP:
+                if _overlap(first_words, second_words) >= MIN_OVERLAP:
                     found[first.pk].append(second)
                     found[second.pk].append(first)
     return found

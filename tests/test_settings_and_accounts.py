@@ -109,9 +109,24 @@ def test_weak_passwords_are_refused_on_change(client, office_user):
     assert response.context["form"].errors
 
 
-def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_COOKIE_AGE == 60 * 60
+@pytest.mark.django_db
+def test_sessions_expire_after_inactivity_and_each_request_renews_them(client, office_user,
+                                                                        settings):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(office_user)
+    home = reverse("inspections:home")
+    assert client.get(home).status_code == 200
+    session = Session.objects.get()
+    remaining = session.expire_date - timezone.now()
+    assert abs(remaining.total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+    # Idle past the limit: the next request must log in again.
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(home)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_security_headers_on_pages(client, db):

@@ -105,3 +105,17 @@ def test_departments_import_is_idempotent_and_refuses_bad_rows(tmp_path):
     with pytest.raises(CommandError, match="line 16: the short code is missing"):
         run("import_departments", str(bad_file), "--province", "20")
     assert Department.objects.count() == 14
+
+
+def test_a_merge_detail_without_its_columns_is_refused_by_name(tmp_path):
+    bad_file = tmp_path / "merge.csv"
+    bad_file.write_text("new_code,old_code\n06040,06013\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="merge_scope, old_name"):
+        run("import_units", str(bad_file))
+
+
+def test_importing_again_keeps_a_province_edited_in_admin():
+    run("import_units", str(DATA_DIR / "communes_langson.csv"), "--province", "20")
+    Province.objects.filter(code="20").update(full_name="Tỉnh Lạng Sơn (sửa)")
+    run("import_departments", str(DATA_DIR / "departments.csv"), "--province", "20")
+    assert Province.objects.get(code="20").full_name == "Tỉnh Lạng Sơn (sửa)"

@@ -30,3 +30,9 @@ def test_fold_removes_diacritics_and_case():
     assert text.fold("Thiện Tân") == "thien tan"
     assert text.fold("Đăng") == "dang"
     assert text.fold("Hoà") == text.fold("Hòa") == "hoa"
+
+
+def test_sort_key_places_latin_letters_and_compares_numbers_by_value():
+    names = ["Yên Bình", "Fansipan", "Phường 10", "Phường 2", "Đắk Wil", "Đắk Ui"]
+    assert sorted(names, key=text.sort_key) == [
+        "Đắk Ui", "Đắk Wil", "Fansipan", "Phường 2", "Phường 10", "Yên Bình"]
