@@ -109,11 +109,12 @@ def accounts_load(province) -> list[str]:
     User = get_user_model()
     departments = {d.short_code: d for d in Department.objects.filter(province=province)}
     for username, (role, department_code, full_name, job_title) in DEMO_ACCOUNTS.items():
-        first, _sep, last = full_name.rpartition(" ")
         user, _created = User.objects.update_or_create(
             username=username,
             defaults={
-                "first_name": last, "last_name": first, "email": f"{username}@example.vn",
+                # Vietnamese names read family name first: keep the whole name together, so
+                # "Nguyễn Thị Lan" is not shown as "Lan Nguyễn Thị".
+                "first_name": full_name, "last_name": "", "email": f"{username}@example.vn",
                 "is_staff": role is None, "is_superuser": role is None, "is_active": True,
             },
         )

@@ -17,10 +17,19 @@ from .models import (
 )
 
 
+class DateInput(forms.DateInput):
+    """A date typed the Vietnamese way, with the format shown in the empty box."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric",
+                                **(attrs or {})}, format="%d/%m/%Y")
+
+
 class InspectionRoundForm(forms.ModelForm):
     class Meta:
         model = InspectionRound
         fields = ["title", "period_start", "period_end", "convened_by"]
+        widgets = {"period_start": DateInput, "period_end": DateInput}
 
     def clean(self):
         cleaned = super().clean()
@@ -41,7 +50,7 @@ class WorkingGroupForm(UnitsInProvinceMixin, forms.ModelForm):
     class Meta:
         model = WorkingGroup
         fields = ["number", "leader_name", "leader_title", "units"]
-        widgets = {"units": forms.SelectMultiple(attrs={"size": 12})}
+        widgets = {"units": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, inspection_round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +110,8 @@ class SessionForm(UnitsInProvinceMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = ["date", "part_of_day", "venue", "units"]
-        widgets = {"units": forms.SelectMultiple(attrs={"size": 12})}
+        widgets = {"units": forms.CheckboxSelectMultiple,
+                   "date": DateInput}
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,10 +153,11 @@ class MonthField(forms.DateField):
     """A month typed as mm/yyyy (07/2025), stored as its first day."""
 
     input_formats = ["%m/%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m"]
+    default_error_messages = {"invalid": _("Enter a month as mm/yyyy, for example 07/2025.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.DateInput(format="%m/%Y",
-                                                    attrs={"placeholder": "mm/yyyy"}))
+                                                    attrs={"placeholder": _("mm/yyyy")}))
         kwargs.setdefault("help_text", _("Month and year, for example 07/2025."))
         super().__init__(**kwargs)
 
@@ -178,7 +189,7 @@ class SessionItemForm(forms.ModelForm):
         _share_choices(self, choices)
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 2)
+                field.widget.attrs["rows"] = 2
 
     def _get_validation_exclusions(self):
         # `session` is not a form field, but the constraints that include it (one report per
@@ -218,13 +229,13 @@ class UnitReportForm(SessionItemForm):
 
 
 class FigureForm(SessionItemForm):
-    month = MonthField(label=_("month"))
+    month = MonthField(label=_("Month"))
 
     class Meta:
         model = ReportedFigure
         fields = ["metric", "month", "unit", "value", "approximate", "note"]
         widgets = {"note": forms.TextInput}
-        labels = {"unit": _("reported by")}
+        labels = {"unit": _("Reported by")}
 
 
 
@@ -239,11 +250,13 @@ class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
     """A recommendation as raised at the session, with an optional answer given on the spot."""
 
     answered_by = forms.CharField(
-        label=_("answered on the spot by"), required=False, max_length=200,
+        label=_("Answered on the spot by"), required=False, max_length=200,
         widget=forms.TextInput(attrs={"list": "group-members"}),
-        help_text=_("The group member who answered at the session, if one did."),
+        help_text=_(
+            "Who answered at the session (a group member or a department head), if anyone did."
+        ),
     )
-    answer = forms.CharField(label=_("answer given on the spot"), required=False,
+    answer = forms.CharField(label=_("Answer given on the spot"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
@@ -261,6 +274,9 @@ class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
                 field.disabled = True
         if self.instance.pk and self.instance.answered_by:
             self.initial["answered_by"] = self.instance.answered_by
+            answers = [r.text for r in self.instance.responses.all()
+                       if r.kind == r.Kind.ON_THE_SPOT]
+            self.initial["answer"] = answers[-1] if answers else ""
 
     def clean(self):
         cleaned = super().clean()
@@ -275,15 +291,16 @@ class DirectiveForm(SessionItemForm):
     """A directive and whom it is addressed to; one follow-up row per addressee."""
 
     units = forms.ModelMultipleChoiceField(
-        AdministrativeUnit.objects.all(), required=False, label=_("addressed units"),
+        AdministrativeUnit.objects.all(), required=False, label=_("Addressed units"),
         widget=forms.CheckboxSelectMultiple)
     departments = forms.ModelMultipleChoiceField(
-        Department.objects.all(), required=False, label=_("addressed departments"),
-        widget=forms.SelectMultiple(attrs={"size": 4}))
+        Department.objects.all(), required=False, label=_("Addressed departments"),
+        widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Directive
         fields = ["text", "due_date", "units", "departments"]
+        widgets = {"due_date": DateInput}
 
     def __init__(self, *args, addressees=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -224,7 +224,7 @@ def session_detail(request, pk):
         "difficulties": session.difficulties.select_related("category")
         .prefetch_related("units"),
         "recommendations": session.recommendations.select_related("category", "lead_department")
-        .prefetch_related("units", "cooperating_departments"),
+        .prefetch_related("units", "cooperating_departments", "responses"),
         "directives": session.directives.prefetch_related("follow_ups__unit",
                                                           "follow_ups__department"),
         "field_visits": session.field_visits.select_related("unit"),
@@ -260,7 +260,8 @@ def _record_formsets(session, data=None):
             **common),
         "recommendations": RecommendationFormSet(
             prefix="recommendation",
-            queryset=session.recommendations.prefetch_related("units").order_by("id"), **common),
+            queryset=session.recommendations.prefetch_related("units", "responses").order_by("id"),
+            **common),
         "directives": DirectiveFormSet(
             prefix="directive", queryset=directives, extra_kwargs={"addressees": addressees},
             **common),
@@ -299,8 +300,7 @@ def session_record(request, pk):
             # Saving again, after this warning, is a deliberate overwrite.
             version = session.version
         elif not all(valid):
-            messages.error(request, _("Nothing was saved: please correct the errors below."))
-            status = 400
+            status = 400  # the page's error summary says what to correct
         else:
             try:
                 session_record_save(session=session, expected_version=version,

@@ -2,24 +2,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Department
+from inspections.forms import DateInput
 
 
 class RoutingRowForm(forms.Form):
     """One recommendation on the routing screen: what to do with it if it is selected."""
 
     recommendation = forms.IntegerField(widget=forms.HiddenInput)
-    selected = forms.BooleanField(label=_("select"), required=False)
+    selected = forms.BooleanField(label=_("Select"), required=False)
     lead_department = forms.ModelChoiceField(
-        Department.objects.none(), label=_("lead department"), required=False)
+        Department.objects.none(), label=_("Lead department"), required=False)
     cooperating_departments = forms.ModelMultipleChoiceField(
-        Department.objects.none(), label=_("co-operating departments"), required=False,
+        Department.objects.none(), label=_("Co-operating departments"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 3}))
-    due_date = forms.DateField(label=_("due date"), required=False)
-    central_body = forms.CharField(label=_("proposed to (central body)"), required=False,
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    central_body = forms.CharField(label=_("Proposed to (central body)"), required=False,
                                    max_length=200)
-    answered_by = forms.CharField(label=_("answered on the spot by"), required=False,
+    answered_by = forms.CharField(label=_("Answered on the spot by"), required=False,
                                   max_length=200)
-    answer = forms.CharField(label=_("answer given on the spot"), required=False,
+    answer = forms.CharField(label=_("Answer given on the spot"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, departments, department_choices, **kwargs):

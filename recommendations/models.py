@@ -170,6 +170,12 @@ class Recommendation(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    @property
+    def latest_event(self):
+        """The last lifecycle step (from prefetched events when a list prefetched them)."""
+        events = list(self.events.all())
+        return events[-1] if events else None
+
 
 class RecommendationEvent(models.Model):
     """One step of a recommendation's lifecycle: who moved it, when, from what to what, and why."""

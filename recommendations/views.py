@@ -38,7 +38,7 @@ def routing(request, round_pk):
         Recommendation.objects.awaiting_routing()
         .filter(session__group__round=inspection_round)
         .select_related("category", "session__group")
-        .prefetch_related("units")
+        .prefetch_related("units", "events")
         .order_by("session__date", "session__group__number", "id")
     )
     if chosen_sessions:

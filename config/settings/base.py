@@ -177,7 +177,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # 403s and 404s are answers, not faults: keep tracebacks for real errors.
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                "django.request": {"level": "ERROR"}},
 }
 
 # load_demo creates accounts with a known password; production settings turn this off.

@@ -58,8 +58,8 @@ def test_office_records_working_group_9_and_routes_its_recommendations(
     page.get_by_label("Số:", exact=True).fill("9")
     page.get_by_label("Tổ trưởng:", exact=True).fill(data["leader"]["name"])
     page.get_by_label("Chức vụ của tổ trưởng").fill(data["leader"]["title_vi"])
-    page.get_by_label("Đơn vị phụ trách").select_option(
-        label=[f"Xã {c['name']}" for c in data["communes"]])
+    for commune in data["communes"]:
+        page.get_by_label(f"Xã {commune['name']}", exact=True).check()
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_role("heading", name="Tổ công tác số 9")).to_be_visible()
 

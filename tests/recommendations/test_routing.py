@@ -187,3 +187,15 @@ def test_routing_checks_every_department_belongs_to_the_province(
                                       cooperating_departments=[foreign])
     short.refresh_from_db()
     assert short.status == Status.NEW
+
+
+def test_a_returned_recommendation_shows_why(client, office_user, head_a, round_with_items,
+                                             department_a):
+    inspection_round, (short, *_rest) = round_with_items
+    services.recommendation_route(recommendation=short, by=office_user,
+                                  lead_department=department_a)
+    services.recommendation_return(recommendation=short, by=head_a,
+                                   reason="Không thuộc chức năng của Sở")
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:routing", args=[inspection_round.pk]))
+    assert "Không thuộc chức năng của Sở" in page.content.decode()
