@@ -20,9 +20,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet ".[test]"
 	touch $@
 
+# The task worker (it sends the mail) runs beside the development server and stops with it.
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-test
@@ -38,7 +41,8 @@ lint: $(VENV)/.installed-test
 
 # Refresh the translation catalogues after changing user-facing strings, then compile them.
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages --locale vi --locale en --ignore '$(VENV)/*' --ignore 'staticfiles/*'
+	$(MANAGE) makemessages --locale vi --locale en --extension html,txt,py --ignore '$(VENV)/*' \
+		--ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'build/*'
 	$(MANAGE) compilemessages --ignore '$(VENV)/*'
 
 clean:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/record/", views.session_record, name="session_record"),
     path("sessions/<int:pk>/reopen/", views.session_reopen_view, name="session_reopen"),
+    path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import roles
-from recommendations.models import Recommendation
+from communes.timeline import history_entries
 
 from .forms import (
     DifficultyFormSet,
@@ -27,7 +27,7 @@ from .forms import (
     WorkingGroupForm,
     session_choices,
 )
-from .models import InspectionRound, Session, UnitReport, WorkingGroup
+from .models import Directive, InspectionRound, Session, UnitReport, WorkingGroup
 from .permissions import office_required, reader_required
 from .services import StaleSession, session_record_save, session_reopen, session_save
 
@@ -35,27 +35,20 @@ from .services import StaleSession, session_record_save, session_reopen, session
 @require_GET
 @login_required
 def home(request):
-    """The rounds with their groups and sessions; for department users, what is routed to
-    their department."""
+    """The rounds with their groups and sessions; department users go to their inbox."""
     user = request.user
-    context = {"is_department_user": roles.is_department_user(user)}
-    if context["is_department_user"]:
-        recommendations = (
-            Recommendation.objects.visible_to(user)
-            .select_related("category", "lead_department", "session__group")
-            .order_by("due_date", "id")
-        )
-        context["page"] = Paginator(recommendations, 25).get_page(request.GET.get("page"))
-    else:
-        sessions = Session.objects.prefetch_related("units").order_by("date", "part_of_day")
-        groups = WorkingGroup.objects.prefetch_related(Prefetch("sessions", queryset=sessions))
-        rounds = (
-            InspectionRound.objects.visible_to(user)
-            .select_related("province")
-            .prefetch_related(Prefetch("groups", queryset=groups))
-        )
-        context["page"] = Paginator(rounds, 10).get_page(request.GET.get("page"))
-    return render(request, "inspections/home.html", context)
+    if roles.is_department_user(user):
+        return redirect("recommendations:inbox")
+    sessions = Session.objects.prefetch_related("units").order_by("date", "part_of_day")
+    groups = WorkingGroup.objects.prefetch_related(Prefetch("sessions", queryset=sessions))
+    rounds = (
+        InspectionRound.objects.visible_to(user)
+        .select_related("province")
+        .prefetch_related(Prefetch("groups", queryset=groups))
+    )
+    return render(request, "inspections/home.html", {
+        "page": Paginator(rounds, 10).get_page(request.GET.get("page")),
+    })
 
 
 def _round_for(user, pk):
@@ -230,6 +223,29 @@ def session_detail(request, pk):
         "field_visits": session.field_visits.select_related("unit"),
         "can_edit": roles.is_office(request.user) and session.status == Session.Status.DRAFT,
         "can_reopen": roles.is_office(request.user) and session.status == Session.Status.FINAL,
+        "is_office": roles.is_office(request.user),
+        "attachments": session.attachments.all(),
+        "timeline": history_entries(session.history.select_related("history_user")),
+    })
+
+
+@require_GET
+@reader_required
+def directive_detail(request, pk):
+    """A directive, how each addressee is carrying it out, and its history."""
+    directive = get_object_or_404(
+        Directive.objects.filter(
+            session__group__round__in=InspectionRound.objects.visible_to(request.user))
+        .select_related("session__group__round"), pk=pk)
+    follow_ups = directive.follow_ups.select_related("unit", "department")
+    entries = history_entries(directive.history.select_related("history_user"))
+    for follow_up in follow_ups:
+        for entry in history_entries(follow_up.history.select_related("history_user")):
+            entry.title = f"{follow_up}: {entry.title}"
+            entries.append(entry)
+    return render(request, "inspections/directive_detail.html", {
+        "directive": directive, "follow_ups": follow_ups,
+        "timeline": sorted(entries, key=lambda entry: entry.at, reverse=True),
     })
 
 

@@ -1,8 +1,13 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Department
 from inspections.forms import DateInput
+from inspections.models import DirectiveFollowUp
+
+from .attachments import check_upload
 
 
 class RoutingRowForm(forms.Form):
@@ -40,3 +45,89 @@ class RoutingRowForm(forms.Form):
 
 
 RoutingFormSet = forms.formset_factory(RoutingRowForm, extra=0)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, each checked from its content (see attachments.py)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
+        for upload in cleaned:
+            check_upload(upload)
+        return cleaned
+
+
+class ConfirmForm(forms.Form):
+    """A step that needs no input (accept, start work)."""
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(get_user_model().objects.none(), label=_("Assign to"))
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = get_user_model().objects.filter(
+            is_active=True, profile__department_id=recommendation.lead_department_id
+        ).order_by("first_name", "username")
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("PDF, DOCX, XLSX, JPEG or PNG; several files may be chosen."))
+
+
+class ResolveForm(forms.Form):
+    answer = forms.CharField(label=_("Answer that resolves the recommendation"),
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProposeForm(forms.Form):
+    central_body = forms.CharField(label=_("Proposed to (central body)"), max_length=200)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(forms.Form):
+    proposed_due_date = forms.DateField(label=_("Proposed due date"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("approve", _("Approve the new due date")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = DirectiveFollowUp
+        fields = ["status", "note", "completed_on"]
+        widgets = {"completed_on": DateInput, "note": forms.TextInput}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == DirectiveFollowUp.Status.DONE and not cleaned.get(
+                "completed_on"):
+            cleaned["completed_on"] = timezone.localdate()
+        if cleaned.get("status") == DirectiveFollowUp.Status.PENDING:
+            cleaned["completed_on"] = None
+        return cleaned

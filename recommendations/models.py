@@ -1,5 +1,7 @@
 """Recommendations raised at sessions, and what happens to them until they are resolved."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -237,3 +239,97 @@ class Response(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+def attachment_path(attachment, filename):
+    """Stored under a random name: the original (Vietnamese) name is kept in the database and
+    given back on download, and nothing a user typed ends up in a path."""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a response or to a session: PDF, DOCX, XLSX, JPEG or PNG.
+
+    Served only through a view that checks the user may see what it is attached to.
+    """
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments",
+        verbose_name=_("response"),
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments",
+        verbose_name=_("session"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = NormalizedCharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response__isnull=False, session__isnull=True)
+                | Q(response__isnull=True, session__isnull=False),
+                name="attachment_one_owner",
+                violation_error_message=_("Attach a file to one response or one session."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    """A department asks for a later due date; the office approves or refuses."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="extension_requests",
+        verbose_name=_("recommendation"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    current_due_date = models.DateField(_("due date before"), null=True)
+    proposed_due_date = models.DateField(_("proposed due date"))
+    reason = NormalizedTextField(_("reason"))
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices,
+                                default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = NormalizedTextField(_("note on the decision"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["decision"], name="extension_decision_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation"], condition=Q(decision="pending"),
+                name="extension_one_pending",
+                violation_error_message=_("An extension request is already waiting."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation} → {self.proposed_due_date:%d/%m/%Y}"

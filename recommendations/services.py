@@ -20,7 +20,17 @@ from communes import roles
 from communes.workdays import add_working_days
 from inspections.services import session_touch
 
-from .models import OPEN_STATUSES, Recommendation, RecommendationEvent, Response, Status
+from . import notifications
+from .attachments import check_upload
+from .models import (
+    OPEN_STATUSES,
+    Attachment,
+    ExtensionRequest,
+    Recommendation,
+    RecommendationEvent,
+    Response,
+    Status,
+)
 
 
 class TransitionNotAllowed(ValidationError):
@@ -30,6 +40,7 @@ class TransitionNotAllowed(ValidationError):
 OFFICE = "office"
 LEAD_HEAD = "lead_head"
 LEAD_STAFF = "lead_staff"
+COOPERATING = "cooperating"
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,9 @@ STEPS = {
 }
 
 
-def _actor_kinds(user, recommendation) -> set[str]:
+def actor_kinds(user, recommendation) -> set[str]:
+    """In which capacities `user` may act on `recommendation`: office, lead department head or
+    staff, co-operating department."""
     if user is None or user.is_superuser:
         # Commands and admins act for every role.
         return {OFFICE, LEAD_HEAD, LEAD_STAFF}
@@ -98,12 +111,16 @@ def _actor_kinds(user, recommendation) -> set[str]:
             kinds.add(LEAD_HEAD)
         if roles.DEPARTMENT_STAFF in names:
             kinds.add(LEAD_STAFF)
+    cooperating = {d.pk for d in recommendation.cooperating_departments.all()} if holds else ()
+    if (profile is not None and roles.is_department_user(user)
+            and profile.department_id in cooperating):
+        kinds.add(COOPERATING)
     return kinds
 
 
 def allowed_steps(*, recommendation, user) -> list[str]:
     """The steps `user` may take on `recommendation` now, for showing buttons."""
-    kinds = _actor_kinds(user, recommendation)
+    kinds = actor_kinds(user, recommendation)
     return [
         name for name, step in STEPS.items()
         if recommendation.status in step.sources and kinds & step.actors
@@ -120,7 +137,7 @@ def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
             _("“%(step)s” is not possible for a recommendation that is %(status)s.")
             % {"step": step.label, "status": recommendation.get_status_display()}
         )
-    if not _actor_kinds(by, recommendation) & step.actors:
+    if not actor_kinds(by, recommendation) & step.actors:
         raise TransitionNotAllowed(_("Your role may not take the step “%(step)s”.") % {
             "step": step.label})
     at = at or timezone.now()
@@ -166,6 +183,7 @@ def recommendation_route(
         authority_level=Recommendation.AuthorityLevel.PROVINCE,
     )
     recommendation.cooperating_departments.set(cooperating_departments)
+    notifications.notify_routed(recommendation)
     return recommendation
 
 
@@ -207,6 +225,7 @@ def recommendation_resolve(*, recommendation, by, answer: str, at=None):
         recommendation=recommendation, kind=Response.Kind.ANSWER, author=by, text=answer,
         department=recommendation.lead_department, created_at=at or timezone.now(),
     )
+    notifications.notify_office(recommendation, _("resolved"))
     return recommendation
 
 
@@ -215,9 +234,11 @@ def recommendation_return(*, recommendation, by, reason: str, at=None):
     """The department says the recommendation is not theirs; the office re-routes it."""
     if not reason.strip():
         raise TransitionNotAllowed(_("Give the reason for returning the recommendation."))
-    return _transition(
+    recommendation = _transition(
         recommendation=recommendation, step_name="return", by=by, note=reason, at=at
     )
+    notifications.notify_office(recommendation, _("returned to the office"))
+    return recommendation
 
 
 @transaction.atomic
@@ -262,7 +283,7 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
         .select_related("session__group__round").filter(pk__in=ids | {target.pk})
     }
     target, others = locked[target.pk], [locked[pk] for pk in sorted(ids)]
-    if OFFICE not in _actor_kinds(by, target):
+    if OFFICE not in actor_kinds(by, target):
         raise TransitionNotAllowed(_("Your role may not merge recommendations."))
     at = at or timezone.now()
     province_id = target.session.group.round.province_id
@@ -291,3 +312,120 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
     # The target's units changed: a recording page opened before must not undo that.
     session_touch(session_ids=[target.session_id])
     return target
+
+
+def _locked(recommendation):
+    return Recommendation.objects.select_for_update().select_related(
+        "session__group__round", "lead_department").get(pk=recommendation.pk)
+
+
+def _record(recommendation, *, by, note, at=None):
+    """An event that leaves the status as it is (an assignment, a note, a decision)."""
+    RecommendationEvent.objects.create(
+        recommendation=recommendation, actor=by, at=at or timezone.now(),
+        from_status=recommendation.status, to_status=recommendation.status, note=note)
+
+
+def _require(kinds, allowed, message):
+    if not kinds & allowed:
+        raise TransitionNotAllowed(message)
+
+
+@transaction.atomic
+def attachments_save(*, files, by, response=None, session=None) -> list[Attachment]:
+    """Store uploaded files, each checked from its content; one bad file stores none."""
+    checked = [(upload, check_upload(upload)) for upload in files]
+    return [
+        Attachment.objects.create(
+            response=response, session=session, file=upload, original_name=upload.name,
+            content_type=content_type, size=upload.size, uploaded_by=by)
+        for upload, content_type in checked
+    ]
+
+
+@transaction.atomic
+def recommendation_assign(*, recommendation, assignee, by) -> Recommendation:
+    """The lead department's head gives the item to one of the department's people."""
+    recommendation = _locked(recommendation)
+    _require(actor_kinds(by, recommendation), {LEAD_HEAD},
+             _("Only the head of the lead department assigns its recommendations."))
+    profile = getattr(assignee, "profile", None)
+    if profile is None or profile.department_id != recommendation.lead_department_id:
+        raise TransitionNotAllowed(_("Assign it to someone of the lead department."))
+    recommendation.assignee = assignee
+    recommendation.save(update_fields=["assignee"])
+    _record(recommendation, by=by, note=_("Assigned to %(name)s")
+            % {"name": assignee.get_full_name() or assignee.username})
+    notifications.notify_assignee(recommendation)
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_respond(*, recommendation, by, text: str, files=(), progress=False):
+    """A department's answer (lead), contribution (co-operating) or progress note, with files.
+
+    The lead department's answer is what its head then resolves with; the office is told.
+    """
+    recommendation = _locked(recommendation)
+    kinds = actor_kinds(by, recommendation)
+    if not text.strip():
+        raise TransitionNotAllowed(_("Write the text of the response."))
+    if kinds & {LEAD_HEAD, LEAD_STAFF}:
+        kind = Response.Kind.PROGRESS if progress else Response.Kind.ANSWER
+        department_id = recommendation.lead_department_id
+    elif COOPERATING in kinds and not progress:
+        kind = Response.Kind.CONTRIBUTION
+        department_id = by.profile.department_id
+    else:
+        raise TransitionNotAllowed(_("Your department does not handle this recommendation."))
+    response = Response.objects.create(
+        recommendation=recommendation, kind=kind, department_id=department_id, author=by,
+        text=text)
+    attachments_save(files=files, by=by, response=response)
+    if kind != Response.Kind.PROGRESS:
+        notifications.notify_office(recommendation, _("a response was added"))
+    return response
+
+
+@transaction.atomic
+def extension_request(*, recommendation, by, proposed_due_date, reason: str) -> ExtensionRequest:
+    """The lead department asks for a later due date."""
+    recommendation = _locked(recommendation)
+    _require(actor_kinds(by, recommendation), {LEAD_HEAD, LEAD_STAFF},
+             _("Only the lead department asks for more time."))
+    if not reason.strip():
+        raise TransitionNotAllowed(_("Give the reason for asking for more time."))
+    if recommendation.due_date and proposed_due_date <= recommendation.due_date:
+        raise TransitionNotAllowed(_("Propose a date after the current due date."))
+    if recommendation.extension_requests.filter(
+            decision=ExtensionRequest.Decision.PENDING).exists():
+        raise TransitionNotAllowed(_("An extension request is already waiting."))
+    request = ExtensionRequest.objects.create(
+        recommendation=recommendation, requested_by=by, proposed_due_date=proposed_due_date,
+        current_due_date=recommendation.due_date, reason=reason)
+    _record(recommendation, by=by, note=_("Asked for the due date to move to %(date)s: %(reason)s")
+            % {"date": f"{proposed_due_date:%d/%m/%Y}", "reason": reason})
+    notifications.notify_office(recommendation, _("asked for more time"))
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str = ""):
+    """The office approves (the due date moves) or refuses an extension request."""
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    recommendation = _locked(request.recommendation)
+    _require(actor_kinds(by, recommendation), {OFFICE},
+             _("Only the office decides on extension requests."))
+    if request.decision != ExtensionRequest.Decision.PENDING:
+        raise TransitionNotAllowed(_("This request has already been decided."))
+    request.decision = (ExtensionRequest.Decision.APPROVED if approve
+                        else ExtensionRequest.Decision.REFUSED)
+    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
+    request.save()
+    if approve:
+        recommendation.due_date = request.proposed_due_date
+        recommendation.save(update_fields=["due_date"])
+    _record(recommendation, by=by, note=(
+        _("Extension approved: due %(date)s.") if approve else _("Extension refused.")
+    ) % {"date": f"{request.proposed_due_date:%d/%m/%Y}"} + (f" {note}" if note else ""))
+    return request

@@ -1,42 +1,56 @@
 """Every URL of the portal's own apps, for every role, answers what it should.
 
 The URL list is walked from the resolver, so a new URL without a row here fails the test:
-whoever adds a page must say who may open it.
+whoever adds a page must say who may open it. Objects belong to province P; the
+recommendation is routed to department A, so department B's head must get 404 for it.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from inspections.models import Directive
+from recommendations import services
 from tests import factories
 
 ROLES = ["anonymous", "office", "head_a", "staff_a", "head_b", "leader", "admin"]
 LOGIN = "login"
 
-# url name → (kwargs builder, {role: expected status}); "login" means a redirect to log in.
+# Expected status per role; "login" means a redirect to the login page.
 EVERYONE = {"anonymous": LOGIN, "office": 200, "head_a": 200, "staff_a": 200, "head_b": 200,
             "leader": 200, "admin": 200}
 READERS = {**EVERYONE, "head_a": 403, "staff_a": 403, "head_b": 403}
 EDITORS = {**READERS, "leader": 403}
 # Creating a round needs a province: an admin without one works in Django admin.
 PROVINCE_EDITORS = {**EDITORS, "admin": 403}
+# Seen by whoever may see department A's recommendation; department B gets 404.
+RECOMMENDATION_READERS = {**EVERYONE, "head_b": 404}
+DEPARTMENTS = {**EVERYONE, "office": 403, "leader": 403, "admin": 403}
+POSTED = {**EDITORS, "office": 302, "admin": 302}
 
 
-def _round(objects):
-    return {"pk": objects["session"].group.round_id}
+def _round(o):
+    return {"pk": o["session"].group.round_id}
 
 
-def _group(objects):
-    return {"pk": objects["session"].group_id}
+def _group(o):
+    return {"pk": o["session"].group_id}
 
 
-def _session(objects):
-    return {"pk": objects["session"].pk}
+def _session(o):
+    return {"pk": o["session"].pk}
 
 
+def _recommendation(o):
+    return {"pk": o["recommendation"].pk}
+
+
+# url name → (kwargs builder, {role: status}[, "post"])
 MATRIX = {
-    "inspections:home": (lambda objects: {}, EVERYONE),
-    "inspections:round_list": (lambda objects: {}, READERS),
-    "inspections:round_create": (lambda objects: {}, PROVINCE_EDITORS),
+    "inspections:home": (lambda o: {}, {**EVERYONE, "head_a": 302, "staff_a": 302,
+                                        "head_b": 302}),
+    "inspections:round_list": (lambda o: {}, READERS),
+    "inspections:round_create": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:round_detail": (_round, READERS),
     "inspections:round_edit": (_round, EDITORS),
     "inspections:group_create": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
@@ -46,17 +60,29 @@ MATRIX = {
     "inspections:session_detail": (_session, READERS),
     "inspections:session_edit": (_session, EDITORS),
     "inspections:session_record": (_session, READERS),
-    # POST only; the draft session cannot be reopened, so office staff are sent back to it.
-    "inspections:session_reopen": (_session, {**EDITORS, "office": 302, "admin": 302}, "post"),
+    # The draft session cannot be reopened, so office staff are sent back to it.
+    "inspections:session_reopen": (_session, POSTED, "post"),
+    "inspections:directive_detail": (lambda o: {"pk": o["directive"].pk}, READERS),
     "recommendations:routing": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
+    "recommendations:inbox": (lambda o: {}, DEPARTMENTS),
+    "recommendations:follow_up": (lambda o: {}, EDITORS),
+    "recommendations:follow_up_update": (lambda o: {"pk": o["follow_up"].pk}, POSTED, "post"),
+    "recommendations:detail": (_recommendation, RECOMMENDATION_READERS),
+    # An empty progress note: 400 (form error) for those who may write one, 403 for the
+    # rest, 404 for department B.
+    "recommendations:act": (
+        lambda o: {"pk": o["recommendation"].pk, "action": "note"},
+        {**RECOMMENDATION_READERS, "office": 403, "leader": 403, "head_a": 400, "staff_a": 400,
+         "admin": 400}, "post"),
+    "recommendations:attachment": (lambda o: {"pk": o["attachment"].pk},
+                                   RECOMMENDATION_READERS),
+    "recommendations:session_attachment_add": (_session, POSTED, "post"),
 }
 # Objects of another province answer 404 to its office staff.
-OBJECT_URLS = [
-    "inspections:round_detail", "inspections:round_edit", "inspections:group_create",
-    "inspections:group_detail", "inspections:group_edit", "inspections:session_create",
-    "inspections:session_detail", "inspections:session_edit", "inspections:session_record",
-    "inspections:session_reopen", "recommendations:routing",
-]
+OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
+               if name not in ("inspections:home", "inspections:round_list",
+                               "inspections:round_create", "recommendations:inbox",
+                               "recommendations:follow_up")]
 # Django's and libraries' own pages, tested where they are configured.
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
 
@@ -82,17 +108,37 @@ def users(office_user, head_a, staff_a, head_b, leader, admin_user_):
             "head_b": head_b, "leader": leader, "admin": admin_user_}
 
 
+@pytest.fixture
+def objects(province, department_a, head_a, office_user):
+    unit = factories.UnitFactory(province=province)
+    session = factories.SessionFactory(group__round__province=province, units=[unit])
+    recommendation = factories.RecommendationFactory(session=session)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    response = services.recommendation_respond(
+        recommendation=recommendation, by=head_a, text="Trả lời",
+        files=[SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4 test", "application/pdf")])
+    directive = Directive.objects.create(session=session, text="Nhiệm vụ")
+    return {"session": session, "recommendation": recommendation,
+            "attachment": response.attachments.get(), "directive": directive,
+            "follow_up": directive.follow_ups.create(unit=unit)}
+
+
+def _request(client, url_name, objects):
+    builder, _expected, *method = MATRIX[url_name]
+    url = reverse(url_name, kwargs=builder(objects))
+    return client.post(url) if method == ["post"] else client.get(url)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
-def test_status_for_every_role(client, users, province, url_name):
-    objects = {"session": factories.SessionFactory(group__round__province=province)}
-    kwargs_builder, expected, *method = MATRIX[url_name]
-    url = reverse(url_name, kwargs=kwargs_builder(objects))
+def test_status_for_every_role(client, users, objects, url_name):
+    expected = MATRIX[url_name][1]
     for role in ROLES:
         client.logout()
         if users[role] is not None:
             client.force_login(users[role])
-        response = client.post(url) if method == ["post"] else client.get(url)
+        response = _request(client, url_name, objects)
         if expected[role] == LOGIN:
             assert response.status_code == 302, role
             assert response["Location"].startswith(reverse("login")), role
@@ -102,9 +148,6 @@ def test_status_for_every_role(client, users, province, url_name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", OBJECT_URLS)
-def test_another_provinces_office_gets_404(client, other_office_user, province, url_name):
-    objects = {"session": factories.SessionFactory(group__round__province=province)}
+def test_another_provinces_office_gets_404(client, other_office_user, objects, url_name):
     client.force_login(other_office_user)
-    url = reverse(url_name, kwargs=MATRIX[url_name][0](objects))
-    response = client.post(url) if MATRIX[url_name][2:] == ("post",) else client.get(url)
-    assert response.status_code == 404
+    assert _request(client, url_name, objects).status_code == 404

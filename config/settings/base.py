@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "communes",
     "inspections",
     "recommendations",
@@ -67,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.navigation",
             ],
         },
     },
@@ -184,6 +187,20 @@ LOGGING = {
 
 # load_demo creates accounts with a known password; production settings turn this off.
 DEMO_DATA_ALLOWED = True
+
+# Background work (email) runs in `manage.py db_worker`, fed from a database table.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed email is tried again this many times, minutes apart.
+EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)
+EMAIL_RETRY_MINUTES = env.int("EMAIL_RETRY_MINUTES", default=10)
+
+# Attachments: PDF, DOCX, XLSX, JPEG and PNG up to this size, checked from their content.
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# A recommendation is "due soon" this many working days before its due date.
+DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=3)
 
 # Recommendations routed without an explicit due date are due this many working days later.
 DEFAULT_DUE_WORKING_DAYS = env.int("DEFAULT_DUE_WORKING_DAYS", default=15)

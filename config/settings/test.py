@@ -1,5 +1,7 @@
 """Settings for pytest: fast password hashing, mail kept in memory, plain static storage."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -10,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run at once, in the request's process, so tests see their effects (and mail).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="inspections-test-media-")

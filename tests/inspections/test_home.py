@@ -38,7 +38,7 @@ def test_department_user_sees_only_what_is_routed_to_their_department(
     factories.RecommendationFactory(session=session, text="Việc của sở B", status="routed",
                                     lead_department=department_b)
     client.force_login(head_a)
-    page = client.get(HOME).content.decode()
+    page = client.get(HOME, follow=True).content.decode()
     assert "Việc của sở A" in page
     assert "Việc của sở B" not in page
 

@@ -10,10 +10,10 @@ from communes.models import Department
 from inspections.models import CategoryRouting, InspectionRound, Session
 from inspections.permissions import office_required
 
-from . import services
-from .forms import RoutingFormSet
-from .models import Recommendation
-from .similarity import likely_duplicates
+from .. import services
+from ..forms import RoutingFormSet
+from ..models import Recommendation
+from ..similarity import likely_duplicates
 
 ACTIONS = {
     "route": gettext_lazy("Route the selected"),

@@ -1,0 +1,9 @@
+from communes import roles
+
+
+def navigation(request):
+    """Which of the portal's main pages the header links to, by role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user)}

@@ -1,0 +1,86 @@
+"""A department's inbox: what is routed to it, by tab, filter and sort."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from communes import roles
+from communes.models import AdministrativeUnit
+from inspections.models import Category, InspectionRound, WorkingGroup
+
+from ..models import OPEN_STATUSES, Recommendation, Status
+from ..queries import deadline_filters
+
+DONE_STATUSES = (Status.RESOLVED, Status.PROPOSED_CENTRAL, Status.RETURNED,
+                 Status.ANSWERED_ON_THE_SPOT)
+SORTS = {
+    "due": ("due_date", "id"), "-due": ("-due_date", "-id"),
+    "new": ("-created_at", "-id"), "old": ("created_at", "id"),
+    "priority": ("-priority", "due_date", "id"), "status": ("status", "due_date", "id"),
+}
+
+
+def tabs(today=None) -> dict:
+    """Tab name → (label, filter)."""
+    soon, overdue = deadline_filters(today or timezone.localdate())
+    return {
+        "new": (_("New"), Q(status=Status.ROUTED)),
+        "in_progress": (_("In progress"),
+                        Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED))),
+        "due_soon": (_("Due soon"), soon),
+        "overdue": (_("Overdue"), overdue),
+        "done": (_("Done"), Q(status__in=DONE_STATUSES)),
+        "all": (_("All"), Q()),
+    }
+
+
+@require_GET
+@login_required
+def inbox(request):
+    user = request.user
+    if not roles.is_department_user(user):
+        raise PermissionDenied
+    mine = Recommendation.objects.visible_to(user)
+    all_tabs = tabs()
+    counts = mine.aggregate(**{name: Count("id", filter=condition)
+                               for name, (_label, condition) in all_tabs.items()})
+    tab = request.GET.get("tab") if request.GET.get("tab") in all_tabs else "new"
+    items = mine.filter(all_tabs[tab][1])
+    filters = {
+        "status": ("status", dict(Status.choices)),
+        "category": ("category_id", None),
+        "unit": ("units", None),
+        "group": ("session__group_id", None),
+        "round": ("session__group__round_id", None),
+    }
+    chosen = {}
+    for name, (lookup, _choices) in filters.items():
+        value = request.GET.get(name, "")
+        if value and (name == "status" and value in Status.values or value.isdigit()):
+            items = items.filter(**{lookup: value})
+            chosen[name] = value
+    if request.GET.get("mine") == "1":
+        items = items.filter(assignee=user)
+        chosen["mine"] = "1"
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "due"
+    items = (items.distinct().order_by(*SORTS[sort])
+             .select_related("category", "session__group__round", "lead_department", "assignee")
+             .prefetch_related("units"))
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    department_id = user.profile.department_id
+    province_id = user.profile.province_id
+    rounds = InspectionRound.objects.filter(province_id=province_id)
+    return render(request, "recommendations/inbox.html", {
+        "page": page, "tab": tab, "sort": sort, "chosen": chosen,
+        "tabs": [(name, label, counts[name]) for name, (label, _q) in all_tabs.items()],
+        "department_id": department_id, "today": timezone.localdate(),
+        "statuses": Status.choices, "categories": Category.objects.all(),
+        "rounds": rounds, "groups": WorkingGroup.objects.filter(round__in=rounds),
+        "units": AdministrativeUnit.objects.filter(province_id=province_id),
+        "open_statuses": [s.value for s in OPEN_STATUSES],
+    })
