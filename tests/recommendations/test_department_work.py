@@ -47,8 +47,9 @@ def test_routing_mails_the_departments_in_vietnamese_with_a_link_only(routed):
     assert routed.text not in message.body and routed.text not in message.subject
 
 
-def test_the_whole_department_path_through_the_pages(client, routed, head_a, staff_a,
-                                                     office_user, django_capture_on_commit_callbacks):
+def test_the_whole_department_path_through_the_pages(
+    client, routed, head_a, staff_a, office_user, django_capture_on_commit_callbacks
+):
     url = reverse("recommendations:detail", args=[routed.pk])
 
     def act(user, action, data, files=None):
@@ -84,7 +85,8 @@ def test_a_cooperating_department_contributes_but_cannot_resolve(client, routed,
     page = client.get(reverse("recommendations:detail", args=[routed.pk])).content.decode()
     assert "respond-text" in page and "resolve-answer" not in page
     services.recommendation_respond(recommendation=routed, by=head_b, text="Ý kiến phối hợp")
-    assert routed.responses.get(kind=Response.Kind.CONTRIBUTION).department == head_b.profile.department
+    contribution = routed.responses.get(kind=Response.Kind.CONTRIBUTION)
+    assert contribution.department == head_b.profile.department
     response = client.post(reverse("recommendations:act", args=[routed.pk, "resolve"]),
                            {"resolve-answer": "x"})
     assert response.status_code == 403
