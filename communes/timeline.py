@@ -37,16 +37,21 @@ def _display(model_field, value, related):
     return value
 
 
-def history_entries(records, skip=()) -> list[Entry]:
+def history_entries(records, skip=(), label="") -> list[Entry]:
     """One entry per historical record: what it created or changed, newest first.
 
-    `records` are the object's history records, newest first, with `history_user` selected;
-    related objects named in the changes are read in one query per model.
+    `records` are history records of one model (of one object or several), with
+    `history_user` selected; each is compared with the previous record of the same object.
+    Related objects named in the changes are read in one query per model. `label` names the
+    kind of object in each entry's title.
     """
-    records = list(records)
-    pairs = list(zip(records, records[1:] + [None], strict=True))
-    concrete = {f.name: f for f in records[0].instance_type._meta.concrete_fields} \
-        if records else {}
+    records = sorted(records, key=lambda r: (r.id, r.history_date), reverse=True)
+    pairs = [(record, previous if previous is not None and previous.id == record.id else None)
+             for record, previous in zip(records, [*records[1:], None], strict=False)]
+    meta = records[0].instance_type._meta if records else None
+    concrete = {f.name: f for f in meta.concrete_fields} if meta else {}
+    # Many-to-many changes would cost a query per record to compare: left out of the diff.
+    many_to_many = [f.name for f in meta.many_to_many] if meta else []
     deltas = []
     wanted = {}
     for record, previous in pairs:
@@ -54,7 +59,9 @@ def history_entries(records, skip=()) -> list[Entry]:
             deltas.append([])
             continue
         changed = []
-        for change in record.diff_against(previous, foreign_keys_are_objs=False).changes:
+        delta = record.diff_against(previous, excluded_fields=many_to_many,
+                                    foreign_keys_are_objs=False)
+        for change in delta.changes:
             model_field = concrete.get(change.field)
             if model_field is None or change.field in NOT_SHOWN or change.field in skip:
                 continue
@@ -77,8 +84,9 @@ def history_entries(records, skip=()) -> list[Entry]:
         else:
             title = _("Changed")
         entries.append(Entry(
-            at=record.history_date, actor=record.history_user, title=title,
+            at=record.history_date, actor=record.history_user,
+            title=f"{label}: {title}" if label else title,
             text=REASONS.get(record.history_change_reason, record.history_change_reason or ""),
             changes=[(f.verbose_name, _display(f, old, related), _display(f, new, related))
                      for f, old, new in changed]))
-    return entries
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

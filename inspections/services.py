@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from .models import DirectiveFollowUp, Session
 
@@ -53,10 +54,12 @@ def _sync_follow_ups(directive, units, departments):
             follow_up.delete()
     have_units = {f.unit_id for f in existing if f.unit_id}
     have_departments = {f.department_id for f in existing if f.department_id}
-    DirectiveFollowUp.objects.bulk_create(
+    # With history, so the directive's timeline shows each addressee from the start.
+    bulk_create_with_history(
         [DirectiveFollowUp(directive=directive, unit_id=pk) for pk in wanted_units - have_units]
         + [DirectiveFollowUp(directive=directive, department_id=pk)
-           for pk in wanted_departments - have_departments]
+           for pk in wanted_departments - have_departments],
+        DirectiveFollowUp,
     )
 
 

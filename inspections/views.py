@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +28,17 @@ from .forms import (
     WorkingGroupForm,
     session_choices,
 )
-from .models import Directive, InspectionRound, Session, UnitReport, WorkingGroup
+from .models import (
+    Difficulty,
+    Directive,
+    DirectiveFollowUp,
+    FieldVisit,
+    InspectionRound,
+    ReportedFigure,
+    Session,
+    UnitReport,
+    WorkingGroup,
+)
 from .permissions import office_required, reader_required
 from .services import StaleSession, session_record_save, session_reopen, session_save
 
@@ -225,8 +236,17 @@ def session_detail(request, pk):
         "can_reopen": roles.is_office(request.user) and session.status == Session.Status.FINAL,
         "is_office": roles.is_office(request.user),
         "attachments": session.attachments.all(),
-        "timeline": history_entries(session.history.select_related("history_user")),
+        "timeline": _session_timeline(session),
     })
+
+
+def _session_timeline(session):
+    """The session's own changes and those of everything recorded at it, newest first."""
+    entries = history_entries(session.history.select_related("history_user"))
+    for model in (UnitReport, ReportedFigure, Difficulty, Directive, FieldVisit):
+        records = model.history.filter(session_id=session.pk).select_related("history_user")
+        entries += history_entries(records, label=capfirst(model._meta.verbose_name))
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
 @require_GET
@@ -239,10 +259,9 @@ def directive_detail(request, pk):
         .select_related("session__group__round"), pk=pk)
     follow_ups = directive.follow_ups.select_related("unit", "department")
     entries = history_entries(directive.history.select_related("history_user"))
-    for follow_up in follow_ups:
-        for entry in history_entries(follow_up.history.select_related("history_user")):
-            entry.title = f"{follow_up}: {entry.title}"
-            entries.append(entry)
+    entries += history_entries(
+        DirectiveFollowUp.history.filter(directive_id=directive.pk).select_related(
+            "history_user"), label=capfirst(DirectiveFollowUp._meta.verbose_name))
     return render(request, "inspections/directive_detail.html", {
         "directive": directive, "follow_ups": follow_ups,
         "timeline": sorted(entries, key=lambda entry: entry.at, reverse=True),

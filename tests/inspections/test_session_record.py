@@ -279,3 +279,26 @@ def test_a_unit_with_records_cannot_be_dropped_from_the_session(client, office_u
     assert response.status_code == 200
     assert response.context["form"].errors["units"]
     assert session.units.count() == 4
+
+
+def test_session_and_directive_pages_show_a_vietnamese_timeline(client, office_user, setting,
+                                                                 leader):
+    session, units = setting
+    category = factories.CategoryFactory()
+    client.force_login(office_user)
+    data = record_data(session, difficulty=[
+        {"category": category.pk, "text": "Thiếu máy tính", "raised_jointly": "on"}],
+        directive=[{"text": "Rà soát trang thiết bị", "units": [units[0].pk]}])
+    assert client.post(url(session), data).status_code == 302
+    directive = Directive.objects.get()
+    follow_up = directive.follow_ups.get()
+    client.post(reverse("recommendations:follow_up_update", args=[follow_up.pk]),
+                {f"f{follow_up.pk}-status": "done", f"f{follow_up.pk}-note": "Đã rà soát"})
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.note) == ("done", "Đã rà soát")
+    client.force_login(leader)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Lịch sử xử lý" in page and "Khó khăn, vướng mắc: Tạo mới" in page
+    page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
+    text = page.content.decode()
+    assert "Đã rà soát" in text and "chưa hoàn thành</del> → <ins>đã hoàn thành" in text
