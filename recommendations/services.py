@@ -315,7 +315,9 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
 
 
 def _locked(recommendation):
-    return Recommendation.objects.select_for_update().select_related(
+    # Lock only the recommendation's row: PostgreSQL refuses FOR UPDATE on the nullable side
+    # of the outer join to the lead department.
+    return Recommendation.objects.select_for_update(of=("self",)).select_related(
         "session__group__round", "lead_department").get(pk=recommendation.pk)
 
 
