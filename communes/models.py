@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .fields import NormalizedCharField, NormalizedTextField, SortKeyField
+from .fields import NormalizedCharField, NormalizedTextField, SearchTextField, SortKeyField
 
 
 class Province(models.Model):
@@ -62,6 +62,7 @@ class AdministrativeUnit(models.Model):
         _("headquarters"), max_length=12, choices=Headquarters.choices, blank=True
     )
     sort_name = SortKeyField(source="name")
+    search_text = SearchTextField(source="name", max_length=150)
     history = HistoricalRecords()
 
     objects = AdministrativeUnitQuerySet.as_manager()
@@ -104,6 +105,7 @@ class PredecessorUnit(models.Model):
     former_district = NormalizedCharField(_("former district"), max_length=150, blank=True)
     scope = models.CharField(_("merged"), max_length=5, choices=Scope.choices)
     sort_name = SortKeyField(source="name")
+    search_text = SearchTextField(source="name", max_length=200)
     history = HistoricalRecords()
 
     class Meta:

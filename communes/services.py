@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import text
 from .csvfiles import CSVProblems, read_rows
+from .fields import refresh_derived_fields
 from .models import AdministrativeUnit, Department, PredecessorUnit, Province
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -52,12 +53,12 @@ def _upsert(model, wanted: dict, existing: dict, summary: ImportSummary, make):
         elif any(getattr(obj, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(obj, name, value)
-            # bulk_update does not run pre_save, so refresh the sort key here.
-            obj.sort_name = text.sort_key(obj.name)
+            # bulk_update does not run pre_save: refresh the sort and search columns here.
+            derived = refresh_derived_fields(obj)
             to_update.append(obj)
     model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
-        model.objects.bulk_update(to_update, [*fields, "sort_name"], batch_size=1000)
+        model.objects.bulk_update(to_update, [*fields, *derived], batch_size=1000)
     summary.created += len(to_create)
     summary.updated += len(to_update)
     summary.unchanged += len(wanted) - len(to_create) - len(to_update)

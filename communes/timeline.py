@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 NOT_SHOWN = {"id", "history_id", "sort_name", "version"}
@@ -34,6 +35,10 @@ def _display(model_field, value, related):
         return str(related.get((model_field.related_model, value), value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(model_field, models.DateTimeField):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(model_field, models.DateField):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     return value
 
 

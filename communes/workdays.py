@@ -90,3 +90,19 @@ def calendar_seed(*, years, model=CalendarDay) -> int:
     ]
     model.objects.bulk_create(new_days)
     return len(new_days)
+
+
+class WorkingDayCounter:
+    """Counts working days between many pairs of dates with one read of the calendar."""
+
+    def __init__(self, start: datetime.date, end: datetime.date):
+        self.exceptions = _exceptions(start - datetime.timedelta(days=1), end)
+
+    def between(self, start: datetime.date, end: datetime.date) -> int:
+        if end < start:
+            return -self.between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += datetime.timedelta(days=1)
+            count += is_working_day(day, self.exceptions)
+        return count

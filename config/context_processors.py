@@ -6,4 +6,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user)}
+    return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user),
+            "nav_reader": roles.is_reader(user)}

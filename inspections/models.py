@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes import roles
-from communes.fields import NormalizedCharField, NormalizedTextField, SortKeyField
+from communes.fields import (
+    NormalizedCharField,
+    NormalizedTextField,
+    SearchTextField,
+    SortKeyField,
+)
 from communes.models import AdministrativeUnit, Department, Province
 
 
@@ -241,6 +246,7 @@ class UnitReport(models.Model):
     achievements = NormalizedTextField(_("achievements"), blank=True)
     facilities = NormalizedTextField(_("facilities"), blank=True)
     staffing_notes = NormalizedTextField(_("staffing"), blank=True)
+    search_text = SearchTextField(source=("achievements", "facilities", "staffing_notes"))
     history = HistoricalRecords()
 
     class Meta:
@@ -350,6 +356,7 @@ class Difficulty(models.Model):
     units = models.ManyToManyField(
         AdministrativeUnit, blank=True, related_name="difficulties", verbose_name=_("raised by")
     )
+    search_text = SearchTextField(source="text")
     history = HistoricalRecords(m2m_fields=[units])
 
     class Meta:
@@ -370,6 +377,7 @@ class Directive(models.Model):
     )
     text = NormalizedTextField(_("text"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    search_text = SearchTextField(source="text")
     history = HistoricalRecords()
 
     class Meta:

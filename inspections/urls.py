@@ -19,4 +19,7 @@ urlpatterns = [
     path("sessions/<int:pk>/record/", views.session_record, name="session_record"),
     path("sessions/<int:pk>/reopen/", views.session_reopen_view, name="session_reopen"),
     path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("units/<int:pk>/", views.unit_profile, name="unit_profile"),
+    path("search/", views.search_view, name="search"),
+    path("rounds/<int:pk>/report/", views.round_report, name="round_report"),
 ]

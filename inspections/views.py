@@ -5,12 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import roles
+from communes.models import AdministrativeUnit
 from communes.timeline import history_entries
 
 from .forms import (
@@ -21,6 +24,7 @@ from .forms import (
     GroupMemberFormSet,
     InspectionRoundForm,
     RecommendationFormSet,
+    ReportForm,
     SessionConclusionForm,
     SessionForm,
     SessionItemFormSet,
@@ -40,6 +44,9 @@ from .models import (
     WorkingGroup,
 )
 from .permissions import office_required, reader_required
+from .report import Header, docx_report, xlsx_report
+from .search import MIN_LENGTH as SEARCH_MIN_LENGTH
+from .search import search
 from .services import StaleSession, session_record_save, session_reopen, session_save
 
 
@@ -60,6 +67,10 @@ def home(request):
     return render(request, "inspections/home.html", {
         "page": Paginator(rounds, 10).get_page(request.GET.get("page")),
     })
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _round_for(user, pk):
@@ -383,3 +394,82 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@require_GET
+@reader_required
+def unit_profile(request, pk):
+    """A commune's record across rounds: sessions, figures over time, difficulties,
+    recommendations and directives."""
+    units = AdministrativeUnit.objects.select_related("province").prefetch_related(
+        "predecessors")
+    if not roles.sees_all_provinces(request.user):
+        units = units.filter(province_id=request.user.profile.province_id)
+    unit = get_object_or_404(units, pk=pk)
+    rounds = InspectionRound.objects.visible_to(request.user)
+    sessions = unit.sessions.filter(group__round__in=rounds).select_related(
+        "group__round").order_by("-date")
+    figures = list(ReportedFigure.objects.filter(
+        session__in=sessions).filter(Q(unit=unit) | Q(unit__isnull=True))
+        .select_related("metric").order_by("metric__position", "month"))
+    return render(request, "inspections/unit_profile.html", {
+        "unit": unit, "sessions": sessions,
+        "figure_series": figure_series(figures),
+        "difficulties": unit.difficulties.filter(session__in=sessions).select_related(
+            "category", "session__group__round"),
+        "recommendations": unit.recommendations.filter(session__in=sessions).select_related(
+            "category", "lead_department", "session__group__round"),
+        "follow_ups": DirectiveFollowUp.objects.filter(unit=unit, directive__session__in=sessions)
+        .select_related("directive__session__group__round"),
+    })
+
+
+def figure_series(figures):
+    """Per metric, its monthly values with bar heights for a small chart (joint figures are
+    marked, since they cover all units of the session)."""
+    series = {}
+    for figure in figures:
+        series.setdefault(figure.metric, []).append(figure)
+    charts = []
+    for metric, points in series.items():
+        top = max(point.value for point in points) or 1
+        bars = []
+        for index, point in enumerate(points):
+            height = round(90 * point.value / top, 1)
+            bars.append({"figure": point, "height": height, "y": 100 - height, "x": index * 12})
+        charts.append({"metric": metric, "bars": bars, "width": max(len(bars) * 12, 12)})
+    return charts
+
+
+@require_GET
+@login_required
+def search_view(request):
+    """One box over units, recommendations, difficulties, directives and unit reports."""
+    if not (roles.is_reader(request.user) or roles.is_department_user(request.user)):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    results = search(request.user, query) if query else None
+    return render(request, "inspections/search.html", {
+        "query": query, "results": results, "too_short": bool(query) and results is None,
+        "min_length": SEARCH_MIN_LENGTH,
+    })
+
+
+@require_GET
+@reader_required
+def round_report(request, pk):
+    """The synthesis report of a round: a form for its header, then DOCX or XLSX."""
+    inspection_round = _round_for(request.user, pk)
+    stamp = f"bao-cao-{inspection_round.pk}-{timezone.localdate():%Y%m%d}"
+    if request.GET.get("format") == "xlsx":
+        return HttpResponse(xlsx_report(inspection_round), headers={
+            "Content-Type": XLSX_TYPE,
+            "Content-Disposition": f'attachment; filename="{stamp}.xlsx"'})
+    form = ReportForm(request.GET if "format" in request.GET else None,
+                      initial=ReportForm.defaults(inspection_round, timezone.localdate()))
+    if request.GET.get("format") == "docx" and form.is_valid():
+        document = docx_report(inspection_round, Header(**form.cleaned_data))
+        return HttpResponse(document, headers={
+            "Content-Type": DOCX_TYPE,
+            "Content-Disposition": f'attachment; filename="{stamp}.docx"'})
+    return render(request, "inspections/report.html", {"round": inspection_round, "form": form})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes import roles
-from communes.fields import NormalizedCharField, NormalizedTextField
+from communes.fields import NormalizedCharField, NormalizedTextField, SearchTextField
 from communes.models import AdministrativeUnit, Department
 from inspections.models import Category, Session
 
@@ -133,6 +133,7 @@ class Recommendation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    search_text = SearchTextField(source="text")
     history = HistoricalRecords(m2m_fields=[units, cooperating_departments])
 
     objects = RecommendationQuerySet.as_manager()

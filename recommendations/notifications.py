@@ -85,6 +85,16 @@ def notify_office(recommendation, what: str) -> None:
             {"recommendation": recommendation, "what": what, "link": _link(recommendation)})
 
 
+def notify_departments(recommendation, what: str) -> None:
+    """To the lead department's heads and staff: the office reopened the item or decided on
+    more time."""
+    if recommendation.lead_department_id:
+        _notify(department_users([recommendation.lead_department_id]),
+                "recommendations/email/to_department.txt",
+                {"recommendation": recommendation, "what": what,
+                 "link": _link(recommendation)})
+
+
 def notify_assignee(recommendation) -> None:
     if recommendation.assignee_id:
         _notify([recommendation.assignee], "recommendations/email/assigned.txt",

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes import roles
@@ -129,7 +130,7 @@ def allowed_steps(*, recommendation, user) -> list[str]:
 
 def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
     step = STEPS[step_name]
-    recommendation = Recommendation.objects.select_for_update().select_related(
+    recommendation = Recommendation.objects.select_for_update(of=("self",)).select_related(
         "session__group__round"
     ).get(pk=recommendation.pk)
     if recommendation.status not in step.sources:
@@ -145,11 +146,19 @@ def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
     for field, value in changes.items():
         setattr(recommendation, field, value)
     recommendation.status = step.target
+    if step.target not in (Status.ACCEPTED, Status.IN_PROGRESS):
+        # A request for more time lapses when the item leaves the department's hands (or
+        # comes back to it afresh).
+        recommendation.extension_requests.filter(
+            decision=ExtensionRequest.Decision.PENDING).update(
+            decision=ExtensionRequest.Decision.REFUSED, decided_at=at,
+            decision_note=str(step.label))
     if step.target == Status.RESOLVED:
         recommendation.resolved_at = at
     elif step.target == Status.REOPENED:
         recommendation.resolved_at = None
-    recommendation._change_reason = note
+    # The history records which step it was; the note itself is on the event (it may be long).
+    recommendation._change_reason = step_name
     recommendation.save()
     RecommendationEvent.objects.create(
         recommendation=recommendation, actor=by, at=at, from_status=previous,
@@ -258,10 +267,12 @@ def recommendation_reopen(*, recommendation, by, reason: str, at=None):
     if not reason.strip():
         raise TransitionNotAllowed(_("Give the reason for reopening the recommendation."))
     # Back with its department, with a fresh due date: the old one has usually passed.
-    return _transition(
+    recommendation = _transition(
         recommendation=recommendation, step_name="reopen", by=by, note=reason, at=at,
         due_date=default_due_date(),
     )
+    notifications.notify_departments(recommendation, _("reopened"))
+    return recommendation
 
 
 MERGEABLE = (Status.NEW, Status.RETURNED)
@@ -322,7 +333,12 @@ def _locked(recommendation):
 
 
 def _record(recommendation, *, by, note, at=None):
-    """An event that leaves the status as it is (an assignment, a note, a decision)."""
+    """An event that leaves the status as it is (an assignment, a note, a decision).
+
+    Notes the portal writes itself are stored in Vietnamese, whatever language the acting user
+    reads: `note` may be a lazy string, rendered here."""
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(note)
     RecommendationEvent.objects.create(
         recommendation=recommendation, actor=by, at=at or timezone.now(),
         from_status=recommendation.status, to_status=recommendation.status, note=note)
@@ -337,12 +353,18 @@ def _require(kinds, allowed, message):
 def attachments_save(*, files, by, response=None, session=None) -> list[Attachment]:
     """Store uploaded files, each checked from its content; one bad file stores none."""
     checked = [(upload, check_upload(upload)) for upload in files]
-    return [
-        Attachment.objects.create(
-            response=response, session=session, file=upload, original_name=upload.name,
-            content_type=content_type, size=upload.size, uploaded_by=by)
-        for upload, content_type in checked
-    ]
+    saved = []
+    try:
+        for upload, content_type in checked:
+            saved.append(Attachment.objects.create(
+                response=response, session=session, file=upload, original_name=upload.name,
+                content_type=content_type, size=upload.size, uploaded_by=by))
+    except Exception:
+        # The rows roll back with the transaction; the files already written must go too.
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
+    return saved
 
 
 @transaction.atomic
@@ -356,8 +378,8 @@ def recommendation_assign(*, recommendation, assignee, by) -> Recommendation:
         raise TransitionNotAllowed(_("Assign it to someone of the lead department."))
     recommendation.assignee = assignee
     recommendation.save(update_fields=["assignee"])
-    _record(recommendation, by=by, note=_("Assigned to %(name)s")
-            % {"name": assignee.get_full_name() or assignee.username})
+    _record(recommendation, by=by, note=format_lazy(
+        _("Assigned to {name}"), name=assignee.get_full_name() or assignee.username))
     notifications.notify_assignee(recommendation)
     return recommendation
 
@@ -397,16 +419,19 @@ def extension_request(*, recommendation, by, proposed_due_date, reason: str) -> 
              _("Only the lead department asks for more time."))
     if not reason.strip():
         raise TransitionNotAllowed(_("Give the reason for asking for more time."))
-    if recommendation.due_date and proposed_due_date <= recommendation.due_date:
-        raise TransitionNotAllowed(_("Propose a date after the current due date."))
+    if proposed_due_date <= max(filter(None, [recommendation.due_date,
+                                              timezone.localdate()])):
+        raise TransitionNotAllowed(_("Propose a date after today and after the current due "
+                                     "date."))
     if recommendation.extension_requests.filter(
             decision=ExtensionRequest.Decision.PENDING).exists():
         raise TransitionNotAllowed(_("An extension request is already waiting."))
     request = ExtensionRequest.objects.create(
         recommendation=recommendation, requested_by=by, proposed_due_date=proposed_due_date,
         current_due_date=recommendation.due_date, reason=reason)
-    _record(recommendation, by=by, note=_("Asked for the due date to move to %(date)s: %(reason)s")
-            % {"date": f"{proposed_due_date:%d/%m/%Y}", "reason": reason})
+    _record(recommendation, by=by, note=format_lazy(
+        _("Asked for the due date to move to {date}: {reason}"),
+        date=f"{proposed_due_date:%d/%m/%Y}", reason=reason))
     notifications.notify_office(recommendation, _("asked for more time"))
     return request
 
@@ -420,6 +445,8 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
              _("Only the office decides on extension requests."))
     if request.decision != ExtensionRequest.Decision.PENDING:
         raise TransitionNotAllowed(_("This request has already been decided."))
+    if recommendation.status not in OPEN_STATUSES:
+        raise TransitionNotAllowed(_("The recommendation is no longer with a department."))
     request.decision = (ExtensionRequest.Decision.APPROVED if approve
                         else ExtensionRequest.Decision.REFUSED)
     request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
@@ -427,7 +454,11 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
     if approve:
         recommendation.due_date = request.proposed_due_date
         recommendation.save(update_fields=["due_date"])
-    _record(recommendation, by=by, note=(
-        _("Extension approved: due %(date)s.") if approve else _("Extension refused.")
-    ) % {"date": f"{request.proposed_due_date:%d/%m/%Y}"} + (f" {note}" if note else ""))
+    decision = (format_lazy(_("Extension approved: due {date}."),
+                            date=f"{request.proposed_due_date:%d/%m/%Y}")
+                if approve else _("Extension refused."))
+    _record(recommendation, by=by, note=format_lazy("{decision}{note}", decision=decision,
+                                                    note=f" {note}" if note else ""))
+    notifications.notify_departments(
+        recommendation, _("extension approved") if approve else _("extension refused"))
     return request

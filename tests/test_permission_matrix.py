@@ -77,12 +77,19 @@ MATRIX = {
     "recommendations:attachment": (lambda o: {"pk": o["attachment"].pk},
                                    RECOMMENDATION_READERS),
     "recommendations:session_attachment_add": (_session, POSTED, "post"),
+    "recommendations:dashboard": (lambda o: {}, READERS),
+    # Department users see the list of their own items.
+    "recommendations:list": (lambda o: {}, EVERYONE),
+    "inspections:unit_profile": (lambda o: {"pk": o["session"].units.get().pk}, READERS),
+    "inspections:search": (lambda o: {}, EVERYONE),
+    "inspections:round_report": (_round, READERS),
 }
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("inspections:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
-                               "recommendations:follow_up")]
+                               "recommendations:follow_up", "recommendations:dashboard",
+                               "recommendations:list", "inspections:search")]
 # Django's and libraries' own pages, tested where they are configured.
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
 

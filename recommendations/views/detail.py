@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from communes import roles
 from communes.timeline import Entry, history_entries
 from inspections.models import InspectionRound, Session
 from inspections.permissions import office_required
@@ -98,6 +99,24 @@ def available_actions(recommendation, user) -> list[str]:
     return [name for name in ACTIONS if name in available]
 
 
+# Which roles may ever take each step; anyone else is refused with 403.
+_OFFICE_STEPS = {"decide", "reopen", "propose_central"}
+_HEAD_STEPS = {"assign", "resolve", "return", "propose_central"}
+
+
+def _role_may(user, action) -> bool:
+    if user.is_superuser:
+        return True
+    if action in _OFFICE_STEPS and roles.is_office(user):
+        return True
+    names = roles.role_names(user)
+    if roles.DEPARTMENT_HEAD in names:
+        return action not in _OFFICE_STEPS or action in _HEAD_STEPS
+    if roles.DEPARTMENT_STAFF in names:
+        return action in {"accept", "start", "respond", "note", "extension"}
+    return False
+
+
 def _recommendation_for(user, pk):
     return get_object_or_404(
         Recommendation.objects.visible_to(user).select_related(
@@ -131,6 +150,12 @@ def timeline(recommendation) -> list[Entry]:
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
+def visible_merged(user, recommendation) -> set[int]:
+    """The ids of the recommendations merged into this one that the user may open."""
+    return set(Recommendation.objects.visible_to(user).filter(
+        consolidated_into=recommendation).values_list("pk", flat=True))
+
+
 def _render(request, recommendation, bound=None, status=200):
     names = available_actions(recommendation, request.user)
     forms = []
@@ -142,8 +167,11 @@ def _render(request, recommendation, bound=None, status=200):
             kwargs = {"recommendation": recommendation} if action.form is AssignForm else {}
             form = action.form(prefix=name, **kwargs)
         forms.append((name, action.label, form))
+    merged = [other for other in recommendation.merged.all()
+              if other.pk in visible_merged(request.user, recommendation)]
     return render(request, "recommendations/detail.html", {
         "recommendation": recommendation, "actions": forms, "timeline": timeline(recommendation),
+        "merged": merged,
         "pending_extension": _pending_extension(recommendation),
     }, status=status)
 
@@ -161,7 +189,13 @@ def act(request, pk, action):
     if action not in ACTIONS:
         raise Http404
     if action not in available_actions(recommendation, request.user):
-        raise PermissionDenied
+        if not _role_may(request.user, action):
+            raise PermissionDenied
+        # A step the role may take, but not now (taken meanwhile, or a double click).
+        messages.error(request, _("“%(step)s” is no longer possible for this recommendation: "
+                                  "see its current state below.")
+                       % {"step": ACTIONS[action].label})
+        return redirect("recommendations:detail", pk=recommendation.pk)
     step = ACTIONS[action]
     kwargs = {"recommendation": recommendation} if step.form is AssignForm else {}
     form = step.form(request.POST, request.FILES, prefix=action, **kwargs)
@@ -200,9 +234,12 @@ def session_attachment_add(request, pk):
     session = get_object_or_404(
         Session.objects.filter(group__round__in=InspectionRound.objects.visible_to(request.user)),
         pk=pk)
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, _("Choose at least one file to attach."))
+        return redirect(session)
     try:
-        saved = services.attachments_save(files=request.FILES.getlist("files"), by=request.user,
-                                          session=session)
+        saved = services.attachments_save(files=files, by=request.user, session=session)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from communes import roles
 from communes.models import AdministrativeUnit
+from communes.params import id_param
 from inspections.models import Category, InspectionRound, WorkingGroup
 
 from ..models import OPEN_STATUSES, Recommendation, Status
@@ -18,10 +19,13 @@ from ..queries import deadline_filters
 
 DONE_STATUSES = (Status.RESOLVED, Status.PROPOSED_CENTRAL, Status.RETURNED,
                  Status.ANSWERED_ON_THE_SPOT)
+# Urgent first: the stored values do not sort that way by themselves.
+PRIORITY_RANK = Case(When(priority="urgent", then=Value(0)), When(priority="high", then=Value(1)),
+                     default=Value(2))
 SORTS = {
     "due": ("due_date", "id"), "-due": ("-due_date", "-id"),
     "new": ("-created_at", "-id"), "old": ("created_at", "id"),
-    "priority": ("-priority", "due_date", "id"), "status": ("status", "due_date", "id"),
+    "priority": (PRIORITY_RANK, "due_date", "id"), "status": ("status", "due_date", "id"),
 }
 
 
@@ -61,7 +65,7 @@ def inbox(request):
     chosen = {}
     for name, (lookup, _choices) in filters.items():
         value = request.GET.get(name, "")
-        if value and (name == "status" and value in Status.values or value.isdigit()):
+        if value in Status.values if name == "status" else id_param(value):
             items = items.filter(**{lookup: value})
             chosen[name] = value
     if request.GET.get("mine") == "1":
@@ -72,15 +76,17 @@ def inbox(request):
              .select_related("category", "session__group__round", "lead_department", "assignee")
              .prefetch_related("units"))
     page = Paginator(items, 25).get_page(request.GET.get("page"))
-    department_id = user.profile.department_id
-    province_id = user.profile.province_id
+    profile = getattr(user, "profile", None)
+    department_id = getattr(profile, "department_id", None)
+    province_id = getattr(profile, "province_id", None)
     rounds = InspectionRound.objects.filter(province_id=province_id)
     return render(request, "recommendations/inbox.html", {
         "page": page, "tab": tab, "sort": sort, "chosen": chosen,
         "tabs": [(name, label, counts[name]) for name, (label, _q) in all_tabs.items()],
         "department_id": department_id, "today": timezone.localdate(),
         "statuses": Status.choices, "categories": Category.objects.all(),
-        "rounds": rounds, "groups": WorkingGroup.objects.filter(round__in=rounds),
+        "rounds": rounds,
+        "groups": WorkingGroup.objects.filter(round__in=rounds).select_related("round"),
         "units": AdministrativeUnit.objects.filter(province_id=province_id),
         "open_statuses": [s.value for s in OPEN_STATUSES],
     })

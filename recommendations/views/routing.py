@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from communes.models import Department
+from communes.params import id_param
 from inspections.models import CategoryRouting, InspectionRound, Session
 from inspections.permissions import office_required
 
@@ -33,7 +34,7 @@ def routing(request, round_pk):
     inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user),
                                          pk=round_pk)
     sessions = Session.objects.filter(group__round=inspection_round).select_related("group")
-    chosen_sessions = [int(pk) for pk in request.GET.getlist("session") if pk.isdigit()]
+    chosen_sessions = [int(pk) for pk in request.GET.getlist("session") if id_param(pk)]
     pending = (
         Recommendation.objects.awaiting_routing()
         .filter(session__group__round=inspection_round)

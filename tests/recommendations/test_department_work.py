@@ -88,8 +88,11 @@ def test_a_cooperating_department_contributes_but_cannot_resolve(client, routed,
     contribution = routed.responses.get(kind=Response.Kind.CONTRIBUTION)
     assert contribution.department == head_b.profile.department
     response = client.post(reverse("recommendations:act", args=[routed.pk, "resolve"]),
-                           {"resolve-answer": "x"})
-    assert response.status_code == 403
+                           {"resolve-answer": "x"}, follow=True)
+    # Heads resolve, but not for a department that only co-operates: refused with a message.
+    assert "không còn thực hiện được" in response.content.decode()
+    routed.refresh_from_db()
+    assert routed.status == Status.ROUTED
 
 
 def test_an_executable_renamed_pdf_is_refused_and_nothing_is_saved(client, routed, head_a):
@@ -230,3 +233,25 @@ def test_daily_digest_per_department(routed, office_user, department_a,
     digest = [m for m in mail.outbox if "giamdoc@snv.vn" in m.to]
     assert len(digest) == 1
     assert "1 kiến nghị quá hạn" in digest[0].body
+
+
+def test_a_long_answer_and_a_late_extension_are_handled(routed, head_a, staff_a, office_user):
+    services.recommendation_accept(recommendation=routed, by=head_a)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.extension_request(recommendation=routed, by=staff_a,
+                                   proposed_due_date=datetime.date(2001, 1, 1), reason="Cũ")
+    request = services.extension_request(
+        recommendation=routed, by=staff_a, reason="Chờ ý kiến",
+        proposed_due_date=routed.due_date + datetime.timedelta(days=10))
+    # A long answer: the history keeps the step's name, the event the whole text.
+    services.recommendation_resolve(recommendation=routed, by=head_a, answer="Trả lời " * 200)
+    request.refresh_from_db()
+    assert request.decision == ExtensionRequest.Decision.REFUSED  # lapsed with the item
+    assert routed.events.last().note.startswith("Trả lời Trả lời")
+
+
+def test_odd_filter_values_are_not_a_500(client, head_a, routed):
+    client.force_login(head_a)
+    for value in ("²", "99999999999999999999999", "-1", "abc"):
+        assert client.get(reverse("recommendations:inbox"), {"category": value}).status_code == 200
+        assert client.get(reverse("recommendations:list"), {"group": value}).status_code == 200

@@ -1,0 +1,121 @@
+"""The figures of the leaders' dashboard, each from one aggregate query over the
+recommendations the user may see, so the page's query count does not grow with the data."""
+
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from communes.workdays import WorkingDayCounter
+from inspections.models import Difficulty
+
+from .models import OPEN_STATUSES, Status
+from .queries import deadline_filters
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    params: dict  # the list filter behind the number
+    width: float = 0
+
+
+def _bars(rows, label_key, param, id_key):
+    bars = [Bar(label=row[label_key] or "—", count=row["count"],
+                params={param: row[id_key]} if row[id_key] else {"unrouted": "1"})
+            for row in rows]
+    top = max((bar.count for bar in bars), default=0) or 1
+    for bar in bars:
+        bar.width = round(100 * bar.count / top, 1)
+    return bars
+
+
+def figures(recommendations, today=None) -> dict:
+    """Counts by status, department, category, unit and working group; deadlines; the
+    department scorecard; units whose difficulties recur across rounds."""
+    today = today or timezone.localdate()
+    soon, overdue = deadline_filters(today)
+    totals = recommendations.aggregate(
+        total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon),
+        resolved=Count("id", filter=Q(status=Status.RESOLVED)))
+    by_status = {row["status"]: row["count"] for row in
+                 recommendations.values("status").annotate(count=Count("id")).order_by()}
+    statuses = [Bar(label=label, count=by_status.get(value, 0), params={"status": value})
+                for value, label in Status.choices]
+    top = max((bar.count for bar in statuses), default=0) or 1
+    for bar in statuses:
+        bar.width = round(100 * bar.count / top, 1)
+    departments = recommendations.values("lead_department_id", "lead_department__name").annotate(
+        count=Count("id"), overdue=Count("id", filter=overdue),
+        due_soon=Count("id", filter=soon)).order_by("-count", "lead_department__sort_name")
+    categories = recommendations.values("category_id", "category__name").annotate(
+        count=Count("id")).order_by("-count", "category__sort_name")
+    groups = recommendations.values(
+        "session__group_id", "session__group__number", "session__group__round__title").annotate(
+        count=Count("id")).order_by("session__group__round__title", "session__group__number")
+    units = recommendations.values("units__id", "units__name").annotate(
+        count=Count("id", distinct=True)).order_by("-count", "units__sort_name")[:15]
+    return {
+        "totals": totals,
+        "statuses": statuses,
+        "departments": list(departments),
+        "department_bars": _bars(departments, "lead_department__name", "department",
+                                 "lead_department_id"),
+        "category_bars": _bars(categories, "category__name", "category", "category_id"),
+        "group_bars": [
+            Bar(label=f"{row['session__group__number']} – {row['session__group__round__title']}",
+                count=row["count"], params={"group": row["session__group_id"]})
+            for row in groups],
+        "unit_bars": _bars(units, "units__name", "unit", "units__id"),
+        "scorecard": scorecard(recommendations, list(departments)),
+    }
+
+
+def scorecard(recommendations, departments) -> list[dict]:
+    """Per lead department: routed, resolved, resolved on time, and the median working days
+    from routing to resolution."""
+    resolved = list(
+        recommendations.filter(status=Status.RESOLVED, lead_department__isnull=False)
+        .annotate(routed_at=Min("events__at", filter=Q(events__to_status=Status.ROUTED)))
+        .values_list("lead_department_id", "routed_at", "resolved_at", "due_date"))
+    dates = [d for _dep, routed, done, _due in resolved for d in (routed, done) if d]
+    counter = WorkingDayCounter(min(dates).date(), max(dates).date()) if dates else None
+    per_department = {}
+    for department_id, routed_at, resolved_at, due_date in resolved:
+        entry = per_department.setdefault(department_id,
+                                          {"resolved": 0, "on_time": 0, "days": []})
+        entry["resolved"] += 1
+        if resolved_at and due_date and timezone.localdate(resolved_at) <= due_date:
+            entry["on_time"] += 1
+        if routed_at and resolved_at:
+            entry["days"].append(counter.between(timezone.localdate(routed_at),
+                                                 timezone.localdate(resolved_at)))
+    routed_counts = {row["lead_department_id"]: row["count"] for row in departments}
+    rows = []
+    for row in departments:
+        department_id = row["lead_department_id"]
+        if department_id is None:
+            continue
+        entry = per_department.get(department_id, {"resolved": 0, "on_time": 0, "days": []})
+        done = entry["resolved"]
+        rows.append({
+            "department_id": department_id, "name": row["lead_department__name"],
+            "routed": routed_counts[department_id], "resolved": done,
+            "on_time_rate": round(100 * entry["on_time"] / done) if done else None,
+            "median_days": statistics.median(entry["days"]) if entry["days"] else None,
+            "overdue": row["overdue"],
+        })
+    return rows
+
+
+def recurring_difficulties(rounds, limit=20) -> list[dict]:
+    """Units that raised difficulties of the same category in two rounds or more."""
+    through = Difficulty.units.through.objects.filter(difficulty__session__group__round__in=rounds)
+    return list(
+        through.values("administrativeunit_id", "administrativeunit__name",
+                       "difficulty__category__name")
+        .annotate(rounds=Count("difficulty__session__group__round", distinct=True))
+        .filter(rounds__gte=2).order_by("-rounds", "administrativeunit__sort_name")[:limit])

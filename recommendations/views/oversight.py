@@ -1,0 +1,113 @@
+"""Leaders' and office's oversight: the dashboard and the recommendation list behind it."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from communes import roles
+from communes.models import AdministrativeUnit, Department
+from communes.params import id_param
+from inspections.models import Category, InspectionRound, WorkingGroup
+from inspections.permissions import reader_required
+
+from .. import dashboard
+from ..exports import export, recommendation_rows
+from ..models import Recommendation, Status
+from ..queries import deadline_filters
+
+# GET parameter → lookup; every one is backed by an index.
+LIST_FILTERS = {
+    "status": "status",
+    "department": "lead_department_id",
+    "category": "category_id",
+    "unit": "units",
+    "group": "session__group_id",
+    "round": "session__group__round_id",
+}
+
+
+def _date(value):
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+def scoped(request, recommendations):
+    """Apply the round and date-range filters shared by the dashboard and the list."""
+    chosen = {}
+    round_id = request.GET.get("round", "")
+    if id_param(round_id):
+        recommendations = recommendations.filter(session__group__round_id=round_id)
+        chosen["round"] = round_id
+    for name, lookup in (("date_from", "session__date__gte"), ("date_to", "session__date__lte")):
+        day = _date(request.GET.get(name, ""))
+        if day:
+            recommendations = recommendations.filter(**{lookup: day})
+            chosen[name] = day.isoformat()
+    return recommendations, chosen
+
+
+@require_GET
+@reader_required
+def dashboard_view(request):
+    recommendations, chosen = scoped(request, Recommendation.objects.visible_to(request.user))
+    rounds = InspectionRound.objects.visible_to(request.user)
+    return render(request, "recommendations/dashboard.html", {
+        "figures": dashboard.figures(recommendations),
+        "recurring": dashboard.recurring_difficulties(rounds),
+        "rounds": rounds, "chosen": chosen,
+    })
+
+
+@require_GET
+@login_required
+def recommendation_list(request):
+    """Every recommendation the user may see, filtered as the dashboard's numbers link to it;
+    as CSV or XLSX with ?format=csv|xlsx."""
+    user = request.user
+    if not (roles.is_reader(user) or roles.is_department_user(user)):
+        raise PermissionDenied
+    recommendations, chosen = scoped(request, Recommendation.objects.visible_to(user))
+    for name, lookup in LIST_FILTERS.items():
+        value = request.GET.get(name, "")
+        if value in Status.values if name == "status" else id_param(value):
+            recommendations = recommendations.filter(**{lookup: value})
+            chosen[name] = value
+    if request.GET.get("unrouted") == "1":
+        recommendations = recommendations.filter(lead_department__isnull=True)
+        chosen["unrouted"] = "1"
+    deadline = request.GET.get("deadline")
+    if deadline in ("overdue", "due_soon"):
+        soon, overdue = deadline_filters(timezone.localdate())
+        recommendations = recommendations.filter(overdue if deadline == "overdue" else soon)
+        chosen["deadline"] = deadline
+    recommendations = recommendations.distinct().order_by("due_date", "id")
+    exported = export(request, recommendation_rows(recommendations),
+                      f"kien-nghi-{datetime.date.today():%Y%m%d}", _("Recommendations"))
+    if exported:
+        return exported
+    page = Paginator(
+        recommendations.select_related("category", "lead_department", "session__group__round")
+        .prefetch_related("units"), 25).get_page(request.GET.get("page"))
+    province_id = getattr(getattr(user, "profile", None), "province_id", None)
+    departments = Department.objects.all() if roles.sees_all_provinces(user) else \
+        Department.objects.filter(province_id=province_id)
+    return render(request, "recommendations/list.html", {
+        "page": page, "chosen": chosen, "statuses": Status.choices,
+        "departments": departments, "categories": Category.objects.all(),
+        "rounds": InspectionRound.objects.visible_to(user) if roles.is_reader(user)
+        else InspectionRound.objects.none(),
+        "groups": WorkingGroup.objects.filter(round__in=InspectionRound.objects.visible_to(user))
+        .select_related("round") if roles.is_reader(user) else [],
+        "units": AdministrativeUnit.objects.filter(province_id=province_id)
+        if province_id else AdministrativeUnit.objects.none(),
+        "today": timezone.localdate(),
+    })

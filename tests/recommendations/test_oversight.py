@@ -1,0 +1,218 @@
+import csv
+import datetime
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from communes.services import DATA_DIR
+from inspections.models import InspectionRound
+from recommendations import dashboard, services
+from recommendations.models import OPEN_STATUSES, Recommendation, Status
+from recommendations.queries import deadline_filters
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=io.StringIO())
+    return InspectionRound.objects.get()
+
+
+def direct_counts():
+    """The same figures, counted one by one in Python."""
+    today = timezone.localdate()
+    soon, overdue = deadline_filters(today)
+    items = list(Recommendation.objects.all())
+    return {
+        "total": len(items),
+        "open": sum(r.status in OPEN_STATUSES for r in items),
+        "overdue": Recommendation.objects.filter(overdue).count(),
+        "due_soon": Recommendation.objects.filter(soon).count(),
+        "resolved": sum(r.status == Status.RESOLVED for r in items),
+        "by_status": {s: sum(r.status == s for r in items) for s in Status.values},
+        "by_department": {d: sum(r.lead_department_id == d for r in items)
+                          for d in {r.lead_department_id for r in items}},
+    }
+
+
+def dashboard_counts():
+    figures = dashboard.figures(Recommendation.objects.all())
+    return {
+        **figures["totals"],
+        "by_status": {bar.params["status"]: bar.count for bar in figures["statuses"]},
+        "by_department": {row["lead_department_id"]: row["count"]
+                          for row in figures["departments"]},
+    }
+
+
+def test_dashboard_equals_direct_counts_on_the_demo_and_after_each_transition(
+    demo, office_user
+):
+    assert dashboard_counts() == direct_counts()
+    assert dashboard_counts()["total"] == 22
+    new = Recommendation.objects.filter(status=Status.NEW).first()
+    department = demo.province.departments.get(short_code="SNV")
+    head = factories.profile(factories.UserFactory(username="head.snv", role="Lãnh đạo sở"),
+                             province=demo.province, department=department)
+    office_user.profile.province = demo.province
+    office_user.profile.save()
+    steps = [
+        lambda: services.recommendation_route(recommendation=new, by=office_user,
+                                              lead_department=department,
+                                              due_date=datetime.date(2020, 1, 1)),
+        lambda: services.recommendation_accept(recommendation=new, by=head),
+        lambda: services.recommendation_start(recommendation=new, by=head),
+        lambda: services.recommendation_resolve(recommendation=new, by=head, answer="Xong"),
+        lambda: services.recommendation_reopen(recommendation=new, by=office_user,
+                                               reason="Chưa xong"),
+        lambda: services.recommendation_propose_central(recommendation=new, by=office_user,
+                                                        central_body="Bộ Nội vụ"),
+    ]
+    for step in steps:
+        step()
+        assert dashboard_counts() == direct_counts()
+
+
+def test_dashboard_equals_direct_counts_on_ten_thousand_recommendations(province, department_a,
+                                                                       department_b):
+    rng = random.Random(7)
+    session = factories.SessionFactory(group__round__province=province)
+    category = factories.CategoryFactory()
+    today = timezone.localdate()
+    statuses = list(Status.values)
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            session=session, category=category, text=f"Kiến nghị {n}",
+            status=(status := rng.choice(statuses)),
+            lead_department=rng.choice([department_a, department_b])
+            if status in OPEN_STATUSES or rng.random() < .5 else None,
+            due_date=today + datetime.timedelta(days=rng.randint(-60, 60)),
+            central_body="Bộ" if status == Status.PROPOSED_CENTRAL else "",
+        )
+        for n in range(10_000))
+    assert dashboard_counts() == direct_counts()
+
+
+def test_dashboard_query_count_does_not_grow(client, leader, province, department_a,
+                                            count_queries):
+    session = factories.SessionFactory(group__round__province=province)
+    category = factories.CategoryFactory()
+    client.force_login(leader)
+
+    def add(count):
+        Recommendation.objects.bulk_create(
+            Recommendation(session=session, category=category, text=f"k{n}", status="routed",
+                           lead_department=department_a, due_date=datetime.date(2020, 1, 1))
+            for n in range(count))
+
+    add(3)
+    few = count_queries(lambda: client.get(reverse("recommendations:dashboard")))
+    add(300)
+    assert count_queries(lambda: client.get(reverse("recommendations:dashboard"))) == few
+
+
+def test_a_departments_overdue_number_links_to_that_list(client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="lanhdao"))
+    page = client.get(reverse("recommendations:dashboard"))
+    row = next(r for r in page.context["figures"]["scorecard"] if r["overdue"])
+    listed = client.get(reverse("recommendations:list"),
+                        {"department": row["department_id"], "deadline": "overdue"})
+    assert listed.context["page"].paginator.count == row["overdue"]
+
+
+def test_search_without_diacritics_over_all_units_and_the_demo(client, demo):
+    from django.contrib.auth import get_user_model
+
+    call_command("import_units", str(DATA_DIR / "communes_vietnam_3321.csv"),
+                 stdout=io.StringIO())
+    national = factories.profile(factories.UserFactory(username="bo", role="Theo dõi toàn quốc"))
+    client.force_login(national)
+
+    def found(query, kind):
+        return [str(x) for x in client.get(reverse("inspections:search"),
+                                           {"q": query}).context["results"].__dict__[kind]]
+
+    assert "Xã Thiện Tân" in found("thien tan", "units")
+    assert "Xã Quý Hòa" in found("quy hoa", "units")
+    assert "Xã Quý Hòa" in found("Quý Hoà", "units")
+    assert any("Đồng Đăng" in name for name in found("dong dang", "units"))
+    # Pre-merger names find the new unit.
+    assert "Xã Thất Khê" in found("thi tran that khe", "units")
+    assert any("biên chế" in text for text in found("bien che", "recommendations"))
+    assert found("mang bi nghen", "difficulties")
+    assert client.get(reverse("inspections:search"), {"q": "a"}).context["too_short"]
+    # A department's search returns only what is routed to it.
+    sokhcn = get_user_model().objects.get(username="sokhcn")
+    client.force_login(sokhcn)
+    results = client.get(reverse("inspections:search"), {"q": "bien che"}).context["results"]
+    assert results.recommendations == [] and results.units == []
+    mine = client.get(reverse("inspections:search"), {"q": "phan mem"}).context["results"]
+    assert mine.recommendations
+    assert all(r.lead_department.short_code == "SKHCN" or
+               r.cooperating_departments.filter(short_code="SKHCN").exists()
+               for r in mine.recommendations)
+
+
+def test_the_synthesis_report_holds_all_22_recommendations(client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="lanhdao"))
+    url = reverse("inspections:round_report", args=[demo.pk])
+    form = client.get(url).context["form"]
+    params = {name: form.initial[name] for name in form.fields if name in form.initial}
+    params.update(format="docx", date="15/08/2025")
+    response = client.get(url, params)
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in cells[1] and "TỈNH ỦY LẠNG SƠN" in cells[0]
+    assert "Lạng Sơn, ngày 15 tháng 08 năm 2025" in cells[1]
+    for recommendation in Recommendation.objects.select_related("lead_department"):
+        assert recommendation.text in cells
+        assert recommendation.get_status_display() in " ".join(cells)
+    assert "Tổ công tác số 9" in text
+    params["issuer_kind"] = "state"
+    params["issuing_body"] = "Ủy ban nhân dân tỉnh Lạng Sơn"
+    state = Document(io.BytesIO(client.get(url, params).content))
+    header = " ".join(c.text for c in state.tables[0].rows[0].cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header
+    assert "Độc lập - Tự do - Hạnh phúc" in header
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    rows = list(workbook["Kiến nghị"].iter_rows(values_only=True))[1:]
+    assert len(rows) == 22
+    by_text = {row[2]: row for row in rows}
+    for recommendation in Recommendation.objects.select_related("lead_department"):
+        row = by_text[recommendation.text]
+        assert row[7] == recommendation.get_status_display()
+        if recommendation.lead_department:
+            assert row[5] == recommendation.lead_department.name
+
+
+def test_exports_are_excel_friendly_and_a_department_gets_only_its_items(client, demo):
+    from django.contrib.auth import get_user_model
+
+    sonoivu = get_user_model().objects.get(username="sonoivu")
+    client.force_login(sonoivu)
+    response = client.get(reverse("recommendations:list"), {"format": "csv"})
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(content[1:])))[1:]
+    mine = Recommendation.objects.filter(
+        Q(lead_department__short_code="SNV") | Q(cooperating_departments__short_code="SNV"),
+        lead_department__province__code="20").distinct()
+    assert sorted(int(row[0]) for row in rows) == sorted(r.pk for r in mine)
+    xlsx = client.get(reverse("recommendations:list"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.max_row - 1 == len(rows)
