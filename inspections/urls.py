@@ -22,4 +22,5 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_profile, name="unit_profile"),
     path("search/", views.search_view, name="search"),
     path("rounds/<int:pk>/report/", views.round_report, name="round_report"),
+    path("rounds/<int:pk>/figures/", views.figures_import_view, name="figures_import"),
 ]

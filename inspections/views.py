@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communes import roles
 from communes.models import AdministrativeUnit
 from communes.timeline import history_entries
+from recommendations.exports import csv_response
 
+from . import figures_import
 from .forms import (
     DifficultyFormSet,
     DirectiveFormSet,
@@ -473,3 +475,37 @@ def round_report(request, pk):
             "Content-Type": DOCX_TYPE,
             "Content-Disposition": f'attachment; filename="{stamp}.docx"'})
     return render(request, "inspections/report.html", {"round": inspection_round, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def figures_import_view(request, pk):
+    """Import monthly figures of the round's units from the template, all or nothing."""
+    inspection_round = _round_for(request.user, pk)
+    template = request.GET.get("template")
+    if template == "xlsx":
+        return HttpResponse(figures_import.template_xlsx(inspection_round), headers={
+            "Content-Type": XLSX_TYPE,
+            "Content-Disposition": f'attachment; filename="mau-so-lieu-{pk}.xlsx"'})
+    if template == "csv":
+        return csv_response(figures_import.template_rows(inspection_round), f"mau-so-lieu-{pk}")
+    problems, status = [], 200
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        try:
+            if uploaded is None:
+                raise ValueError(_("Choose the filled-in template to import."))
+            result = figures_import.figures_import(
+                inspection_round=inspection_round, rows=figures_import.read_rows(uploaded),
+                by=request.user)
+        except ValueError as error:
+            detail = error.args[0]
+            problems = detail if isinstance(detail, list) else [detail]
+            status = 400
+        else:
+            messages.success(request, _(
+                "Figures imported: %(created)d new, %(updated)d updated, %(skipped)d rows "
+                "without a value skipped.") % result.__dict__)
+            return redirect(inspection_round)
+    return render(request, "inspections/figures_import.html", {
+        "round": inspection_round, "problems": problems}, status=status)

@@ -83,6 +83,7 @@ MATRIX = {
     "inspections:unit_profile": (lambda o: {"pk": o["session"].units.get().pk}, READERS),
     "inspections:search": (lambda o: {}, EVERYONE),
     "inspections:round_report": (_round, READERS),
+    "inspections:figures_import": (_round, EDITORS),
 }
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()

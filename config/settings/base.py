@@ -137,7 +137,9 @@ USE_I18N = True
 USE_TZ = True
 # Django's vi locale has display formats but no input formats: ours are in config/formats/.
 FORMAT_MODULE_PATH = ["config.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Grouping digits everywhere would also print ids as "11.094" in links and form values;
+# quantities are grouped where they are shown, with humanize's intcomma ("6.600").
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

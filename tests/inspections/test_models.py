@@ -60,3 +60,12 @@ def test_vietnamese_display_formats():
     with translation.override("vi"):
         assert formats.date_format(datetime.date(2025, 8, 4), "SHORT_DATE_FORMAT") == "04/08/2025"
         assert formats.number_format(6600, force_grouping=True) == "6.600"
+
+
+def test_ids_are_printed_without_grouping_while_quantities_are_grouped():
+    from django.template import Context, Template
+
+    with translation.override("vi"):
+        rendered = Template("{% load humanize %}{{ pk }}|{{ value|intcomma }}").render(
+            Context({"pk": 11094, "value": 6600}))
+    assert rendered == "11094|6.600"

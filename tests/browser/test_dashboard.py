@@ -1,0 +1,67 @@
+"""A leader reads the dashboard, follows a number to its list and downloads the report."""
+
+import io
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from docx import Document
+from playwright.sync_api import expect
+
+from inspections.demo import DEMO_PASSWORD
+from recommendations.models import Recommendation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_leader_follows_an_overdue_count_and_downloads_the_synthesis_report(live_server, page):
+    call_command("load_demo", stdout=StringIO())
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("lanhdao")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Tổng hợp").click()
+    expect(page.get_by_role("heading", name="Tổng hợp")).to_be_visible()
+    expect(page.locator(".cards")).to_contain_text("22")
+
+    row = page.locator("table.scorecard tbody tr").filter(
+        has=page.locator("a.overdue-link:not(:text-is('0'))")).first
+    department = row.locator("th").inner_text()
+    overdue = int(row.locator("a.overdue-link").inner_text())
+    row.locator("a.overdue-link").click()
+    expect(page.get_by_role("heading", name="Kiến nghị, đề xuất", exact=True)).to_be_visible()
+    assert "deadline=overdue" in page.url
+    rows = page.locator("table.list tbody tr")
+    expect(rows).to_have_count(overdue)
+    for index in range(overdue):
+        expect(rows.nth(index)).to_contain_text(department)
+
+    round_id = Recommendation.objects.first().session.group.round_id
+    page.goto(f"{live_server.url}/rounds/{round_id}/report/")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải về dạng DOCX").click()
+    document = Document(io.BytesIO(download_info.value.path().read_bytes()))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in " ".join(cells)
+    assert sum(r.text in cells for r in Recommendation.objects.all()) == 22
+
+
+def test_dashboard_list_and_unit_profile_fit_a_phone_and_print_cleanly(live_server, browser):
+    call_command("load_demo", stdout=StringIO())
+    context = browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("lanhdao")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    unit = Recommendation.objects.filter(raised_jointly=False).first().units.first()
+    for path in ("/dashboard/", "/recommendations/", f"/units/{unit.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 376, (path, width)
+        page.emulate_media(media="print")
+        expect(page.locator(".site-header nav")).to_be_hidden()
+        if page.locator("form.filters").count():
+            expect(page.locator("form.filters")).to_be_hidden()
+        page.emulate_media(media="screen")
+    context.close()
