@@ -54,7 +54,7 @@ def csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 def xlsx_response(rows, filename: str, title: str) -> FileResponse:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(str(title)[:31])
     for row in rows:
         sheet.append(row)
     # Closed by FileResponse once sent.

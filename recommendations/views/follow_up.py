@@ -15,6 +15,7 @@ from inspections.models import DirectiveFollowUp, InspectionRound
 from inspections.permissions import office_required
 from inspections.services import session_touch
 
+from ..exports import export, recommendation_rows
 from ..forms import FollowUpForm
 from ..models import ExtensionRequest, Recommendation
 from ..queries import deadline_filters
@@ -59,10 +60,35 @@ def follow_up(request):
             rows = rows.filter(directive__due_date__lt=today)
         rows = rows.select_related("unit", "department", "directive__session__group").order_by(
             "directive__due_date", "directive_id", "id")
+    exported = export(request, _follow_up_rows(section, rows), f"theo-doi-{section}",
+                      str(_("Follow-up")))
+    if exported:
+        return exported
     return render(request, "recommendations/follow_up.html", {
         "section": section, "state": state, "counts": counts, "today": today,
         "page": Paginator(rows, 50).get_page(request.GET.get("page")),
     })
+
+
+def _follow_up_rows(section, rows):
+    """The rows of the section being exported."""
+    if section in ("overdue", "due_soon"):
+        yield from recommendation_rows(rows)
+    elif section == "extensions":
+        yield [_("Recommendation"), _("Department"), _("Due date"), _("Proposed due date"),
+               _("Reason")]
+        for request in rows.iterator(chunk_size=2000):
+            yield [request.recommendation.text, str(request.recommendation.lead_department),
+                   f"{request.current_due_date:%d/%m/%Y}" if request.current_due_date else "",
+                   f"{request.proposed_due_date:%d/%m/%Y}", request.reason]
+    else:
+        yield [_("Directive"), _("Working group"), _("Addressee"), _("Due date"), _("Status"),
+               _("Note")]
+        for item in rows.iterator(chunk_size=2000):
+            due = item.directive.due_date
+            yield [item.directive.text, str(item.directive.session.group),
+                   str(item.unit or item.department), f"{due:%d/%m/%Y}" if due else "",
+                   item.get_status_display(), item.note]
 
 
 @require_POST

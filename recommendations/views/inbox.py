@@ -14,6 +14,7 @@ from communes.models import AdministrativeUnit
 from communes.params import id_param
 from inspections.models import Category, InspectionRound, WorkingGroup
 
+from ..exports import export, recommendation_rows
 from ..models import OPEN_STATUSES, Recommendation, Status
 from ..queries import deadline_filters
 
@@ -75,6 +76,9 @@ def inbox(request):
     items = (items.distinct().order_by(*SORTS[sort])
              .select_related("category", "session__group__round", "lead_department", "assignee")
              .prefetch_related("units"))
+    exported = export(request, recommendation_rows(items), f"hop-thu-{tab}", _("Inbox"))
+    if exported:
+        return exported
     page = Paginator(items, 25).get_page(request.GET.get("page"))
     profile = getattr(user, "profile", None)
     department_id = getattr(profile, "department_id", None)

@@ -216,3 +216,19 @@ def test_exports_are_excel_friendly_and_a_department_gets_only_its_items(client,
     xlsx = client.get(reverse("recommendations:list"), {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert sheet.max_row - 1 == len(rows)
+
+
+def test_inbox_and_follow_up_lists_export_too(client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="sokhcn"))
+    inbox = client.get(reverse("recommendations:inbox"), {"tab": "all", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(inbox.streaming_content).decode()[1:])))[1:]
+    assert rows and all(
+        Recommendation.objects.visible_to(get_user_model().objects.get(username="sokhcn"))
+        .filter(pk=int(row[0])).exists() for row in rows)
+    client.force_login(get_user_model().objects.get(username="vanphong"))
+    for section in ("overdue", "due_soon", "extensions", "directives"):
+        response = client.get(reverse("recommendations:follow_up"),
+                              {"show": section, "format": "xlsx"})
+        assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row >= 1
