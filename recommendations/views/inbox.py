@@ -11,12 +11,11 @@ from django.views.decorators.http import require_GET
 
 from communes import roles
 from communes.models import AdministrativeUnit
-from communes.params import id_param
 from inspections.models import Category, InspectionRound, WorkingGroup
 
 from ..exports import export, recommendation_rows
 from ..models import OPEN_STATUSES, Recommendation, Status
-from ..queries import deadline_filters
+from ..queries import deadline_filters, filtered
 
 DONE_STATUSES = (Status.RESOLVED, Status.PROPOSED_CENTRAL, Status.RETURNED,
                  Status.ANSWERED_ON_THE_SPOT)
@@ -56,19 +55,8 @@ def inbox(request):
                                for name, (_label, condition) in all_tabs.items()})
     tab = request.GET.get("tab") if request.GET.get("tab") in all_tabs else "new"
     items = mine.filter(all_tabs[tab][1])
-    filters = {
-        "status": ("status", dict(Status.choices)),
-        "category": ("category_id", None),
-        "unit": ("units", None),
-        "group": ("session__group_id", None),
-        "round": ("session__group__round_id", None),
-    }
-    chosen = {}
-    for name, (lookup, _choices) in filters.items():
-        value = request.GET.get(name, "")
-        if value in Status.values if name == "status" else id_param(value):
-            items = items.filter(**{lookup: value})
-            chosen[name] = value
+    items, chosen = filtered(items, request.GET,
+                             ("status", "category", "unit", "group", "round"))
     if request.GET.get("mine") == "1":
         items = items.filter(assignee=user)
         chosen["mine"] = "1"

@@ -20,17 +20,7 @@ from inspections.permissions import reader_required
 from .. import dashboard
 from ..exports import export, recommendation_rows
 from ..models import Recommendation, Status
-from ..queries import deadline_filters
-
-# GET parameter → lookup; every one is backed by an index.
-LIST_FILTERS = {
-    "status": "status",
-    "department": "lead_department_id",
-    "category": "category_id",
-    "unit": "units",
-    "group": "session__group_id",
-    "round": "session__group__round_id",
-}
+from ..queries import deadline_filters, filtered
 
 
 def _date(value):
@@ -76,11 +66,8 @@ def recommendation_list(request):
     if not (roles.is_reader(user) or roles.is_department_user(user)):
         raise PermissionDenied
     recommendations, chosen = scoped(request, Recommendation.objects.visible_to(user))
-    for name, lookup in LIST_FILTERS.items():
-        value = request.GET.get(name, "")
-        if value in Status.values if name == "status" else id_param(value):
-            recommendations = recommendations.filter(**{lookup: value})
-            chosen[name] = value
+    recommendations, applied = filtered(recommendations, request.GET)
+    chosen.update(applied)
     if request.GET.get("unrouted") == "1":
         recommendations = recommendations.filter(lead_department__isnull=True)
         chosen["unrouted"] = "1"
