@@ -27,29 +27,26 @@ class NormalizedTextField(_NormalizedMixin, models.TextField):
     """A TextField stored in Unicode NFC."""
 
 
-class DerivedTextField(models.CharField):
+class DerivedMixin:
     """A column computed from other fields of the row on every save.
 
     pre_save runs in save() and bulk_create(); bulk_update() callers refresh it with
     `refresh_derived_fields`.
     """
 
-    max_length_default = 600
+    defaults = {"editable": False, "default": ""}
 
     def __init__(self, *args, source: str | tuple = "name", **kwargs):
         self.source = source
-        kwargs.setdefault("max_length", self.max_length_default)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
-        kwargs.setdefault("default", "")
+        for key, value in self.defaults.items():
+            kwargs.setdefault(key, value)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
-        for key, default in (("max_length", self.max_length_default), ("editable", False),
-                             ("db_index", True), ("default", "")):
-            if kwargs.get(key) == default:
+        for key, value in self.defaults.items():
+            if kwargs.get(key) == value:
                 kwargs.pop(key)
         return name, path, args, kwargs
 
@@ -61,25 +58,26 @@ class DerivedTextField(models.CharField):
         raise NotImplementedError
 
     def pre_save(self, model_instance, add):
-        value = self.derive(self.source_text(model_instance))[: self.max_length]
+        value = self.derive(self.source_text(model_instance))
         setattr(model_instance, self.attname, value)
         return value
 
 
-class SortKeyField(DerivedTextField):
+class SortKeyField(DerivedMixin, models.CharField):
     """Filled from another field with `text.sort_key`, so lists order names the Vietnamese
     way on any database."""
 
+    defaults = {**DerivedMixin.defaults, "max_length": 600, "db_index": True}
+
     def derive(self, value):
-        return text.sort_key(value)
+        return text.sort_key(value)[: self.max_length]
 
 
-class SearchTextField(DerivedTextField):
+class SearchTextField(DerivedMixin, models.TextField):
     """The accent-folded, lower-case text of some fields ("Thiện Tân" → "thien tan"), so that
-    search is insensitive to case and diacritics with an indexed column on both databases
-    (PostgreSQL adds a trigram index on it)."""
-
-    max_length_default = 2000
+    search is insensitive to case and diacritics on both databases. Not B-tree indexed: a
+    "contains" search cannot use one, and long texts overflow it on PostgreSQL; PostgreSQL
+    gets a trigram GIN index instead (migration recommendations 0005)."""
 
     def derive(self, value):
         return text.fold(value)
@@ -89,7 +87,7 @@ def refresh_derived_fields(instance) -> list[str]:
     """Recompute the derived columns of `instance` (for bulk_update); returns their names."""
     names = []
     for field in instance._meta.concrete_fields:
-        if isinstance(field, DerivedTextField):
+        if isinstance(field, DerivedMixin):
             field.pre_save(instance, False)
             names.append(field.name)
     return names

@@ -62,7 +62,7 @@ class AdministrativeUnit(models.Model):
         _("headquarters"), max_length=12, choices=Headquarters.choices, blank=True
     )
     sort_name = SortKeyField(source="name")
-    search_text = SearchTextField(source="name", max_length=150)
+    search_text = SearchTextField(source="name")
     history = HistoricalRecords()
 
     objects = AdministrativeUnitQuerySet.as_manager()
@@ -105,7 +105,7 @@ class PredecessorUnit(models.Model):
     former_district = NormalizedCharField(_("former district"), max_length=150, blank=True)
     scope = models.CharField(_("merged"), max_length=5, choices=Scope.choices)
     sort_name = SortKeyField(source="name")
-    search_text = SearchTextField(source="name", max_length=200)
+    search_text = SearchTextField(source="name")
     history = HistoricalRecords()
 
     class Meta:

@@ -19,9 +19,14 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve ă, circumflex â ê ô,
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+# C0 control characters other than tab and line breaks (a vertical tab is what Word's
+# Shift+Enter pastes as): they are invisible, break XML (DOCX, XLSX) and PostgreSQL (NUL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def normalize(text: str) -> str:
-    """The NFC form of `text`, with surrounding whitespace removed."""
-    return unicodedata.normalize("NFC", text).strip()
+    """The NFC form of `text`, without control characters and surrounding whitespace."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def _split_letter(char: str) -> tuple[str, int]:
@@ -77,5 +82,5 @@ def sort_key(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case `text` without diacritics: "Thiện Tân" → "thien tan", "Đăng" → "dang"."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    decomposed = unicodedata.normalize("NFD", _CONTROL.sub(" ", text.lower().replace("đ", "d")))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

@@ -62,45 +62,58 @@ def template_xlsx(inspection_round) -> bytes:
     return buffer.getvalue()
 
 
-def read_rows(uploaded) -> list[tuple[int, list[str]]]:
-    """(line, cells) pairs of a CSV (UTF-8) or XLSX file, header excluded."""
+def read_rows(uploaded) -> list[tuple[int, list]]:
+    """(line, cells) pairs of a CSV (UTF-8, comma or semicolon) or XLSX file, header excluded.
+
+    Raises ValueError with a message for a file that cannot be read; XLSX cells keep their
+    type (numbers stay numbers)."""
     name = uploaded.name.lower()
-    if name.endswith(".xlsx"):
-        try:
+    try:
+        if name.endswith(".xlsx"):
             sheet = load_workbook(uploaded, read_only=True, data_only=True).worksheets[0]
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ValueError(_("The file is not a readable XLSX workbook.")) from error
-        rows = [["" if cell is None else str(cell) for cell in row]
-                for row in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        try:
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        elif name.endswith(".csv"):
             text = uploaded.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValueError(_("The CSV file is not UTF-8: save it as “CSV UTF-8”.")) from error
-        rows = list(csv.reader(io.StringIO(text)))
-    else:
-        raise ValueError(_("Send the template back as .xlsx or .csv."))
+            # Excel in a Vietnamese locale saves CSV with semicolons.
+            header = text.split("\n", 1)[0]
+            delimiter = ";" if header.count(";") > header.count(",") else ","
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        else:
+            raise ValueError(_("Send the template back as .xlsx or .csv."))
+    except UnicodeDecodeError as error:
+        raise ValueError(_("The CSV file is not UTF-8: save it as “CSV UTF-8”.")) from error
+    except ValueError:
+        raise
+    except Exception as error:  # a damaged workbook or CSV raises many kinds of error
+        raise ValueError(_("The file could not be read: check that it is the template, "
+                           "saved as .xlsx or .csv.")) from error
     return [(number, row) for number, row in enumerate(rows[1:], start=2)]
 
 
-def _month(value: str):
-    value = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}( 00:00:00)?", value):  # an Excel date cell
-        value = value[:10]
-        return datetime.date(int(value[:4]), int(value[5:7]), 1)
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", value)
-    if not match or not 1 <= int(match.group(1)) <= 12:
+def _month(value):
+    if isinstance(value, datetime.datetime | datetime.date):  # an Excel date cell
+        return datetime.date(value.year, value.month, 1)
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", str(value).strip())
+    if not match or not 1 <= int(match.group(1)) <= 12 or int(match.group(2)) < 2000:
         return None
     return datetime.date(int(match.group(2)), int(match.group(1)), 1)
 
 
-def _value(value: str):
-    """A whole number as typed ("6.600", "6 600") or as Excel gives it ("6600.0")."""
-    value = value.strip()
-    if re.fullmatch(r"\d+\.0", value):
-        value = value[:-2]
-    cleaned = re.sub(r"[.\s]", "", value)
-    return int(cleaned) if re.fullmatch(r"\d{1,15}", cleaned, re.ASCII) else None
+def _value(value):
+    """A whole number: a number cell, or text as typed ("6600", "6.600", "6 600")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 10**15 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and 0 <= value < 10**15 else None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,15}", text, re.ASCII):
+        return int(text)
+    # Grouped by dots or spaces in threes; "87.76" or "1.5" is not a whole number.
+    if re.fullmatch(r"\d{1,3}([. ]\d{3})+", text, re.ASCII):
+        return int(re.sub(r"[. ]", "", text))
+    return None
 
 
 @transaction.atomic
@@ -114,8 +127,9 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
             sessions_by_unit[unit.code] = (session, unit)
     problems, wanted, seen = [], [], {}
     result = ImportResult()
-    for line, cells in rows:
-        cells = [normalize(str(c)) for c in cells] + [""] * len(COLUMNS)
+    for line, raw in rows:
+        raw = [("" if cell is None else cell) for cell in raw] + [""] * len(COLUMNS)
+        cells = [normalize(str(cell)) for cell in raw]
         code, _unit_name, metric_code, month_text, value_text, approximate, note = cells[:7]
         if not any(cells[:7]):
             continue
@@ -130,10 +144,10 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
                                 % {"code": code or "—"})
         if metric_code not in metrics:
             row_problems.append(_("unknown metric code “%(code)s”") % {"code": metric_code})
-        month = _month(month_text)
+        month = _month(raw[3] if not isinstance(raw[3], str) else month_text)
         if month is None:
             row_problems.append(_("the month “%(month)s” is not mm/yyyy") % {"month": month_text})
-        value = _value(value_text)
+        value = _value(raw[4] if not isinstance(raw[4], str) else value_text)
         if value is None:
             row_problems.append(_("the value “%(value)s” is not a whole number")
                                 % {"value": value_text})
@@ -150,6 +164,9 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
                        approximate.lower() in YES, note))
     if problems:
         raise ValueError(problems)
+    if not wanted:
+        raise ValueError([_("The file holds no value to import: fill in the “Giá trị” column "
+                            "(and check that its columns are those of the template).")])
     for session, unit, metric, month, value, approximate, note in wanted:
         _figure, created = ReportedFigure.objects.update_or_create(
             session=session, unit=unit, metric=metric, month=month,

@@ -13,12 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import translation
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
+from recommendations.exports import cell_text
 from recommendations.models import Recommendation
 
 from .models import Difficulty, Directive, ReportedFigure, Session, WorkingGroup
@@ -42,18 +44,33 @@ class Header:
 
 def round_content(inspection_round):
     """The groups of the round with everything the report lists, in few queries."""
-    recommendations = Recommendation.objects.select_related(
+    # Merged duplicates are listed once, as the recommendation they were merged into.
+    recommendations = Recommendation.objects.filter(consolidated_into=None).select_related(
         "category", "lead_department").prefetch_related("units", "cooperating_departments")
     sessions = Session.objects.prefetch_related(
         "units",
         Prefetch("recommendations", queryset=recommendations.order_by("id")),
-        Prefetch("difficulties", queryset=Difficulty.objects.select_related("category")),
+        Prefetch("difficulties", queryset=Difficulty.objects.select_related(
+            "category").prefetch_related("units")),
         Prefetch("directives", queryset=Directive.objects.prefetch_related(
             "follow_ups__unit", "follow_ups__department")),
         Prefetch("figures", queryset=ReportedFigure.objects.select_related("metric", "unit")),
     ).order_by("date")
     return WorkingGroup.objects.filter(round=inspection_round).prefetch_related(
         Prefetch("sessions", queryset=sessions)).order_by("number")
+
+
+def _raised_by(item):
+    return "Các đơn vị" if item.raised_jointly else ", ".join(u.name for u in item.units.all())
+
+
+def _handled_by(item):
+    """Who handles it: the central body it was proposed to, or the lead department and the
+    co-operating ones."""
+    if item.status == item.Status.PROPOSED_CENTRAL or not item.lead_department:
+        return item.central_body or "—"
+    cooperating = ", ".join(d.name for d in item.cooperating_departments.all())
+    return item.lead_department.name + (f" (phối hợp: {cooperating})" if cooperating else "")
 
 
 def _directive_status(directive):
@@ -65,7 +82,7 @@ def _directive_status(directive):
 def _paragraph(document, text="", *, bold=False, italic=False, underline=False, size=13,
                align=None, space_after=0):
     paragraph = document.add_paragraph()
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(cell_text(text))
     run.bold, run.italic, run.underline = bold, italic, underline
     run.font.size = Pt(size)
     if align is not None:
@@ -81,16 +98,21 @@ def _cell_lines(cell, lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(cell_text(text))
         run.bold, run.italic, run.underline = bold, italic, underline
         run.font.size = Pt(size)
 
 
 def _date_line(header):
+    """"Lạng Sơn, ngày 05 tháng 8 năm 2025": a leading zero for days below 10 and for
+    January and February only (Decree 30/2020, Hướng dẫn 36)."""
     day = header.date
-    return f"{header.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{header.place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+# The report is a Vietnamese official document whatever language its reader's screen is in.
+@translation.override("vi")
 def docx_report(inspection_round, header: Header) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -161,17 +183,15 @@ def docx_report(inspection_round, header: Header) -> bytes:
                 rows = document.add_table(rows=1, cols=4)
                 rows.style = "Table Grid"
                 for cell, text in zip(rows.rows[0].cells,
-                                      ["Kiến nghị", "Đơn vị nêu", "Cơ quan chủ trì",
+                                      ["Kiến nghị", "Đơn vị nêu", "Cơ quan chủ trì (phối hợp)",
                                        "Tình hình xử lý"], strict=True):
                     cell.text = text
                     cell.paragraphs[0].runs[0].bold = True
                 for item in recommendations:
                     cells = rows.add_row().cells
-                    cells[0].text = item.text
-                    cells[1].text = ("Các đơn vị" if item.raised_jointly
-                                     else ", ".join(u.name for u in item.units.all()))
-                    cells[2].text = item.lead_department.name if item.lead_department else (
-                        item.central_body or "—")
+                    cells[0].text = cell_text(item.text)
+                    cells[1].text = _raised_by(item)
+                    cells[2].text = _handled_by(item)
                     due = f", hạn {item.due_date:%d/%m/%Y}" if item.due_date else ""
                     cells[3].text = f"{item.get_status_display()}{due}"
             directives = list(session.directives.all())
@@ -197,42 +217,46 @@ def docx_report(inspection_round, header: Header) -> bytes:
     return buffer.getvalue()
 
 
+def _append(sheet, row):
+    sheet.append([cell_text(value) for value in row])
+
+
+@translation.override("vi")
 def xlsx_report(inspection_round) -> bytes:
     workbook = Workbook(write_only=True)
     recommendations = workbook.create_sheet("Kiến nghị")
-    recommendations.append(["Tổ công tác", "Ngày làm việc", "Kiến nghị", "Lĩnh vực",
+    _append(recommendations, ["Tổ công tác", "Ngày làm việc", "Kiến nghị", "Lĩnh vực",
                             "Đơn vị nêu", "Cơ quan chủ trì", "Cơ quan phối hợp", "Trạng thái",
                             "Hạn xử lý"])
     difficulties = workbook.create_sheet("Khó khăn")
-    difficulties.append(["Tổ công tác", "Ngày làm việc", "Lĩnh vực", "Khó khăn, vướng mắc",
+    _append(difficulties, ["Tổ công tác", "Ngày làm việc", "Lĩnh vực", "Khó khăn, vướng mắc",
                          "Đơn vị nêu"])
     directives = workbook.create_sheet("Kết luận")
-    directives.append(["Tổ công tác", "Ngày làm việc", "Kết luận, nhiệm vụ", "Hạn",
+    _append(directives, ["Tổ công tác", "Ngày làm việc", "Kết luận, nhiệm vụ", "Hạn",
                        "Tình hình thực hiện"])
     figures = workbook.create_sheet("Số liệu")
-    figures.append(["Tổ công tác", "Ngày làm việc", "Chỉ tiêu", "Tháng", "Đơn vị", "Giá trị",
+    _append(figures, ["Tổ công tác", "Ngày làm việc", "Chỉ tiêu", "Tháng", "Đơn vị", "Giá trị",
                     "Ước tính"])
     for group in round_content(inspection_round):
         for session in group.sessions.all():
             day = f"{session.date:%d/%m/%Y}"
             for item in session.recommendations.all():
-                recommendations.append([
-                    group.number, day, item.text, item.category.name,
-                    "Các đơn vị" if item.raised_jointly
-                    else ", ".join(u.name for u in item.units.all()),
-                    item.lead_department.name if item.lead_department else item.central_body,
+                _append(recommendations, [
+                    group.number, day, item.text, item.category.name, _raised_by(item),
+                    item.central_body if item.status == item.Status.PROPOSED_CENTRAL
+                    or not item.lead_department else item.lead_department.name,
                     ", ".join(d.name for d in item.cooperating_departments.all()),
                     item.get_status_display(),
                     f"{item.due_date:%d/%m/%Y}" if item.due_date else ""])
             for item in session.difficulties.all():
-                difficulties.append([group.number, day, item.category.name, item.text,
-                                     "Các đơn vị" if item.raised_jointly else ""])
+                _append(difficulties, [group.number, day, item.category.name, item.text,
+                                     _raised_by(item)])
             for item in session.directives.all():
-                directives.append([group.number, day, item.text,
+                _append(directives, [group.number, day, item.text,
                                    f"{item.due_date:%d/%m/%Y}" if item.due_date else "",
                                    _directive_status(item)])
             for item in session.figures.all():
-                figures.append([group.number, day, item.metric.name, f"{item.month:%m/%Y}",
+                _append(figures, [group.number, day, item.metric.name, f"{item.month:%m/%Y}",
                                 item.unit.name if item.unit else "Các đơn vị (chung)",
                                 item.value, "có" if item.approximate else ""])
     buffer = io.BytesIO()

@@ -49,8 +49,9 @@ def search(user, query: str) -> Results | None:
     if roles.is_reader(user):
         rounds = InspectionRound.objects.visible_to(user)
         in_rounds = {"session__group__round__in": rounds}
+        province_id = getattr(getattr(user, "profile", None), "province_id", None)
         units = AdministrativeUnit.objects.all() if roles.sees_all_provinces(user) else \
-            AdministrativeUnit.objects.filter(province_id=user.profile.province_id)
+            AdministrativeUnit.objects.filter(province_id=province_id)
         # Units are found by their pre-merger names too ("Thị trấn Thất Khê" → Thất Khê).
         unit_ids = _matching(units, words).order_by().values("pk").union(
             _matching(units, words, "predecessors__search_text").order_by().values("pk"))

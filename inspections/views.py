@@ -406,7 +406,8 @@ def unit_profile(request, pk):
     units = AdministrativeUnit.objects.select_related("province").prefetch_related(
         "predecessors")
     if not roles.sees_all_provinces(request.user):
-        units = units.filter(province_id=request.user.profile.province_id)
+        units = units.filter(province_id=getattr(
+            getattr(request.user, "profile", None), "province_id", None))
     unit = get_object_or_404(units, pk=pk)
     rounds = InspectionRound.objects.visible_to(request.user)
     sessions = unit.sessions.filter(group__round__in=rounds).select_related(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.workdays import WorkingDayCounter
 from inspections.models import Difficulty
@@ -34,8 +35,11 @@ def _bars(rows, label_key, param, id_key):
 
 def figures(recommendations, today=None) -> dict:
     """Counts by status, department, category, unit and working group; deadlines; the
-    department scorecard; units whose difficulties recur across rounds."""
+    department scorecard; units whose difficulties recur across rounds.
+
+    Recommendations merged into another count once, as that other one."""
     today = today or timezone.localdate()
+    recommendations = recommendations.filter(consolidated_into=None)
     soon, overdue = deadline_filters(today)
     totals = recommendations.aggregate(
         total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
@@ -48,29 +52,31 @@ def figures(recommendations, today=None) -> dict:
     top = max((bar.count for bar in statuses), default=0) or 1
     for bar in statuses:
         bar.width = round(100 * bar.count / top, 1)
-    departments = recommendations.values("lead_department_id", "lead_department__name").annotate(
-        count=Count("id"), overdue=Count("id", filter=overdue),
-        due_soon=Count("id", filter=soon)).order_by("-count", "lead_department__sort_name")
+    departments = list(
+        recommendations.values("lead_department_id", "lead_department__name").annotate(
+            count=Count("id"), overdue=Count("id", filter=overdue),
+            due_soon=Count("id", filter=soon)).order_by("-count", "lead_department__sort_name"))
     categories = recommendations.values("category_id", "category__name").annotate(
         count=Count("id")).order_by("-count", "category__sort_name")
     groups = recommendations.values(
         "session__group_id", "session__group__number", "session__group__round__title").annotate(
         count=Count("id")).order_by("session__group__round__title", "session__group__number")
-    units = recommendations.values("units__id", "units__name").annotate(
+    units = recommendations.filter(units__isnull=False).values("units__id", "units__name").annotate(
         count=Count("id", distinct=True)).order_by("-count", "units__sort_name")[:15]
     return {
         "totals": totals,
         "statuses": statuses,
-        "departments": list(departments),
+        "departments": departments,
         "department_bars": _bars(departments, "lead_department__name", "department",
                                  "lead_department_id"),
         "category_bars": _bars(categories, "category__name", "category", "category_id"),
         "group_bars": [
-            Bar(label=f"{row['session__group__number']} – {row['session__group__round__title']}",
+            Bar(label=_("Working group no. %(number)s") % {"number": row["session__group__number"]}
+                + f" – {row['session__group__round__title']}",
                 count=row["count"], params={"group": row["session__group_id"]})
             for row in groups],
         "unit_bars": _bars(units, "units__name", "unit", "units__id"),
-        "scorecard": scorecard(recommendations, list(departments)),
+        "scorecard": scorecard(recommendations, departments),
     }
 
 
@@ -81,8 +87,9 @@ def scorecard(recommendations, departments) -> list[dict]:
         recommendations.filter(status=Status.RESOLVED, lead_department__isnull=False)
         .annotate(routed_at=Min("events__at", filter=Q(events__to_status=Status.ROUTED)))
         .values_list("lead_department_id", "routed_at", "resolved_at", "due_date"))
-    dates = [d for _dep, routed, done, _due in resolved for d in (routed, done) if d]
-    counter = WorkingDayCounter(min(dates).date(), max(dates).date()) if dates else None
+    dates = [timezone.localdate(d) for _dep, routed, done, _due in resolved
+             for d in (routed, done) if d]
+    counter = WorkingDayCounter(min(dates), max(dates)) if dates else None
     per_department = {}
     for department_id, routed_at, resolved_at, due_date in resolved:
         entry = per_department.setdefault(department_id,

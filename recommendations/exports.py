@@ -11,6 +11,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 CHUNK = 2000
 
@@ -34,6 +35,18 @@ def recommendation_rows(recommendations):
         ]
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def cell_text(value):
+    """A value safe to put in a spreadsheet: no characters XML forbids, and text that a
+    spreadsheet would run as a formula ("=HYPERLINK(…)") kept as text."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -45,7 +58,7 @@ def csv_response(rows, filename: str) -> StreamingHttpResponse:
     def lines():
         yield "\ufeff"
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([cell_text(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -56,7 +69,7 @@ def xlsx_response(rows, filename: str, title: str) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])
     for row in rows:
-        sheet.append(row)
+        sheet.append([cell_text(value) for value in row])
     # Closed by FileResponse once sent.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(spool)

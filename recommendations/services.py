@@ -247,6 +247,11 @@ def recommendation_return(*, recommendation, by, reason: str, at=None):
         recommendation=recommendation, step_name="return", by=by, note=reason, at=at
     )
     notifications.notify_office(recommendation, _("returned to the office"))
+    # "Not ours": the department lets go of it (its event records who returned it and why),
+    # so it leaves that department's lists and counts until the office routes it again.
+    recommendation.lead_department = None
+    recommendation.save(update_fields=["lead_department"])
+    recommendation.cooperating_departments.clear()
     return recommendation
 
 
@@ -255,10 +260,14 @@ def recommendation_propose_central(*, recommendation, by, central_body: str, not
     """The recommendation exceeds provincial authority: propose it to a named central body."""
     if not central_body.strip():
         raise TransitionNotAllowed(_("Name the central body the recommendation is proposed to."))
-    return _transition(
+    # The central body now handles it: no provincial department keeps it in its lists.
+    recommendation = _transition(
         recommendation=recommendation, step_name="propose_central", by=by, note=note, at=at,
         central_body=central_body, authority_level=Recommendation.AuthorityLevel.CENTRAL,
+        lead_department=None,
     )
+    recommendation.cooperating_departments.clear()
+    return recommendation
 
 
 @transaction.atomic

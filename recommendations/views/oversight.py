@@ -65,7 +65,9 @@ def recommendation_list(request):
     user = request.user
     if not (roles.is_reader(user) or roles.is_department_user(user)):
         raise PermissionDenied
-    recommendations, chosen = scoped(request, Recommendation.objects.visible_to(user))
+    # Merged duplicates appear once, as the recommendation they were merged into.
+    recommendations, chosen = scoped(
+        request, Recommendation.objects.visible_to(user).filter(consolidated_into=None))
     recommendations, applied = filtered(recommendations, request.GET)
     chosen.update(applied)
     if request.GET.get("unrouted") == "1":

@@ -70,3 +70,42 @@ def test_one_bad_row_imports_nothing_and_names_each_line(client, office_user, ro
     assert not ReportedFigure.objects.exists()
     response = client.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF")})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("6600", 6600), ("6.600", 6600), ("6 600", 6600)])
+def test_whole_numbers_as_typed(client, office_user, round_units, typed, stored):
+    inspection_round, units = round_units
+    client.force_login(office_user)
+    url = reverse("inspections:figures_import", args=[inspection_round.pk])
+    rows = [[units[0].code, "", "received_total", "07/2025", typed, "", ""]]
+    assert client.post(url, {"file": upload(rows)}).status_code == 302
+    assert ReportedFigure.objects.get().value == stored
+
+
+@pytest.mark.parametrize("typed", ["87.76", "1.5", "-3", "1e9"])
+def test_decimals_and_negatives_are_refused_not_guessed(client, office_user, round_units, typed):
+    inspection_round, units = round_units
+    client.force_login(office_user)
+    url = reverse("inspections:figures_import", args=[inspection_round.pk])
+    rows = [[units[0].code, "", "received_total", "07/2025", typed, "", ""]]
+    assert client.post(url, {"file": upload(rows)}).status_code == 400
+    assert not ReportedFigure.objects.exists()
+
+
+def test_semicolons_odd_files_and_empty_files(client, office_user, round_units):
+    inspection_round, units = round_units
+    client.force_login(office_user)
+    url = reverse("inspections:figures_import", args=[inspection_round.pk])
+    semicolons = ("Mã;Tên;Chỉ tiêu;Tháng;Giá trị;Ước tính;Ghi chú\n"
+                  f"{units[0].code};;received_total;07/2025;120;;\n").encode()
+    assert client.post(url, {"file": SimpleUploadedFile("a.csv", semicolons)}).status_code == 302
+    for content in (b'a,"never closed\n1,2', b"Ma\n" + b"x" * 200_000):
+        response = client.post(url, {"file": SimpleUploadedFile("b.csv", content)})
+        assert response.status_code == 400
+    bad_month = upload([[units[1].code, "", "received_total", "13/2025", "5", "", ""]])
+    response = client.post(url, {"file": bad_month})
+    assert response.status_code == 400 and response.context["problems"][0].startswith("dòng 2")
+    blank = upload([[units[1].code, "", "received_total", "", "", "", ""]])
+    assert client.post(url, {"file": blank}).status_code == 400
+    broken = SimpleUploadedFile("c.xlsx", b"PK\x03\x04 not really a workbook")
+    assert client.post(url, {"file": broken}).status_code == 400

@@ -178,7 +178,7 @@ def test_the_synthesis_report_holds_all_22_recommendations(client, demo):
     text = "\n".join(p.text for p in document.paragraphs)
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in cells[1] and "TỈNH ỦY LẠNG SƠN" in cells[0]
-    assert "Lạng Sơn, ngày 15 tháng 08 năm 2025" in cells[1]
+    assert "Lạng Sơn, ngày 15 tháng 8 năm 2025" in cells[1]
     for recommendation in Recommendation.objects.select_related("lead_department"):
         assert recommendation.text in cells
         assert recommendation.get_status_display() in " ".join(cells)
@@ -232,3 +232,32 @@ def test_inbox_and_follow_up_lists_export_too(client, demo):
         response = client.get(reverse("recommendations:follow_up"),
                               {"show": section, "format": "xlsx"})
         assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row >= 1
+
+
+def test_exports_and_reports_survive_formulas_and_control_characters(client, demo):
+    from django.contrib.auth import get_user_model
+
+    Recommendation.objects.filter(pk=Recommendation.objects.first().pk).update(
+        text="=HYPERLINK(\"http://x\")\x0bdòng hai\x01")
+    client.force_login(get_user_model().objects.get(username="lanhdao"))
+    xlsx = client.get(reverse("recommendations:list"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    texts = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(text.startswith("'=HYPERLINK") for text in texts)
+    url = reverse("inspections:round_report", args=[demo.pk])
+    assert client.get(url, {"format": "xlsx"}).status_code == 200
+    form = client.get(url).context["form"]
+    params = {name: form.initial[name] for name in form.fields if name in form.initial}
+    params.update(format="docx", date="05/01/2026", number="Số 12\x01-BC/TU")
+    response = client.get(url, params)
+    assert response.status_code == 200
+    header = " ".join(c.text for c in Document(io.BytesIO(response.content)).tables[0]._cells)
+    assert "ngày 05 tháng 01 năm 2026" in header
+
+
+def test_a_merged_duplicate_counts_once(demo, office_user):
+    office_user.profile.province = demo.province
+    office_user.profile.save()
+    first, second = Recommendation.objects.filter(status=Status.NEW)[:2]
+    services.recommendation_merge(target=first, others=[second], by=office_user)
+    assert dashboard.figures(Recommendation.objects.all())["totals"]["total"] == 21
