@@ -14,6 +14,7 @@ from django.utils import timezone
 from communes.workdays import add_working_days
 from recommendations import services
 from recommendations.models import Attachment, ExtensionRequest, Recommendation, Response, Status
+from recommendations.notifications import digest_send
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -229,10 +230,24 @@ def test_daily_digest_per_department(routed, office_user, department_a,
                                   due_date=datetime.date(2020, 1, 1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_due_digest", stdout=io.StringIO())
+        digest_send(today=datetime.date(2026, 11, 26))
     digest = [m for m in mail.outbox if "giamdoc@snv.vn" in m.to]
     assert len(digest) == 1
     assert "1 kiến nghị quá hạn" in digest[0].body
+    mail.outbox.clear()
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_due_digest", stdout=out)  # today: a working day or not, it says
+    assert "department" in out.getvalue() or "not a working day" in out.getvalue()
+
+
+def test_no_digest_on_tet(monkeypatch):
+    from django.utils import timezone as django_timezone
+
+    monkeypatch.setattr(django_timezone, "localdate", lambda: datetime.date(2026, 2, 17))
+    out = io.StringIO()
+    call_command("send_due_digest", stdout=out)
+    assert "not a working day" in out.getvalue()
 
 
 def test_a_long_answer_and_a_late_extension_are_handled(routed, head_a, staff_a, office_user):
