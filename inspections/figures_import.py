@@ -20,7 +20,7 @@ from communes.text import normalize
 from .models import Metric, ReportedFigure, Session
 
 COLUMNS = ["ma_don_vi", "ten_don_vi", "chi_tieu", "thang", "gia_tri", "uoc_tinh", "ghi_chu"]
-HEADINGS = ["Mã đơn vị", "Tên đơn vị", "Mã chỉ tiêu", "Tháng (mm/yyyy)", "Giá trị",
+HEADINGS = ["Mã đơn vị", "Tên đơn vị", "Mã chỉ tiêu", "Tháng (tháng/năm)", "Giá trị",
             "Ước tính (có/không)", "Ghi chú"]
 YES = {"có", "co", "x", "1", "yes", "true"}
 
@@ -50,10 +50,10 @@ def template_rows(inspection_round):
 def template_xlsx(inspection_round) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "So lieu"
+    sheet.title = "Số liệu"
     for row in template_rows(inspection_round):
         sheet.append(row)
-    guide = workbook.create_sheet("Chi tieu")
+    guide = workbook.create_sheet("Chỉ tiêu")
     guide.append(["Mã chỉ tiêu", "Tên chỉ tiêu"])
     for metric in Metric.objects.all():
         guide.append([metric.code, metric.name])
@@ -149,7 +149,7 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
             row_problems.append(_("the month “%(month)s” is not mm/yyyy") % {"month": month_text})
         value = _value(raw[4] if not isinstance(raw[4], str) else value_text)
         if value is None:
-            row_problems.append(_("the value “%(value)s” is not a whole number")
+            row_problems.append(_("the value “%(value)s” is not a whole number of zero or more")
                                 % {"value": value_text})
         key = (code, metric_code, month)
         if not row_problems and key in seen:

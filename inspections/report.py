@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
-from recommendations.exports import cell_text
+from recommendations.exports import cell_text, xml_text
 from recommendations.models import Recommendation
 
 from .models import Difficulty, Directive, ReportedFigure, Session, WorkingGroup
@@ -82,7 +82,7 @@ def _directive_status(directive):
 def _paragraph(document, text="", *, bold=False, italic=False, underline=False, size=13,
                align=None, space_after=0):
     paragraph = document.add_paragraph()
-    run = paragraph.add_run(cell_text(text))
+    run = paragraph.add_run(xml_text(text))
     run.bold, run.italic, run.underline = bold, italic, underline
     run.font.size = Pt(size)
     if align is not None:
@@ -98,7 +98,7 @@ def _cell_lines(cell, lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(cell_text(text))
+        run = paragraph.add_run(xml_text(text))
         run.bold, run.italic, run.underline = bold, italic, underline
         run.font.size = Pt(size)
 
@@ -153,10 +153,10 @@ def docx_report(inspection_round, header: Header) -> bytes:
     _paragraph(document, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
 
     for group in round_content(inspection_round):
-        document.add_heading(f"{group}: {group.leader_name}", level=2)
-        if group.leader_title:
-            _paragraph(document, f"Tổ trưởng: {group.leader_name}, {group.leader_title}.",
-                       italic=True)
+        _paragraph(document, str(group).upper(), bold=True, space_after=2)
+        leader = f"{group.leader_name}, {group.leader_title}" if group.leader_title \
+            else group.leader_name
+        _paragraph(document, f"Tổ trưởng: {leader}.", italic=True)
         for session in group.sessions.all():
             units = ", ".join(str(unit) for unit in session.units.all())
             _paragraph(document, f"Buổi làm việc ngày {session.date:%d/%m/%Y} với: {units}.",
@@ -165,7 +165,7 @@ def docx_report(inspection_round, header: Header) -> bytes:
             if figures:
                 _paragraph(document, "Số liệu chủ yếu:", bold=True)
                 for figure in figures:
-                    who = figure.unit.name if figure.unit else "các đơn vị (số liệu chung)"
+                    who = figure.unit.name if figure.unit else "số liệu chung của các đơn vị"
                     value = f"{figure.value:,}".replace(",", ".")
                     _paragraph(document, f"- {figure.metric.name} tháng {figure.month:%m/%Y} "
                                          f"({who}): {'khoảng ' if figure.approximate else ''}"
@@ -189,7 +189,7 @@ def docx_report(inspection_round, header: Header) -> bytes:
                     cell.paragraphs[0].runs[0].bold = True
                 for item in recommendations:
                     cells = rows.add_row().cells
-                    cells[0].text = cell_text(item.text)
+                    cells[0].text = xml_text(item.text)
                     cells[1].text = _raised_by(item)
                     cells[2].text = _handled_by(item)
                     due = f", hạn {item.due_date:%d/%m/%Y}" if item.due_date else ""

@@ -7,6 +7,8 @@ Insensitive to case and Vietnamese diacritics: the query is folded like the inde
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from communes import roles
 from communes.models import AdministrativeUnit
 from communes.text import fold
@@ -34,9 +36,9 @@ class Results:
 
 
 def _matching(queryset, words, field="search_text"):
-    for word in words:
-        queryset = queryset.filter(**{f"{field}__contains": word})
-    return queryset
+    """Rows whose `field` holds every word. One filter() call, so across a relation all the
+    words must be in the same related row (one predecessor, not one word in each)."""
+    return queryset.filter(Q(*[Q(**{f"{field}__contains": word}) for word in words]))
 
 
 def search(user, query: str) -> Results | None:

@@ -24,7 +24,7 @@ class Bar:
 
 
 def _bars(rows, label_key, param, id_key):
-    bars = [Bar(label=row[label_key] or "—", count=row["count"],
+    bars = [Bar(label=row[label_key] or _("(not routed to a department)"), count=row["count"],
                 params={param: row[id_key]} if row[id_key] else {"unrouted": "1"})
             for row in rows]
     top = max((bar.count for bar in bars), default=0) or 1
@@ -72,12 +72,17 @@ def figures(recommendations, today=None) -> dict:
         "category_bars": _bars(categories, "category__name", "category", "category_id"),
         "group_bars": [
             Bar(label=_("Working group no. %(number)s") % {"number": row["session__group__number"]}
-                + f" – {row['session__group__round__title']}",
+                + f" ({row['session__group__round__title'][:40]})",
                 count=row["count"], params={"group": row["session__group_id"]})
             for row in groups],
         "unit_bars": _bars(units, "units__name", "unit", "units__id"),
         "scorecard": scorecard(recommendations, departments),
     }
+
+
+def _number(value):
+    """4 rather than 4.0; 2.5 stays."""
+    return int(value) if float(value).is_integer() else value
 
 
 def scorecard(recommendations, departments) -> list[dict]:
@@ -112,7 +117,7 @@ def scorecard(recommendations, departments) -> list[dict]:
             "department_id": department_id, "name": row["lead_department__name"],
             "routed": routed_counts[department_id], "resolved": done,
             "on_time_rate": round(100 * entry["on_time"] / done) if done else None,
-            "median_days": statistics.median(entry["days"]) if entry["days"] else None,
+            "median_days": _number(statistics.median(entry["days"])) if entry["days"] else None,
             "overdue": row["overdue"],
         })
     return rows

@@ -38,13 +38,18 @@ def recommendation_rows(recommendations):
 _FORMULA_START = ("=", "+", "-", "@")
 
 
+def xml_text(value):
+    """Text without the characters XML (DOCX, XLSX) forbids."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def cell_text(value):
-    """A value safe to put in a spreadsheet: no characters XML forbids, and text that a
-    spreadsheet would run as a formula ("=HYPERLINK(…)") kept as text."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A value safe to put in a spreadsheet: XML-safe, and text that a spreadsheet would run
+    as a formula ("=HYPERLINK(…)") kept as text."""
+    value = xml_text(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 class _Echo:

@@ -206,6 +206,10 @@ def act(request, pk, action):
             form.add_error(None, error)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            if not Recommendation.objects.visible_to(request.user).filter(
+                    pk=recommendation.pk).exists():
+                # Returned or proposed upward: it has left the department's hands.
+                return redirect("recommendations:inbox")
             return redirect("recommendations:detail", pk=recommendation.pk)
     return _render(request, recommendation, bound=(action, form), status=400)
 

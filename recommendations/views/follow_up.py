@@ -60,8 +60,8 @@ def follow_up(request):
             rows = rows.filter(directive__due_date__lt=today)
         rows = rows.select_related("unit", "department", "directive__session__group").order_by(
             "directive__due_date", "directive_id", "id")
-    exported = export(request, _follow_up_rows(section, rows), f"theo-doi-{section}",
-                      str(_("Follow-up")))
+    exported = export(request, _follow_up_rows(section, rows),
+                      f"theo-doi-don-doc-{today:%Y%m%d}", str(_("Follow-up")))
     if exported:
         return exported
     return render(request, "recommendations/follow_up.html", {

@@ -22,10 +22,13 @@ DONE_STATUSES = (Status.RESOLVED, Status.PROPOSED_CENTRAL, Status.RETURNED,
 # Urgent first: the stored values do not sort that way by themselves.
 PRIORITY_RANK = Case(When(priority="urgent", then=Value(0)), When(priority="high", then=Value(1)),
                      default=Value(2))
+# Statuses in the order of the lifecycle, not of their codes.
+STATUS_RANK = Case(*[When(status=value, then=Value(rank))
+                     for rank, value in enumerate(Status.values)], default=Value(99))
 SORTS = {
     "due": ("due_date", "id"), "-due": ("-due_date", "-id"),
     "new": ("-created_at", "-id"), "old": ("created_at", "id"),
-    "priority": (PRIORITY_RANK, "due_date", "id"), "status": ("status", "due_date", "id"),
+    "priority": (PRIORITY_RANK, "due_date", "id"), "status": (STATUS_RANK, "due_date", "id"),
 }
 
 
@@ -64,7 +67,8 @@ def inbox(request):
     items = (items.distinct().order_by(*SORTS[sort])
              .select_related("category", "session__group__round", "lead_department", "assignee")
              .prefetch_related("units"))
-    exported = export(request, recommendation_rows(items), f"hop-thu-{tab}", _("Inbox"))
+    exported = export(request, recommendation_rows(items),
+                      f"kien-nghi-duoc-giao-{timezone.localdate():%Y%m%d}", _("Inbox"))
     if exported:
         return exported
     page = Paginator(items, 25).get_page(request.GET.get("page"))

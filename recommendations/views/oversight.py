@@ -19,7 +19,7 @@ from inspections.permissions import reader_required
 
 from .. import dashboard
 from ..exports import export, recommendation_rows
-from ..models import Recommendation, Status
+from ..models import OPEN_STATUSES, Recommendation, Status
 from ..queries import deadline_filters, filtered
 
 
@@ -98,5 +98,5 @@ def recommendation_list(request):
         .select_related("round") if roles.is_reader(user) else [],
         "units": AdministrativeUnit.objects.filter(province_id=province_id)
         if province_id else AdministrativeUnit.objects.none(),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "open_statuses": [s.value for s in OPEN_STATUSES],
     })

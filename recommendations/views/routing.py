@@ -13,7 +13,7 @@ from inspections.permissions import office_required
 
 from .. import services
 from ..forms import RoutingFormSet
-from ..models import Recommendation
+from ..models import Recommendation, Status
 from ..similarity import likely_duplicates
 
 ACTIONS = {
@@ -102,7 +102,9 @@ def _initial_rows(inspection_round, recommendations):
     due = services.default_due_date()
     initial = []
     for recommendation in recommendations:
-        default = defaults.get(recommendation.category_id)
+        # A returned item goes elsewhere than its default: the office chooses.
+        default = None if recommendation.status == Status.RETURNED else defaults.get(
+            recommendation.category_id)
         initial.append({
             "recommendation": recommendation.pk,
             "lead_department": default.lead_department_id if default else None,

@@ -270,3 +270,11 @@ def test_odd_filter_values_are_not_a_500(client, head_a, routed):
     for value in ("²", "99999999999999999999999", "-1", "abc"):
         assert client.get(reverse("recommendations:inbox"), {"category": value}).status_code == 200
         assert client.get(reverse("recommendations:list"), {"group": value}).status_code == 200
+
+
+def test_after_returning_an_item_the_department_lands_on_its_inbox(client, routed, head_a):
+    client.force_login(head_a)
+    response = client.post(reverse("recommendations:act", args=[routed.pk, "return"]),
+                           {"return-reason": "Không thuộc chức năng của Sở"})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "recommendations:inbox")
