@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser lint migrations-check messages clean
+.PHONY: run test test-browser lint migrations-check messages clean bench
 
 # The virtualenv is rebuilt when pyproject.toml changes; test tools are a separate stamp so
 # `make run` never installs them.
@@ -35,6 +35,11 @@ test: $(VENV)/.installed-test
 
 test-browser: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -m browser
+
+# Load test against PostgreSQL filled by `manage.py generate_scale` (DATABASE_URL); needs wrk.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
+	$(PY) bench/run.py
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

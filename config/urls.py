@@ -29,5 +29,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+if settings.BENCH_FLOOR:
+    from config.views import benchmark_floor
+
+    urlpatterns.append(path("bench/floor/", benchmark_floor))
+
 # MEDIA_ROOT is never served directly, not even in development: attachments go through
 # recommendations:attachment, which checks who may see them.

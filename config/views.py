@@ -1,6 +1,15 @@
 from django.shortcuts import render
 
 
+def benchmark_floor(request):
+    """The benchmark's floor: a small template from one indexed query, under the same
+    settings and middleware as every page (only routed when BENCH_FLOOR is set)."""
+    from communes.models import Province
+
+    return render(request, "bench_floor.html", {"province": Province.objects.filter(
+        code=request.GET.get("code", "20")).first()})
+
+
 def csrf_failure(request, reason=""):
     """The CSRF failure page in the portal's language and layout, not Django's English one."""
     return render(request, "403_csrf.html", status=403)

@@ -192,8 +192,13 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", default="INFO")},
     # 403s and 404s are answers, not faults: keep tracebacks for real errors.
     "loggers": {"django.db.backends": {"level": "WARNING"},
-                "django.request": {"level": "ERROR"}},
+                "django.request": {"level": "ERROR"},
+                # One line per login at INFO: kept for failures and lockouts only.
+                "axes": {"level": "WARNING"}},
 }
+
+# The benchmark's floor page (bench/run.py sets it); never on otherwise.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 # load_demo creates accounts with a known password; production settings turn this off.
 DEMO_DATA_ALLOWED = True
