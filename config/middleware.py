@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -24,3 +26,34 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class IdleSessionMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE seconds without a request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would get that by writing the session row on every page
+    view: a database write (and a transaction) per read, on every app server. This renews the
+    session at most once every SESSION_RENEW_SECONDS instead, so the idle limit holds to within
+    that many seconds. Placed after SessionMiddleware, whose response phase does the save.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = request.session
+        # Only a session the browser already holds: no row for anonymous visitors.
+        if session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[RENEWED_KEY] = now
+        return response
+
+
+RENEWED_KEY = "_renewed_at"
+
+
+def mark_session_renewed(sender, request, user, **kwargs):
+    """A login saves a fresh session: count it as renewed (receiver of user_logged_in)."""
+    request.session[RENEWED_KEY] = int(time.time())

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from communes import roles
 from communes.fields import NormalizedCharField, NormalizedTextField, SearchTextField
-from communes.models import AdministrativeUnit, Department
+from communes.models import AdministrativeUnit, Department, Province
 from inspections.models import Category, Session
 
 
@@ -44,15 +44,16 @@ class RecommendationQuerySet(models.QuerySet):
         if roles.is_department_user(user) and profile.department_id:
             return self.for_department(profile.department_id)
         if roles.is_reader(user):
-            return self.filter(session__group__round__province_id=profile.province_id)
+            return self.filter(province_id=profile.province_id)
         return self.none()
 
     def for_department(self, department):
-        return self.filter(
-            Q(lead_department=department)
-            | Q(id__in=Recommendation.cooperating_departments.through.objects.filter(
-                department=department).values("recommendation_id"))
-        )
+        """Routed to `department`, as lead or co-operating department: one IN over the union
+        of two indexed lookups (an OR of the two makes PostgreSQL read every row)."""
+        led = Recommendation.objects.filter(lead_department=department).order_by().values("id")
+        cooperating = Recommendation.cooperating_departments.through.objects.filter(
+            department=department).values("recommendation_id")
+        return self.filter(id__in=led.union(cooperating))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -83,6 +84,14 @@ class Recommendation(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="recommendations",
         verbose_name=_("session"),
+    )
+    # The session's province (session → group → round → province), kept on the row so that a
+    # province's lists, counts and dashboard read one indexed column instead of three joins.
+    # Set on the first save; a session never changes province. Indexed by the composite
+    # indexes below, which start with it.
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False,
+        verbose_name=_("province"),
     )
     units = models.ManyToManyField(
         AdministrativeUnit, blank=True, related_name="recommendations", verbose_name=_("raised by")
@@ -143,6 +152,11 @@ class Recommendation(models.Model):
         verbose_name_plural = _("recommendations")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The lists' default order, in a province and nationally; a province's figures.
+            models.Index(fields=["province", "due_date", "id"], name="rec_province_due_idx"),
+            models.Index(fields=["due_date", "id"], name="rec_due_idx"),
+            models.Index(fields=["province", "status", "due_date"],
+                         name="rec_province_status_idx"),
             models.Index(fields=["status", "due_date"], name="rec_status_due_idx"),
             models.Index(fields=["lead_department", "status"], name="rec_lead_status_idx"),
             models.Index(fields=["category", "status"], name="rec_category_status_idx"),
@@ -172,6 +186,12 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        if self.province_id is None and self.session_id is not None:
+            self.province_id = Session.objects.values_list(
+                "group__round__province_id", flat=True).get(pk=self.session_id)
+        super().save(*args, **kwargs)
 
     @property
     def latest_event(self):

@@ -236,13 +236,13 @@ def generate(*, recommendations: int, seed: int, rounds: int = 5,
                 if status == Status.RESOLVED else None
             plan.append((rec_id, status, created))
             full_text = f"{text} – {unit.name}"
-            yield (rec_id, session_pk, index % 3 != 0, category_id, full_text, "province",
-                   status, lead, None, due, "normal", "",
+            yield (rec_id, session_pk, province_id, index % 3 != 0, category_id, full_text,
+                   "province", status, lead, None, due, "normal", "",
                    "Bộ Nội vụ" if status == Status.PROPOSED_CENTRAL else "", None, created,
                    resolved, f"{folded[text]} {fold(unit.name)}", unit.pk)
             rec_id += 1
 
-    rec_columns = ["id", "session_id", "raised_jointly", "category_id", "text",
+    rec_columns = ["id", "session_id", "province_id", "raised_jointly", "category_id", "text",
                    "authority_level", "status", "lead_department_id", "assignee_id",
                    "due_date", "priority", "answered_by", "central_body",
                    "consolidated_into_id", "created_at", "resolved_at", "search_text"]

@@ -1,11 +1,14 @@
 import os
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,12 +113,15 @@ def test_weak_passwords_are_refused_on_change(client, office_user):
 
 
 @pytest.mark.django_db
-def test_sessions_expire_after_inactivity_and_each_request_renews_them(client, office_user,
-                                                                        settings):
+def test_sessions_expire_after_inactivity_and_requests_renew_them(client, office_user,
+                                                                   settings):
     import datetime
 
+    from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
+
+    from config.middleware import RENEWED_KEY
 
     client.force_login(office_user)
     home = reverse("inspections:home")
@@ -123,6 +129,21 @@ def test_sessions_expire_after_inactivity_and_each_request_renews_them(client, o
     session = Session.objects.get()
     remaining = session.expire_date - timezone.now()
     assert abs(remaining.total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+
+    # Renewed a moment ago: a page view writes nothing.
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(home).status_code == 200
+    assert not [q for q in context.captured_queries if "UPDATE" in q["sql"]]
+
+    # Last renewed longer ago than SESSION_RENEW_SECONDS, ten minutes left: a request renews it.
+    store = SessionStore(session_key=session.session_key)
+    store[RENEWED_KEY] = int(time.time()) - settings.SESSION_RENEW_SECONDS - 1
+    store.save()
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=10))
+    assert client.get(home).status_code == 200
+    remaining = Session.objects.get().expire_date - timezone.now()
+    assert abs(remaining.total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+
     # Idle past the limit: the next request must log in again.
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get(home)

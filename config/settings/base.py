@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +96,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username/IP pair is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "communes.backends.ProfileModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -109,9 +110,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inspections:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after SESSION_IDLE_MINUTES without a request: every request renews the cookie.
+# Sessions end after SESSION_IDLE_MINUTES without a request: a request renews the session when
+# it was last renewed SESSION_RENEW_SECONDS ago or more (config.middleware.IdleSessionMiddleware),
+# rather than writing the session row on every page view.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT failures for one username from one

@@ -64,7 +64,7 @@ def inbox(request):
         items = items.filter(assignee=user)
         chosen["mine"] = "1"
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "due"
-    items = (items.distinct().order_by(*SORTS[sort])
+    items = (items.order_by(*SORTS[sort])
              .select_related("category", "session__group__round", "lead_department", "assignee")
              .prefetch_related("units"))
     exported = export(request, recommendation_rows(items),

@@ -78,7 +78,7 @@ def recommendation_list(request):
         soon, overdue = deadline_filters(timezone.localdate())
         recommendations = recommendations.filter(overdue if deadline == "overdue" else soon)
         chosen["deadline"] = deadline
-    recommendations = recommendations.distinct().order_by("due_date", "id")
+    recommendations = recommendations.order_by("due_date", "id")
     exported = export(request, recommendation_rows(recommendations),
                       f"kien-nghi-{datetime.date.today():%Y%m%d}", _("Recommendations"))
     if exported:

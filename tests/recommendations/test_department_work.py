@@ -189,8 +189,8 @@ def test_inbox_query_count_is_the_same_for_5_and_500_items(client, head_a, offic
 
     def add(count):
         items = Recommendation.objects.bulk_create(
-            Recommendation(session=session, category=category, text=f"k{n}", status="routed",
-                           lead_department=department_a,
+            Recommendation(session=session, province=department_a.province, category=category,
+                           text=f"k{n}", status="routed", lead_department=department_a,
                            due_date=add_working_days(datetime.date.today(), n % 20 - 10))
             for n in range(count))
         Recommendation.units.through.objects.bulk_create(

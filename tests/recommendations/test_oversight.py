@@ -91,7 +91,7 @@ def test_dashboard_equals_direct_counts_on_ten_thousand_recommendations(province
     statuses = list(Status.values)
     Recommendation.objects.bulk_create(
         Recommendation(
-            session=session, category=category, text=f"Kiến nghị {n}",
+            session=session, province=province, category=category, text=f"Kiến nghị {n}",
             status=(status := rng.choice(statuses)),
             lead_department=rng.choice([department_a, department_b])
             if status in OPEN_STATUSES or rng.random() < .5 else None,
@@ -110,8 +110,9 @@ def test_dashboard_query_count_does_not_grow(client, leader, province, departmen
 
     def add(count):
         Recommendation.objects.bulk_create(
-            Recommendation(session=session, category=category, text=f"k{n}", status="routed",
-                           lead_department=department_a, due_date=datetime.date(2020, 1, 1))
+            Recommendation(session=session, province=province, category=category, text=f"k{n}",
+                           status="routed", lead_department=department_a,
+                           due_date=datetime.date(2020, 1, 1))
             for n in range(count))
 
     add(3)
