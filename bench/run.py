@@ -43,17 +43,24 @@ def django_setup():
 
 
 def pages():
-    """(name, user, path) of what the benchmark loads, with ids read from the data set."""
-    from inspections.models import Session
+    """(name, user, path) of what the benchmark loads, with ids read from the data set, and
+    the rows of the CSV export."""
+    from django.db.models import Count
+
+    from inspections.models import InspectionRound, Session
     from recommendations.models import Recommendation
 
     session = Session.objects.filter(group__round__province__code="20").order_by("pk").first()
     recommendation = Recommendation.objects.filter(
         lead_department__short_code="SNV", lead_department__province__code="20").first()
+    # The round with the most recommendations: about 10,000 in the national data set.
+    biggest = InspectionRound.objects.annotate(
+        rows=Count("groups__sessions__recommendations")).order_by("-rows").first()
+    export = f"CSV export, {biggest.rows:,} rows"
     return [
         ("floor", "bench.office", "/bench/floor/"),
         ("home", "bench.office", "/"),
-        ("session page", "bench.office", f"/sessions/{session.pk}/record/"),
+        ("session page", "bench.office", f"/sessions/{session.pk}/"),
         ("office list", "bench.office", "/recommendations/"),
         ("office list, filtered", "bench.office",
          "/recommendations/?status=routed&deadline=overdue"),
@@ -62,13 +69,13 @@ def pages():
         ("dashboard (national)", "bench.national", "/dashboard/"),
         ("search", "bench.office", "/search/?q=bien+che"),
         ("recommendation page", "bench.head", f"/recommendations/{recommendation.pk}/"),
-        ("CSV export, 10,000 rows", "bench.national",
-         "/recommendations/?format=csv&status=resolved&round=" + str(session.group.round_id)),
+        (export, "bench.national", f"/recommendations/?format=csv&round={biggest.pk}"),
     ]
 
 
 def queries_per_request(rows):
-    """Queries each page makes, counted in-process through Django's test client."""
+    """Queries each page makes, counted in-process through Django's test client: the second
+    of two requests, as under load (the first may fill the cache; it is counted too)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -80,12 +87,49 @@ def queries_per_request(rows):
     for name, username, path in rows:
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
-        with CaptureQueriesContext(connection) as context:
-            response = client.get(path)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
-        counts[name] = len(context.captured_queries)
+        measured = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as context:
+                response = client.get(path)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+            measured.append(len(context.captured_queries))
+        counts[name] = measured
     return counts
+
+
+def wait_until_idle(cookie):
+    """Requests wrk gave up on may still run in the workers: wait until the floor answers
+    quickly again, so one page's backlog is not measured as the next page's time."""
+    request = urllib.request.Request(f"{BASE}/bench/floor/", headers={
+        "Cookie": cookie, "X-Forwarded-Proto": "https"})
+    deadline = time.monotonic() + 300
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        urllib.request.urlopen(request, timeout=300).read()
+        quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+        time.sleep(0.2)
+
+
+def live_row_counts():
+    from django.utils import translation
+
+    from inspections.models import Difficulty, Directive, Session
+    from recommendations.models import Recommendation, RecommendationEvent, Response
+
+    with translation.override("en"):
+        return {str(model._meta.verbose_name_plural): model.objects.count() for model in (
+            Session, Recommendation, RecommendationEvent, Response, Difficulty, Directive)}
+
+
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "unknown processor")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{platform.platform()}, {os.cpu_count()} cores ({model}), {memory:.0f} GiB, "
+            f"Python {platform.python_version()}")
 
 
 def log_in(username):
@@ -126,21 +170,21 @@ def main():
         sys.exit("make bench needs DATABASE_URL pointing at PostgreSQL with generate_scale data")
     rows = pages()
     queries = queries_per_request(rows)
-    from recommendations.models import Recommendation
-
-    live_rows = Recommendation.objects.count()
+    live = live_row_counts()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
            "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuv",
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "BENCH_FLOOR": "1",
            "STATIC_ROOT": static_root, "GUNICORN_BIND": f"127.0.0.1:{PORT}",
            "TRUSTED_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "127.0.0.1"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-                   cwd=ROOT, env=env, check=True)
+    for command in (["collectstatic", "--no-input", "-v0"], ["createcachetable"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    # The server's log goes to a file: a pipe nobody reads would fill and stall the workers.
+    server_log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log")  # noqa: SIM115
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py",
          "config.wsgi", "--access-logfile", "/dev/null"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for _ in range(60):
             try:
@@ -151,6 +195,7 @@ def main():
         cookies = {user: log_in(user) for user in {user for _n, user, _p in rows}}
         results, raw = {}, []
         for name, user, path in rows:
+            wait_until_idle(cookies["bench.office"])
             command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "30s",
                        "-s", str(ROOT / "bench" / "report.lua"),
                        "-H", f"Cookie: {cookies[user]}", "-H", "X-Forwarded-Proto: https",
@@ -166,14 +211,19 @@ def main():
             os.killpg(gunicorn.pid, signal.SIGKILL)
             gunicorn.wait()
     floor = results["floor"]["p50"] or 0.1
-    lines = [f"Recommendations in the database: {live_rows:,}", "",
+    lines = ["In the database: " + ", ".join(f"{count:,} {name}" for name, count in live.items()),
+             "",
              "| page | p50 ms | p95 ms | p99 ms | req/s | errors | queries | p50 / floor |",
              "|---|---|---|---|---|---|---|---|"]
     for name, _user, _path in rows:
         r = results[name]
         lines.append(f"| {name} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
-                     f"{r['requests'] / r['seconds']:.1f} | {r['errors']} | {queries[name]} | "
+                     f"{r['requests'] / r['seconds']:.1f} | {r['errors']} | {queries[name][1]} | "
                      f"{r['p50'] / floor:.1f}× |")
+    lines += ["", "queries: per request under load, with the figures in the cache; on a cold "
+              "cache (the first request after a change): "
+              + ", ".join(f"{name} {counts[0]}" for name, counts in queries.items()
+                          if counts[0] != counts[1]) + "."]
     table = "\n".join(lines)
     print(table)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
@@ -183,10 +233,13 @@ def main():
                             text=True).stdout.strip()
     (folder / "table.md").write_text(table + "\n", encoding="utf-8")
     (folder / "wrk.txt").write_text("\n".join(raw), encoding="utf-8")
+    server_log.seek(0)
+    (folder / "gunicorn.log").write_bytes(server_log.read())
     (folder / "run.txt").write_text(
         f"command: make bench (bench/run.py), {CONNECTIONS} connections, {DURATION} per page\n"
-        f"commit: {commit}\nmachine: {platform.platform()}, {os.cpu_count()} cores\n"
-        f"database: {live_rows:,} recommendations\n", encoding="utf-8")
+        f"commit: {commit}\nmachine: {machine()}\n"
+        f"database: {', '.join(f'{count:,} {name}' for name, count in live.items())}\n",
+        encoding="utf-8")
     print(f"\nWritten to {folder.relative_to(ROOT)}/")
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import text
+from .cache import data_changed
 from .csvfiles import CSVProblems, read_rows
 from .fields import refresh_derived_fields
 from .models import AdministrativeUnit, Department, PredecessorUnit, Province
@@ -59,6 +60,8 @@ def _upsert(model, wanted: dict, existing: dict, summary: ImportSummary, make):
     model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
         model.objects.bulk_update(to_update, [*fields, *derived], batch_size=1000)
+    if to_create or to_update:
+        data_changed()  # bulk writes send no signals
     summary.created += len(to_create)
     summary.updated += len(to_update)
     summary.unchanged += len(wanted) - len(to_create) - len(to_update)

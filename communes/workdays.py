@@ -8,6 +8,7 @@ import datetime
 import holidays as holidays_package
 from django.db import transaction
 
+from .cache import data_changed
 from .models import CalendarDay
 
 # Enough to cover the longest due date anyone gives (Tết alone is 5–9 days off).
@@ -89,16 +90,31 @@ def calendar_seed(*, years, model=CalendarDay) -> int:
         if day not in known
     ]
     model.objects.bulk_create(new_days)
+    if new_days and model is CalendarDay:
+        data_changed()  # bulk_create sends no signals; due-soon counts use working days
     return len(new_days)
 
 
 class WorkingDayCounter:
-    """Counts working days between many pairs of dates with one read of the calendar."""
+    """Counts working days between many pairs of dates with one read of the calendar: a
+    running count per day of the span, so each pair costs two look-ups."""
 
     def __init__(self, start: datetime.date, end: datetime.date):
-        self.exceptions = _exceptions(start - datetime.timedelta(days=1), end)
+        self.start = start - datetime.timedelta(days=1)
+        self.exceptions = _exceptions(self.start, end)
+        # running[i]: working days after self.start up to self.start + i days.
+        self.running = [0]
+        day = self.start
+        while day < end:
+            day += datetime.timedelta(days=1)
+            self.running.append(self.running[-1] + is_working_day(day, self.exceptions))
 
     def between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after `start` up to and including `end` (negative if `end` is
+        earlier)."""
+        first, last = (start - self.start).days, (end - self.start).days
+        if 0 <= first < len(self.running) and 0 <= last < len(self.running):
+            return self.running[last] - self.running[first]
         if end < start:
             return -self.between(end, start)
         count, day = 0, start

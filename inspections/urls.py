@@ -15,6 +15,7 @@ urlpatterns = [
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:group_pk>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/history/", views.session_history, name="session_history"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/record/", views.session_record, name="session_record"),
     path("sessions/<int:pk>/reopen/", views.session_reopen_view, name="session_reopen"),

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,9 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import roles
+from communes.cache import TIMEOUT as CACHE_TIMEOUT
+from communes.cache import data_version
 from communes.models import AdministrativeUnit
 from communes.timeline import history_entries
 from recommendations.exports import csv_response
+from recommendations.models import Recommendation, Response
 
 from . import figures_import
 from .forms import (
@@ -66,8 +70,13 @@ def home(request):
         .select_related("province")
         .prefetch_related(Prefetch("groups", queryset=groups))
     )
+    page = Paginator(rounds, 10).get_page(request.GET.get("page"))
+    scope = "all" if roles.sees_all_provinces(user) else getattr(
+        getattr(user, "profile", None), "province_id", None)
     return render(request, "inspections/home.html", {
-        "page": Paginator(rounds, 10).get_page(request.GET.get("page")),
+        # The rounds' part of the page is rendered once per data version (communes/cache.py).
+        "page": page, "cache_key": (data_version(), scope, page.number),
+        "cache_seconds": CACHE_TIMEOUT,
     })
 
 
@@ -229,28 +238,61 @@ def session_edit(request, pk):
                   {"form": form, "title": _("Edit the session"), "back": session})
 
 
+# The session page lists one kind of item at a time, a page at a time: a session may hold
+# hundreds of recommendations.
+SESSION_TABS = ("recommendations", "difficulties", "directives")
+SESSION_PAGE_SIZE = 25
+
+
+def _count_per_session(model):
+    return Coalesce(Subquery(model.objects.filter(session=OuterRef("pk")).order_by()
+                             .values("session").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 @require_GET
 @reader_required
 def session_detail(request, pk):
-    session = _session_for(request.user, pk)
+    session = get_object_or_404(
+        Session.objects.filter(group__round__in=InspectionRound.objects.visible_to(request.user))
+        .select_related("group__round__province")
+        # How many of each kind, for the tabs and the paginator, in the same query.
+        .annotate(recommendations_count=_count_per_session(Recommendation),
+                  difficulties_count=_count_per_session(Difficulty),
+                  directives_count=_count_per_session(Directive)), pk=pk)
+    tab = request.GET.get("tab") if request.GET.get("tab") in SESSION_TABS else SESSION_TABS[0]
+    if tab == "recommendations":
+        items = session.recommendations.select_related("category", "lead_department") \
+            .prefetch_related("units", "cooperating_departments", Prefetch(
+                "responses", queryset=Response.objects.filter(kind=Response.Kind.ON_THE_SPOT),
+                to_attr="answers_on_the_spot")).order_by("id")
+    elif tab == "difficulties":
+        items = session.difficulties.select_related("category").prefetch_related("units") \
+            .order_by("id")
+    else:
+        items = session.directives.prefetch_related(Prefetch(
+            "follow_ups", queryset=DirectiveFollowUp.objects.select_related(
+                "unit", "department"))).order_by("id")
+    paginator = Paginator(items, SESSION_PAGE_SIZE)
+    paginator.count = getattr(session, f"{tab}_count")  # counted above, not once more
     return render(request, "inspections/session_detail.html", {
-        "session": session,
+        "session": session, "tab": tab, "page": paginator.get_page(request.GET.get("page")),
         "units": session.units.all(),
         "reports": session.unit_reports.select_related("unit"),
         "figures": session.figures.select_related("unit", "metric"),
-        "difficulties": session.difficulties.select_related("category")
-        .prefetch_related("units"),
-        "recommendations": session.recommendations.select_related("category", "lead_department")
-        .prefetch_related("units", "cooperating_departments", "responses"),
-        "directives": session.directives.prefetch_related("follow_ups__unit",
-                                                          "follow_ups__department"),
         "field_visits": session.field_visits.select_related("unit"),
         "can_edit": roles.is_office(request.user) and session.status == Session.Status.DRAFT,
         "can_reopen": roles.is_office(request.user) and session.status == Session.Status.FINAL,
         "is_office": roles.is_office(request.user),
         "attachments": session.attachments.all(),
-        "timeline": _session_timeline(session),
     })
+
+
+@require_GET
+@reader_required
+def session_history(request, pk):
+    session = _session_for(request.user, pk)
+    return render(request, "inspections/session_history.html", {
+        "session": session, "timeline": _session_timeline(session)})
 
 
 def _session_timeline(session):

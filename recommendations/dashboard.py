@@ -5,6 +5,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,9 +34,9 @@ def _bars(rows, label_key, param, id_key):
     return bars
 
 
-def figures(recommendations, today=None) -> dict:
-    """Counts by status, department, category, unit and working group; deadlines; the
-    department scorecard; units whose difficulties recur across rounds.
+def figures(recommendations, today=None, by_province=False) -> dict:
+    """Counts by status, department, category, unit and working group (by province instead
+    with `by_province`); deadlines; the department scorecard.
 
     Recommendations merged into another count once, as that other one."""
     today = today or timezone.localdate()
@@ -47,7 +48,7 @@ def figures(recommendations, today=None) -> dict:
         resolved=Count("id", filter=Q(status=Status.RESOLVED)))
     by_status = {row["status"]: row["count"] for row in
                  recommendations.values("status").annotate(count=Count("id")).order_by()}
-    statuses = [Bar(label=label, count=by_status.get(value, 0), params={"status": value})
+    statuses = [Bar(label=str(label), count=by_status.get(value, 0), params={"status": value})
                 for value, label in Status.choices]
     top = max((bar.count for bar in statuses), default=0) or 1
     for bar in statuses:
@@ -58,9 +59,17 @@ def figures(recommendations, today=None) -> dict:
             due_soon=Count("id", filter=soon)).order_by("-count", "lead_department__sort_name"))
     categories = recommendations.values("category_id", "category__name").annotate(
         count=Count("id")).order_by("-count", "category__sort_name")
-    groups = recommendations.values(
-        "session__group_id", "session__group__number", "session__group__round__title").annotate(
-        count=Count("id")).order_by("session__group__round__title", "session__group__number")
+    if by_province:
+        # Nationally, thousands of working groups would make an unreadable chart.
+        provinces = recommendations.values("province_id", "province__name").annotate(
+            count=Count("id")).order_by("-count", "province__sort_name")
+        groups = []
+    else:
+        provinces = []
+        groups = recommendations.values(
+            "session__group_id", "session__group__number", "session__group__round__title"
+        ).annotate(count=Count("id")).order_by("session__group__round__title",
+                                                "session__group__number")
     units = recommendations.filter(units__isnull=False).values("units__id", "units__name").annotate(
         count=Count("id", distinct=True)).order_by("-count", "units__sort_name")[:15]
     return {
@@ -76,6 +85,7 @@ def figures(recommendations, today=None) -> dict:
                 count=row["count"], params={"group": row["session__group_id"]})
             for row in groups],
         "unit_bars": _bars(units, "units__name", "unit", "units__id"),
+        "province_bars": _bars(provinces, "province__name", "province", "province_id"),
         "scorecard": scorecard(recommendations, departments),
     }
 
@@ -88,23 +98,24 @@ def _number(value):
 def scorecard(recommendations, departments) -> list[dict]:
     """Per lead department: routed, resolved, resolved on time, and the median working days
     from routing to resolution."""
+    # Local dates, converted by the database.
     resolved = list(
         recommendations.filter(status=Status.RESOLVED, lead_department__isnull=False)
-        .annotate(routed_at=Min("events__at", filter=Q(events__to_status=Status.ROUTED)))
-        .values_list("lead_department_id", "routed_at", "resolved_at", "due_date"))
-    dates = [timezone.localdate(d) for _dep, routed, done, _due in resolved
-             for d in (routed, done) if d]
+        .annotate(routed_on=TruncDate(Min("events__at",
+                                          filter=Q(events__to_status=Status.ROUTED))),
+                  resolved_on=TruncDate("resolved_at"))
+        .values_list("lead_department_id", "routed_on", "resolved_on", "due_date"))
+    dates = [d for _dep, routed, done, _due in resolved for d in (routed, done) if d]
     counter = WorkingDayCounter(min(dates), max(dates)) if dates else None
     per_department = {}
-    for department_id, routed_at, resolved_at, due_date in resolved:
+    for department_id, routed_on, resolved_on, due_date in resolved:
         entry = per_department.setdefault(department_id,
                                           {"resolved": 0, "on_time": 0, "days": []})
         entry["resolved"] += 1
-        if resolved_at and due_date and timezone.localdate(resolved_at) <= due_date:
+        if resolved_on and due_date and resolved_on <= due_date:
             entry["on_time"] += 1
-        if routed_at and resolved_at:
-            entry["days"].append(counter.between(timezone.localdate(routed_at),
-                                                 timezone.localdate(resolved_at)))
+        if routed_on and resolved_on:
+            entry["days"].append(counter.between(routed_on, resolved_on))
     routed_counts = {row["lead_department_id"]: row["count"] for row in departments}
     rows = []
     for row in departments:

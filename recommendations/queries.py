@@ -1,8 +1,12 @@
-"""Deadline conditions shared by the inbox, the office's follow-up and later the dashboard."""
+"""Deadline conditions and list filters shared by the inbox, the recommendation list, the
+office's follow-up and the dashboard."""
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import get_language
 
+from communes import roles
+from communes.cache import cached
 from communes.workdays import add_working_days
 
 from .models import OPEN_STATUSES
@@ -18,6 +22,7 @@ def deadline_filters(today):
 
 # GET parameter → lookup of the recommendation lists' filters; each is backed by an index.
 LIST_FILTERS = {
+    "province": "province_id",
     "status": "status",
     "department": "lead_department_id",
     "category": "category_id",
@@ -41,3 +46,34 @@ def filtered(recommendations, params, names=tuple(LIST_FILTERS)):
             recommendations = recommendations.filter(**{LIST_FILTERS[name]: value})
             chosen[name] = value
     return recommendations, chosen
+
+
+def filter_choices(user) -> dict:
+    """The options of the lists' filters, as (value, label) pairs: the rounds, working groups,
+    departments and units of the user's province (nationally: every round and department,
+    no groups or units, thousands of them), and the categories. Read once per data version
+    and language (communes/cache.py), since every list page shows them."""
+    from communes.models import AdministrativeUnit, Department
+    from inspections.models import Category, InspectionRound, WorkingGroup
+
+    national = roles.sees_all_provinces(user)
+    province_id = getattr(getattr(user, "profile", None), "province_id", None)
+
+    def read():
+        rounds = InspectionRound.objects.all() if national else \
+            InspectionRound.objects.filter(province_id=province_id)
+        departments = Department.objects.all() if national else \
+            Department.objects.filter(province_id=province_id)
+        groups = WorkingGroup.objects.none() if national else \
+            WorkingGroup.objects.filter(round__in=rounds).select_related("round")
+        units = AdministrativeUnit.objects.none() if national else \
+            AdministrativeUnit.objects.filter(province_id=province_id)
+        return {
+            "rounds": [(str(r.pk), str(r)) for r in rounds],
+            "groups": [(str(g.pk), f"{g} – {g.round}") for g in groups],
+            "departments": [(str(d.pk), str(d)) for d in departments],
+            "categories": [(str(c.pk), str(c)) for c in Category.objects.all()],
+            "units": [(str(u.pk), str(u)) for u in units],
+        }
+
+    return cached("filter-choices", ("all" if national else province_id, get_language()), read)

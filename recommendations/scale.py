@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from communes import roles
+from communes.cache import data_changed
 from communes.models import AdministrativeUnit, Province, UserProfile
 from communes.services import DATA_DIR, departments_import, units_import
 from communes.text import fold
@@ -325,5 +326,6 @@ def generate(*, recommendations: int, seed: int, rounds: int = 5,
             cursor.execute(statement)
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
+    data_changed()  # COPY sends no signals
     counts.seconds = time.monotonic() - started
     return counts

@@ -58,6 +58,7 @@ MATRIX = {
     "inspections:group_edit": (_group, EDITORS),
     "inspections:session_create": (lambda o: {"group_pk": o["session"].group_id}, EDITORS),
     "inspections:session_detail": (_session, READERS),
+    "inspections:session_history": (_session, READERS),
     "inspections:session_edit": (_session, EDITORS),
     "inspections:session_record": (_session, READERS),
     # The draft session cannot be reopened, so office staff are sent back to it.

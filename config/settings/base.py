@@ -93,6 +93,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Dashboard figures are cached until the data changes (communes/cache.py). The cache must be
+# one that every process shares: the default keeps it in the database (`manage.py
+# createcachetable` makes the table); redis://127.0.0.1:6379/1 is faster on a busy server.
+# locmemcache:// is right only for one process (the development server).
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username/IP pair is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",

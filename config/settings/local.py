@@ -4,3 +4,5 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+# One process (runserver): the cache may live in its memory.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -15,3 +15,6 @@ STORAGES = {
 # Tasks run at once, in the request's process, so tests see their effects (and mail).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="inspections-test-media-")
+# Test transactions never commit, so cached figures would never be invalidated: no cache,
+# except in the tests of caching itself (tests/test_cache.py), which run the commit callbacks.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

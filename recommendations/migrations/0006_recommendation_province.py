@@ -1,4 +1,5 @@
-"""Keep each recommendation's province on its row, for province-scoped lists and figures."""
+"""Keep each recommendation's province on its row, for province-scoped lists and figures;
+indexes for the lists' default order."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -47,15 +48,23 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="recommendation",
-            index=models.Index(fields=["province", "due_date", "id"], name="rec_province_due_idx"),
+            index=models.Index(fields=["province", "due_date", "id"], name="rec_province_due_idx",
+                               condition=models.Q(consolidated_into=None)),
         ),
         migrations.AddIndex(
             model_name="recommendation",
-            index=models.Index(fields=["due_date", "id"], name="rec_due_idx"),
+            index=models.Index(fields=["due_date", "id"], name="rec_due_idx",
+                               condition=models.Q(consolidated_into=None)),
         ),
         migrations.AddIndex(
             model_name="recommendation",
             index=models.Index(fields=["province", "status", "due_date"],
-                               name="rec_province_status_idx"),
+                               name="rec_province_status_idx",
+                               condition=models.Q(consolidated_into=None)),
+        ),
+        migrations.AddIndex(
+            model_name="recommendation",
+            index=models.Index(fields=["lead_department", "due_date", "id"],
+                               name="rec_lead_due_idx"),
         ),
     ]

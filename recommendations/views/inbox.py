@@ -10,12 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from communes import roles
-from communes.models import AdministrativeUnit
-from inspections.models import Category, InspectionRound, WorkingGroup
 
 from ..exports import export, recommendation_rows
 from ..models import OPEN_STATUSES, Recommendation, Status
-from ..queries import deadline_filters, filtered
+from ..queries import deadline_filters, filter_choices, filtered
 
 DONE_STATUSES = (Status.RESOLVED, Status.PROPOSED_CENTRAL, Status.RETURNED,
                  Status.ANSWERED_ON_THE_SPOT)
@@ -71,18 +69,14 @@ def inbox(request):
                       f"kien-nghi-duoc-giao-{timezone.localdate():%Y%m%d}", _("Inbox"))
     if exported:
         return exported
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
-    profile = getattr(user, "profile", None)
-    department_id = getattr(profile, "department_id", None)
-    province_id = getattr(profile, "province_id", None)
-    rounds = InspectionRound.objects.filter(province_id=province_id)
+    paginator = Paginator(items, 25)
+    if not chosen:
+        paginator.count = counts[tab]  # the tab's own count, read above with the others
     return render(request, "recommendations/inbox.html", {
-        "page": page, "tab": tab, "sort": sort, "chosen": chosen,
+        "page": paginator.get_page(request.GET.get("page")), "tab": tab, "sort": sort,
+        "chosen": chosen,
         "tabs": [(name, label, counts[name]) for name, (label, _q) in all_tabs.items()],
-        "department_id": department_id, "today": timezone.localdate(),
-        "statuses": Status.choices, "categories": Category.objects.all(),
-        "rounds": rounds,
-        "groups": WorkingGroup.objects.filter(round__in=rounds).select_related("round"),
-        "units": AdministrativeUnit.objects.filter(province_id=province_id),
-        "open_statuses": [s.value for s in OPEN_STATUSES],
+        "department_id": getattr(getattr(user, "profile", None), "department_id", None),
+        "today": timezone.localdate(), "statuses": Status.choices,
+        "choices": filter_choices(user), "open_statuses": [s.value for s in OPEN_STATUSES],
     })

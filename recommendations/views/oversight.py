@@ -8,19 +8,21 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from communes import roles
-from communes.models import AdministrativeUnit, Department
+from communes.cache import TIMEOUT as CACHE_TIMEOUT
+from communes.cache import data_version
 from communes.params import id_param
-from inspections.models import Category, InspectionRound, WorkingGroup
+from inspections.models import InspectionRound
 from inspections.permissions import reader_required
 
 from .. import dashboard
 from ..exports import export, recommendation_rows
 from ..models import OPEN_STATUSES, Recommendation, Status
-from ..queries import deadline_filters, filtered
+from ..queries import deadline_filters, filter_choices, filtered
 
 
 def _date(value):
@@ -48,12 +50,21 @@ def scoped(request, recommendations):
 @require_GET
 @reader_required
 def dashboard_view(request):
-    recommendations, chosen = scoped(request, Recommendation.objects.visible_to(request.user))
-    rounds = InspectionRound.objects.visible_to(request.user)
+    """The figures are computed, and their part of the page rendered, once per data version
+    (communes/cache.py): the template caches that part under the key below, and the lazy
+    figures are read only when it is not in the cache."""
+    user = request.user
+    recommendations, chosen = scoped(request, Recommendation.objects.visible_to(user))
+    rounds = InspectionRound.objects.visible_to(user)
+    national = roles.sees_all_provinces(user)
+    scope = "all" if national else getattr(getattr(user, "profile", None), "province_id", None)
     return render(request, "recommendations/dashboard.html", {
-        "figures": dashboard.figures(recommendations),
-        "recurring": dashboard.recurring_difficulties(rounds),
-        "rounds": rounds, "chosen": chosen,
+        "figures": SimpleLazyObject(
+            lambda: dashboard.figures(recommendations, by_province=national)),
+        "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(rounds)),
+        "rounds": rounds, "chosen": chosen, "national": national,
+        "cache_key": (data_version(), scope, sorted(chosen.items()), timezone.localdate()),
+        "cache_seconds": CACHE_TIMEOUT,
     })
 
 
@@ -86,17 +97,8 @@ def recommendation_list(request):
     page = Paginator(
         recommendations.select_related("category", "lead_department", "session__group__round")
         .prefetch_related("units"), 25).get_page(request.GET.get("page"))
-    province_id = getattr(getattr(user, "profile", None), "province_id", None)
-    departments = Department.objects.all() if roles.sees_all_provinces(user) else \
-        Department.objects.filter(province_id=province_id)
     return render(request, "recommendations/list.html", {
         "page": page, "chosen": chosen, "statuses": Status.choices,
-        "departments": departments, "categories": Category.objects.all(),
-        "rounds": InspectionRound.objects.visible_to(user) if roles.is_reader(user)
-        else InspectionRound.objects.none(),
-        "groups": WorkingGroup.objects.filter(round__in=InspectionRound.objects.visible_to(user))
-        .select_related("round") if roles.is_reader(user) else [],
-        "units": AdministrativeUnit.objects.filter(province_id=province_id)
-        if province_id else AdministrativeUnit.objects.none(),
+        "choices": filter_choices(user),
         "today": timezone.localdate(), "open_statuses": [s.value for s in OPEN_STATUSES],
     })

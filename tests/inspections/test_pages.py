@@ -139,3 +139,41 @@ def test_a_group_is_saved_with_its_members(client, office_user, province, depart
     assert sorted(group.members.values_list("name", "role")) == [
         ("Hoàng Văn Minh", "member"), ("Người tỉnh khác", "secretary")]
     assert list(group.units.all()) == [unit]
+
+
+def test_the_session_page_pages_its_items_in_tabs_with_the_same_queries(client, leader,
+                                                                        province,
+                                                                        count_queries):
+    from inspections.models import Difficulty, Directive
+    from recommendations.models import Recommendation
+
+    session = factories.SessionFactory(group__round__province=province)
+    category = factories.CategoryFactory()
+    unit = factories.UnitFactory(province=province)
+
+    def add(count):
+        for model, extra in ((Recommendation, {"province": province}), (Difficulty, {}),
+                             (Directive, {})):
+            items = model.objects.bulk_create(
+                model(session=session, text=f"Mục {n}", **extra,
+                      **({} if model is Directive else {"category": category}))
+                for n in range(count))
+            if model is not Directive:
+                model.units.through.objects.bulk_create(
+                    model.units.through(**{model._meta.model_name: item,
+                                           "administrativeunit": unit}) for item in items)
+
+    client.force_login(leader)
+    url = session.get_absolute_url()
+    add(2)
+    few = {tab: count_queries(lambda tab=tab: client.get(f"{url}?tab={tab}"))
+           for tab in ("recommendations", "difficulties", "directives")}
+    add(60)
+    many = {tab: count_queries(lambda tab=tab: client.get(f"{url}?tab={tab}"))
+            for tab in ("recommendations", "difficulties", "directives")}
+    assert few == many
+    page = client.get(f"{url}?tab=difficulties&page=3")
+    assert page.context["page"].paginator.count == 62
+    assert len(page.context["page"].object_list) == 62 - 2 * 25
+    text = page.content.decode()
+    assert '<span class="count">62</span>' in text and "Mục 59" in text

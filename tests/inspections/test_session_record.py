@@ -297,7 +297,7 @@ def test_session_and_directive_pages_show_a_vietnamese_timeline(client, office_u
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.note) == ("done", "Đã rà soát")
     client.force_login(leader)
-    page = client.get(session.get_absolute_url()).content.decode()
+    page = client.get(reverse("inspections:session_history", args=[session.pk])).content.decode()
     assert "Lịch sử xử lý" in page and "Khó khăn, vướng mắc: Tạo mới" in page
     page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
     text = page.content.decode()

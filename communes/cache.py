@@ -1,0 +1,66 @@
+"""Figures computed from many rows, cached until the data under them changes.
+
+Every save or delete of a model of the portal's apps, and every change to one of their
+many-to-many relations, moves a data version on once its transaction commits (signals
+connected in CommunesConfig.ready). Cached figures are keyed by that version, so none is served
+after a change that committed before the request began. Writes that send no signals
+(bulk_create, update(), COPY) call `data_changed()` themselves.
+
+The version is a random token rather than a counter: if the cache loses it, a new token makes
+every older entry unreachable instead of possibly bringing one back.
+
+The cache must be shared by every app server (CACHE_URL: the database or Redis, see README),
+or one server would keep serving figures another server's write made stale.
+"""
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+PORTAL_APPS = {"communes", "inspections", "recommendations"}
+VERSION_KEY = "portal:data-version"
+# Entries of old versions are never read again; they only wait to expire.
+TIMEOUT = 60 * 60
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _new_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def data_changed() -> None:
+    """Invalidate every cached figure once the current transaction commits (at once outside
+    one). Registered once per transaction, however many rows it writes."""
+    connection = transaction.get_connection()
+    # Django drops these callbacks when their savepoint or transaction rolls back.
+    if any(callback is _new_version for _ids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_new_version)
+
+
+def cached(name: str, parts, compute):
+    """compute(), or its cached result for `parts` (anything with a stable repr: ids, dates,
+    the language) at the current data version."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"portal:{name}:{data_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def on_model_change(sender, **kwargs):
+    """Receiver of post_save, post_delete and m2m_changed for every model."""
+    if sender._meta.app_label in PORTAL_APPS and kwargs.get("action", "post_").startswith(
+            "post_"):
+        data_changed()

@@ -1,0 +1,133 @@
+"""Cached figures (communes/cache.py) are never served after the data under them changed."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from communes import cache as portal_cache
+from communes.cache import cached, data_changed, data_version
+from recommendations import services
+from recommendations.models import Recommendation, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def real_cache(settings):
+    """Test settings have no cache (test transactions never commit); these tests have one and
+    run each commit's callbacks themselves."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "test-cache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """A block whose end stands for a commit: its commit callbacks run.
+
+    The test's own transaction never commits, so a callback that fixtures registered before
+    the block is still pending, and data_changed() would rightly register no second one; in
+    real use that earlier work committed long before. Drop it first."""
+
+    @contextmanager
+    def block():
+        connection.run_on_commit = [entry for entry in connection.run_on_commit
+                                    if entry[1] is not portal_cache._new_version]
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block
+
+
+def total_on_dashboard(client):
+    response = client.get(reverse("recommendations:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The first card holds the total.
+    return int(html.split('<span class="n">', 1)[1].split("<", 1)[0].replace(".", ""))
+
+
+def test_a_change_moves_the_version_on_only_once_it_commits(commit, province):
+    before = data_version()
+    with commit():
+        factories.RecommendationFactory(session__group__round__province=province)
+        assert data_version() == before  # not committed yet
+    assert data_version() != before
+
+
+def test_a_change_rolled_back_keeps_the_version(province):
+    before = data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        factories.RecommendationFactory(session__group__round__province=province)
+        raise RuntimeError
+    assert data_version() == before
+
+
+def test_bulk_writes_invalidate_through_data_changed(commit):
+    computed = []
+    first = cached("test", ("a",), lambda: computed.append(1) or len(computed))
+    assert cached("test", ("a",), lambda: computed.append(1) or len(computed)) == first
+    with commit():
+        data_changed()
+        data_changed()
+    assert cached("test", ("a",), lambda: computed.append(1) or len(computed)) == 2
+
+
+def test_the_dashboard_follows_each_lifecycle_step(client, leader, office_user, head_a,
+                                                   department_a, commit):
+    session = factories.SessionFactory(group__round__province=leader.profile.province)
+    client.force_login(leader)
+    assert total_on_dashboard(client) == 0
+
+    with commit():
+        recommendation = factories.RecommendationFactory(session=session)
+    assert total_on_dashboard(client) == 1
+    page = client.get(reverse("recommendations:dashboard")).content.decode()
+    assert f'status={Status.ROUTED}">0<' in page
+
+    with commit():
+        services.recommendation_route(recommendation=recommendation,
+                                      lead_department=department_a, by=office_user)
+    page = client.get(reverse("recommendations:dashboard")).content.decode()
+    assert f'status={Status.ROUTED}">1<' in page
+
+    with commit():
+        recommendation.delete()
+    assert total_on_dashboard(client) == 0
+
+
+def test_cached_dashboards_are_kept_apart_by_province_and_language(
+        client, leader, other_province, commit):
+    other_leader = factories.profile(factories.UserFactory(username="leader.other",
+                                                           role="Lãnh đạo tỉnh"),
+                                     province=other_province)
+    with commit():
+        for _ in range(3):
+            factories.RecommendationFactory(session__group__round__province=other_province)
+    client.force_login(leader)
+    assert total_on_dashboard(client) == 0
+    client.force_login(other_leader)
+    assert total_on_dashboard(client) == 3
+    assert Recommendation.objects.count() == 3
+    client.cookies["django_language"] = "en"
+    assert "By status" in client.get(reverse("recommendations:dashboard")).content.decode()
+
+
+def test_the_home_page_shows_a_new_session_once_it_is_saved(client, office_user, province,
+                                                            commit):
+    with commit():
+        group = factories.GroupFactory(round__province=province, number=7)
+    client.force_login(office_user)
+    before = client.get("/").content.decode()
+    with commit():
+        session = factories.SessionFactory(group=group, venue="Hội trường xã")
+    after = client.get("/").content.decode()
+    assert session.get_absolute_url() not in before
+    assert session.get_absolute_url() in after
