@@ -169,6 +169,9 @@ def main():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("make bench needs DATABASE_URL pointing at PostgreSQL with generate_scale data")
     rows = pages()
+    only = [name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()]
+    if only:  # a quick look at some pages (the floor is always measured)
+        rows = [row for row in rows if row[0] == "floor" or any(o in row[0] for o in only)]
     queries = queries_per_request(rows)
     live = live_row_counts()
     static_root = tempfile.mkdtemp(prefix="bench-static-")

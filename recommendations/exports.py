@@ -1,12 +1,14 @@
 """Lists as CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX.
 
-Both read the rows in chunks (prefetching per chunk) and the CSV streams, so a long export
+Both read the rows in chunks and the CSV streams, so a long export
 holds little memory. Callers pass an already permission-filtered queryset.
 """
 
 import csv
+import io
 import tempfile
 
+from django.db.models.functions import TruncDate
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,22 +19,48 @@ CHUNK = 2000
 
 
 def recommendation_rows(recommendations):
+    """The header, then one row per recommendation, read CHUNK at a time: plain values rather
+    than model instances, and the units and co-operating departments of each chunk in one
+    query each."""
+    from .models import Recommendation, Status
+
     yield [_("No."), _("Recommendation"), _("Category"), _("Round"), _("Working group"),
            _("Session date"), _("Raised by"), _("Status"), _("Lead department"),
            _("Co-operating departments"), _("Due date"), _("Resolved")]
-    queryset = recommendations.select_related(
-        "category", "session__group__round", "lead_department").prefetch_related(
-        "units", "cooperating_departments")
-    for r in queryset.iterator(chunk_size=CHUNK):
-        yield [
-            r.pk, r.text, r.category.name, r.session.group.round.title,
-            r.session.group.number, f"{r.session.date:%d/%m/%Y}",
-            ", ".join(u.name for u in r.units.all()), r.get_status_display(),
-            r.lead_department.name if r.lead_department else "",
-            ", ".join(d.name for d in r.cooperating_departments.all()),
-            f"{r.due_date:%d/%m/%Y}" if r.due_date else "",
-            f"{timezone.localtime(r.resolved_at):%d/%m/%Y}" if r.resolved_at else "",
-        ]
+    statuses = {value: str(label) for value, label in Status.choices}
+    rows = recommendations.prefetch_related(None).values_list(
+        "pk", "text", "category__name", "session__group__round__title",
+        "session__group__number", "session__date", "status", "lead_department__name",
+        "due_date", TruncDate("resolved_at"))
+    chunk = []
+    for row in rows.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from _chunk_rows(chunk, statuses, Recommendation)
+            chunk = []
+    yield from _chunk_rows(chunk, statuses, Recommendation)
+
+
+def _names(through, ids, related):
+    """recommendation id → the names of its `related` (units, departments), in Vietnamese
+    order."""
+    names = {}
+    for recommendation_id, value in through.objects.filter(recommendation_id__in=ids).order_by(
+            f"{related}__sort_name").values_list("recommendation_id", f"{related}__name"):
+        names.setdefault(recommendation_id, []).append(value)
+    return {key: ", ".join(values) for key, values in names.items()}
+
+
+def _chunk_rows(chunk, statuses, Recommendation):
+    if not chunk:
+        return
+    ids = [row[0] for row in chunk]
+    units = _names(Recommendation.units.through, ids, "administrativeunit")
+    cooperating = _names(Recommendation.cooperating_departments.through, ids, "department")
+    for pk, text, category, round_title, group, day, status, lead, due, resolved in chunk:
+        yield [pk, text, category, round_title, group, f"{day:%d/%m/%Y}", units.get(pk, ""),
+               statuses[status], lead or "", cooperating.get(pk, ""),
+               f"{due:%d/%m/%Y}" if due else "", f"{resolved:%d/%m/%Y}" if resolved else ""]
 
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -52,20 +80,25 @@ def cell_text(value):
     return value
 
 
-class _Echo:
-    def write(self, value):
-        return value
+# The CSV is sent in pieces of about this many characters: one write to the socket per row
+# would cost more than writing the row.
+CSV_PIECE = 64 * 1024
 
 
 def csv_response(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"
+    def pieces():
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
         for row in rows:
-            yield writer.writerow([cell_text(value) for value in row])
+            writer.writerow([cell_text(value) for value in row])
+            if buffer.tell() >= CSV_PIECE:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

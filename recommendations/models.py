@@ -4,7 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -44,7 +45,10 @@ class RecommendationQuerySet(models.QuerySet):
         if roles.is_department_user(user) and profile.department_id:
             return self.for_department(profile.department_id)
         if roles.is_reader(user):
-            return self.filter(province_id=profile.province_id)
+            # As a bigint, not the int a literal would be: the (province, trigram) GIN index
+            # of the search (btree_gin) has no int4 = int8 operator, B-tree indexes take both.
+            return self.filter(province_id=Cast(Value(profile.province_id),
+                                                models.BigIntegerField()))
         return self.none()
 
     def for_department(self, department):

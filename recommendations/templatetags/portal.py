@@ -19,3 +19,14 @@ def with_params(*mappings, **extra):
         merged.update(mapping or {})
     merged.update(extra)
     return urlencode({key: value for key, value in merged.items() if value not in (None, "")})
+
+
+@register.simple_tag
+def options(choices, selected):
+    """<option>s for (value, label) pairs, `selected` marked: built here rather than by a
+    template loop, since lists show hundreds of them on every page."""
+    from django.utils.html import format_html_join
+
+    selected = "" if selected is None else str(selected)
+    return format_html_join("", '<option value="{}"{}>{}</option>', (
+        (value, " selected" if value == selected else "", label) for value, label in choices))
