@@ -18,6 +18,9 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
+
+from . import roles
 
 PORTAL_APPS = {"communes", "inspections", "recommendations"}
 VERSION_KEY = "portal:data-version"
@@ -57,6 +60,13 @@ def cached(name: str, parts, compute):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def page_part_key(user, *parts) -> tuple:
+    """What a cached part of a page varies on ({% cache %} in the templates, with the
+    language): the data version, what the user may see, today (deadlines move with it), and
+    the page's own `parts` (filters, page number)."""
+    return (data_version(), roles.visibility_scope(user), timezone.localdate(), *parts)
 
 
 def on_model_change(sender, **kwargs):

@@ -48,6 +48,21 @@ def sees_all_provinces(user) -> bool:
     return user.is_superuser or NATIONAL_VIEWER in role_names(user)
 
 
+def visibility_scope(user) -> str:
+    """What the user may see, as RecommendationQuerySet.visible_to decides it, in a word: users
+    with the same scope see the same objects, so they may share cached parts of pages."""
+    if sees_all_provinces(user):
+        return "all"
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    if profile is None:
+        return "nothing"
+    if is_department_user(user) and profile.department_id:
+        return f"department:{profile.department_id}"
+    if is_reader(user):
+        return f"province:{profile.province_id}"
+    return "nothing"
+
+
 # What each role may do in Django's permission system (admin and has_perm); pages check roles.
 # An app label gives every permission on the listed models; "view", "add", "change" give that
 # permission on "app.model" labels; "*" every view permission of the portal's apps.

@@ -41,11 +41,15 @@ def _matching(queryset, words, field="search_text"):
     return queryset.filter(Q(*[Q(**{f"{field}__contains": word}) for word in words]))
 
 
+def searchable(query: str) -> bool:
+    return len("".join(fold(query).split())) >= MIN_LENGTH
+
+
 def search(user, query: str) -> Results | None:
     """Up to LIMIT results of each kind, or None when the query is too short."""
-    words = fold(query).split()
-    if len("".join(words)) < MIN_LENGTH:
+    if not searchable(query):
         return None
+    words = fold(query).split()
     recommendations = _matching(Recommendation.objects.visible_to(user), words).select_related(
         "category", "session__group", "lead_department").order_by("-created_at")[:LIMIT]
     if roles.is_reader(user):

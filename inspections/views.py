@@ -9,13 +9,14 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import roles
 from communes.cache import TIMEOUT as CACHE_TIMEOUT
-from communes.cache import data_version
+from communes.cache import page_part_key
 from communes.models import AdministrativeUnit
 from communes.timeline import history_entries
 from recommendations.exports import csv_response
@@ -52,7 +53,7 @@ from .models import (
 from .permissions import office_required, reader_required
 from .report import Header, docx_report, xlsx_report
 from .search import MIN_LENGTH as SEARCH_MIN_LENGTH
-from .search import search
+from .search import search, searchable
 from .services import StaleSession, session_record_save, session_reopen, session_save
 
 
@@ -70,13 +71,11 @@ def home(request):
         .select_related("province")
         .prefetch_related(Prefetch("groups", queryset=groups))
     )
-    page = Paginator(rounds, 10).get_page(request.GET.get("page"))
-    scope = "all" if roles.sees_all_provinces(user) else getattr(
-        getattr(user, "profile", None), "province_id", None)
+    page_number = request.GET.get("page", "")
     return render(request, "inspections/home.html", {
-        # The rounds' part of the page is rendered once per data version (communes/cache.py).
-        "page": page, "cache_key": (data_version(), scope, page.number),
-        "cache_seconds": CACHE_TIMEOUT,
+        # Read only when the rounds' part of the page is not in the cache (communes/cache.py).
+        "page": SimpleLazyObject(lambda: Paginator(rounds, 10).get_page(page_number)),
+        "cache_key": page_part_key(user, page_number), "cache_seconds": CACHE_TIMEOUT,
     })
 
 
@@ -274,8 +273,14 @@ def session_detail(request, pk):
                 "unit", "department"))).order_by("id")
     paginator = Paginator(items, SESSION_PAGE_SIZE)
     paginator.count = getattr(session, f"{tab}_count")  # counted above, not once more
+    page_number = request.GET.get("page", "")
     return render(request, "inspections/session_detail.html", {
-        "session": session, "tab": tab, "page": paginator.get_page(request.GET.get("page")),
+        # What the session holds is read only when its part of the page is not in the cache
+        # (communes/cache.py); the querysets below are lazy.
+        "cache_key": page_part_key(request.user, session.pk, tab, page_number),
+        "cache_seconds": CACHE_TIMEOUT,
+        "session": session, "tab": tab,
+        "page": SimpleLazyObject(lambda: paginator.get_page(page_number)),
         "units": session.units.all(),
         "reports": session.unit_reports.select_related("unit"),
         "figures": session.figures.select_related("unit", "metric"),
@@ -493,9 +498,12 @@ def search_view(request):
     if not (roles.is_reader(request.user) or roles.is_department_user(request.user)):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
-    results = search(request.user, query) if query else None
     return render(request, "inspections/search.html", {
-        "query": query, "results": results, "too_short": bool(query) and results is None,
+        "query": query, "too_short": bool(query) and not searchable(query),
+        # Searched only when the results are not in the cache (communes/cache.py).
+        "searching": searchable(query),
+        "results": SimpleLazyObject(lambda: search(request.user, query)),
+        "cache_key": page_part_key(request.user, query), "cache_seconds": CACHE_TIMEOUT,
         "min_length": SEARCH_MIN_LENGTH,
     })
 

@@ -131,3 +131,46 @@ def test_the_home_page_shows_a_new_session_once_it_is_saved(client, office_user,
     after = client.get("/").content.decode()
     assert session.get_absolute_url() not in before
     assert session.get_absolute_url() in after
+
+
+def routed_to(department, text, commit, office_user):
+    with commit():
+        recommendation = factories.RecommendationFactory(
+            session__group__round__province=department.province, text=text)
+        services.recommendation_route(recommendation=recommendation,
+                                      lead_department=department, by=office_user)
+    return recommendation
+
+
+@pytest.mark.parametrize("path", ["/inbox/", "/recommendations/", "/search/?q=kien+nghi"])
+def test_cached_lists_are_kept_apart_by_department(client, path, head_a, head_b, department_a,
+                                                   department_b, office_user, commit):
+    routed_to(department_a, "Kiến nghị của sở A", commit, office_user)
+    routed_to(department_b, "Kiến nghị của sở B", commit, office_user)
+    client.force_login(head_a)
+    page_a = client.get(path).content.decode()
+    client.force_login(head_b)
+    page_b = client.get(path).content.decode()
+    assert "sở A" in page_a and "sở B" not in page_a
+    assert "sở B" in page_b and "sở A" not in page_b
+
+
+def test_cached_lists_follow_a_lifecycle_step_and_a_new_item(client, head_a, department_a,
+                                                            office_user, leader, commit):
+    recommendation = routed_to(department_a, "Kiến nghị về biên chế", commit, office_user)
+    client.force_login(head_a)
+    assert "Kiến nghị về biên chế" in client.get("/inbox/?tab=new").content.decode()
+    with commit():
+        services.recommendation_accept(recommendation=recommendation, by=head_a)
+    assert "Kiến nghị về biên chế" not in client.get("/inbox/?tab=new").content.decode()
+    assert "Kiến nghị về biên chế" in client.get("/inbox/?tab=in_progress").content.decode()
+
+    client.force_login(leader)
+    session_page = recommendation.session.get_absolute_url()
+    assert "Kiến nghị mới thêm" not in client.get(session_page).content.decode()
+    with commit():
+        factories.RecommendationFactory(session=recommendation.session, text="Kiến nghị mới thêm")
+    page = client.get(session_page).content.decode()
+    assert "Kiến nghị mới thêm" in page and '<span class="count">2</span>' in page
+    listed = client.get("/recommendations/?status=accepted").content.decode()
+    assert "Kiến nghị về biên chế" in listed

@@ -91,6 +91,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE", "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+# A read replica (README, "Scaling out"): GET requests read from it, writes go to "default".
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"), "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "config.routers.ReplicaReadsMiddleware")
+# After a write, a user's reads stay on the primary this long (longer than the replica lags).
+REPLICA_LAG_SECONDS = env.int("REPLICA_LAG_SECONDS", default=10)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Dashboard figures are cached until the data changes (communes/cache.py). The cache must be
@@ -163,8 +173,12 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploads go through Django's storage API only, so several app servers can share them: a
+# MEDIA_ROOT on shared storage, or an S3-compatible bucket (README, "Scaling out").
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env("MEDIA_STORAGE",
+                               default="django.core.files.storage.FileSystemStorage"),
+                "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={})},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -6,10 +6,13 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from communes import roles
+from communes.cache import TIMEOUT as CACHE_TIMEOUT
+from communes.cache import page_part_key
 
 from ..exports import export, recommendation_rows
 from ..models import OPEN_STATUSES, Recommendation, Status
@@ -44,38 +47,58 @@ def tabs(today=None) -> dict:
     }
 
 
+INBOX_FILTERS = ("status", "category", "unit", "group", "round")
+
+
 @require_GET
 @login_required
 def inbox(request):
     user = request.user
     if not roles.is_department_user(user):
         raise PermissionDenied
-    mine = Recommendation.objects.visible_to(user)
     all_tabs = tabs()
-    counts = mine.aggregate(**{name: Count("id", filter=condition)
-                               for name, (_label, condition) in all_tabs.items()})
     tab = request.GET.get("tab") if request.GET.get("tab") in all_tabs else "new"
-    items = mine.filter(all_tabs[tab][1])
-    items, chosen = filtered(items, request.GET,
-                             ("status", "category", "unit", "group", "round"))
-    if request.GET.get("mine") == "1":
-        items = items.filter(assignee=user)
-        chosen["mine"] = "1"
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "due"
-    items = (items.order_by(*SORTS[sort])
-             .select_related("category", "session__group__round", "lead_department", "assignee")
-             .prefetch_related("units"))
-    exported = export(request, recommendation_rows(items),
-                      f"kien-nghi-duoc-giao-{timezone.localdate():%Y%m%d}", _("Inbox"))
+    # Which filters the request sets (no query runs for this).
+    _none, chosen = filtered(Recommendation.objects.none(), request.GET, INBOX_FILTERS)
+    if request.GET.get("mine") == "1":
+        chosen["mine"] = "1"
+
+    def items():
+        found, _chosen = filtered(Recommendation.objects.visible_to(user).filter(
+            all_tabs[tab][1]), request.GET, INBOX_FILTERS)
+        if chosen.get("mine"):
+            found = found.filter(assignee=user)
+        return (found.order_by(*SORTS[sort])
+                .select_related("category", "session__group__round", "lead_department",
+                                "assignee").prefetch_related("units"))
+
+    def rows():  # a generator: nothing is read unless an export asks for it
+        yield from recommendation_rows(items())
+
+    exported = export(request, rows(), f"kien-nghi-duoc-giao-{timezone.localdate():%Y%m%d}",
+                      _("Inbox"))
     if exported:
         return exported
-    paginator = Paginator(items, 25)
-    if not chosen:
-        paginator.count = counts[tab]  # the tab's own count, read above with the others
+    counts = SimpleLazyObject(lambda: Recommendation.objects.visible_to(user).aggregate(
+        **{name: Count("id", filter=condition) for name, (_label, condition) in all_tabs.items()}))
+
+    def page():
+        paginator = Paginator(items(), 25)
+        if not chosen:
+            paginator.count = counts[tab]  # the tab's own count, read with the others
+        return paginator.get_page(page_number)
+
+    page_number = request.GET.get("page", "")
     return render(request, "recommendations/inbox.html", {
-        "page": paginator.get_page(request.GET.get("page")), "tab": tab, "sort": sort,
-        "chosen": chosen,
-        "tabs": [(name, label, counts[name]) for name, (label, _q) in all_tabs.items()],
+        # Read only when the inbox's parts of the page are not in the cache (communes/cache.py).
+        "page": SimpleLazyObject(page),
+        "tabs": SimpleLazyObject(lambda: [(name, label, counts[name])
+                                          for name, (label, _q) in all_tabs.items()]),
+        "cache_key": page_part_key(user, tab, sort, sorted(chosen.items()), page_number,
+                                   user.pk if chosen.get("mine") else None),
+        "cache_seconds": CACHE_TIMEOUT,
+        "tab": tab, "sort": sort, "chosen": chosen,
         "department_id": getattr(getattr(user, "profile", None), "department_id", None),
         "today": timezone.localdate(), "statuses": Status.choices,
         "choices": filter_choices(user), "open_statuses": [s.value for s in OPEN_STATUSES],

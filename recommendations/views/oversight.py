@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from communes import roles
 from communes.cache import TIMEOUT as CACHE_TIMEOUT
-from communes.cache import data_version
+from communes.cache import page_part_key
 from communes.params import id_param
 from inspections.models import InspectionRound
 from inspections.permissions import reader_required
@@ -57,13 +57,12 @@ def dashboard_view(request):
     recommendations, chosen = scoped(request, Recommendation.objects.visible_to(user))
     rounds = InspectionRound.objects.visible_to(user)
     national = roles.sees_all_provinces(user)
-    scope = "all" if national else getattr(getattr(user, "profile", None), "province_id", None)
     return render(request, "recommendations/dashboard.html", {
         "figures": SimpleLazyObject(
             lambda: dashboard.figures(recommendations, by_province=national)),
         "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(rounds)),
         "rounds": rounds, "chosen": chosen, "national": national,
-        "cache_key": (data_version(), scope, sorted(chosen.items()), timezone.localdate()),
+        "cache_key": page_part_key(user, sorted(chosen.items())),
         "cache_seconds": CACHE_TIMEOUT,
     })
 
@@ -94,11 +93,15 @@ def recommendation_list(request):
                       f"kien-nghi-{datetime.date.today():%Y%m%d}", _("Recommendations"))
     if exported:
         return exported
-    page = Paginator(
-        recommendations.select_related("category", "lead_department", "session__group__round")
-        .prefetch_related("units"), 25).get_page(request.GET.get("page"))
+    page_number = request.GET.get("page", "")
     return render(request, "recommendations/list.html", {
-        "page": page, "chosen": chosen, "statuses": Status.choices,
-        "choices": filter_choices(user),
+        # Read only when the list's part of the page is not in the cache (communes/cache.py).
+        "page": SimpleLazyObject(lambda: Paginator(
+            recommendations.select_related("category", "lead_department",
+                                           "session__group__round")
+            .prefetch_related("units"), 25).get_page(page_number)),
+        "cache_key": page_part_key(user, sorted(chosen.items()), page_number),
+        "cache_seconds": CACHE_TIMEOUT,
+        "chosen": chosen, "statuses": Status.choices, "choices": filter_choices(user),
         "today": timezone.localdate(), "open_statuses": [s.value for s in OPEN_STATUSES],
     })

@@ -2,6 +2,7 @@ import datetime
 import io
 import smtplib
 import zipfile
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -278,3 +279,21 @@ def test_after_returning_an_item_the_department_lands_on_its_inbox(client, route
                            {"return-reason": "Không thuộc chức năng của Sở"})
     assert response.status_code == 302 and response["Location"] == reverse(
         "recommendations:inbox")
+
+
+def test_attachments_go_through_the_storage_api_only(client, routed, head_a, settings):
+    """With the files in another storage (as an S3 bucket shared by several servers would be),
+    uploading and downloading work unchanged and nothing is written to MEDIA_ROOT."""
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    response = services.recommendation_respond(
+        recommendation=routed, by=head_a, text="Trả lời", files=[
+            SimpleUploadedFile("Báo cáo.pdf", PDF)])
+    attachment = response.attachments.get()
+    assert default_storage.exists(attachment.file.name)
+    assert not (Path(settings.MEDIA_ROOT) / attachment.file.name).exists()
+    client.force_login(head_a)
+    download = client.get(reverse("recommendations:attachment", args=[attachment.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF

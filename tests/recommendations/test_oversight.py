@@ -141,8 +141,8 @@ def test_search_without_diacritics_over_all_units_and_the_demo(client, demo):
     client.force_login(national)
 
     def found(query, kind):
-        return [str(x) for x in client.get(reverse("inspections:search"),
-                                           {"q": query}).context["results"].__dict__[kind]]
+        return [str(x) for x in getattr(client.get(reverse("inspections:search"),
+                                                   {"q": query}).context["results"], kind)]
 
     assert "Xã Thiện Tân" in found("thien tan", "units")
     # Both words must be in one name: Thiện Long (formed partly from Tân Hòa) is not found.
