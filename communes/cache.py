@@ -1,7 +1,7 @@
 """Figures computed from many rows, cached until the data under them changes.
 
-Every save or delete of a model of the portal's apps, and every change to one of their
-many-to-many relations, moves a data version on once its transaction commits (signals
+Every save or delete of a model of the portal's apps or of a user, and every change to one
+of their many-to-many relations, moves a data version on once its transaction commits (signals
 connected in CommunesConfig.ready). Cached figures are keyed by that version, so none is served
 after a change that committed before the request began. Writes that send no signals
 (bulk_create, update(), COPY) call `data_changed()` themselves.
@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from . import roles
 
-PORTAL_APPS = {"communes", "inspections", "recommendations"}
+# The portal's apps, and auth: pages show users (assignees, who did what) and their roles.
+WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
 VERSION_KEY = "portal:data-version"
 # Entries of old versions are never read again; they only wait to expire.
 TIMEOUT = 60 * 60
@@ -71,6 +72,10 @@ def page_part_key(user, *parts) -> tuple:
 
 def on_model_change(sender, **kwargs):
     """Receiver of post_save, post_delete and m2m_changed for every model."""
-    if sender._meta.app_label in PORTAL_APPS and kwargs.get("action", "post_").startswith(
-            "post_"):
-        data_changed()
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    if not kwargs.get("action", "post_").startswith("post_"):  # m2m_changed's pre_ actions
+        return
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # a login changes nothing a page shows
+    data_changed()

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from communes import roles
 from communes.cache import TIMEOUT as CACHE_TIMEOUT
 from communes.cache import page_part_key
+from communes.decorators import read_only
 from communes.models import AdministrativeUnit
 from communes.timeline import history_entries
 from recommendations.exports import csv_response
@@ -57,7 +58,7 @@ from .search import search, searchable
 from .services import StaleSession, session_record_save, session_reopen, session_save
 
 
-@require_GET
+@read_only
 @login_required
 def home(request):
     """The rounds with their groups and sessions; department users go to their inbox."""
@@ -100,7 +101,7 @@ def _session_for(user, pk):
         .select_related("group__round__province"), pk=pk)
 
 
-@require_GET
+@read_only
 @reader_required
 def round_list(request):
     rounds = (
@@ -142,7 +143,7 @@ def round_edit(request, pk):
                   {"form": form, "title": _("Edit the round"), "back": inspection_round})
 
 
-@require_GET
+@read_only
 @reader_required
 def round_detail(request, pk):
     inspection_round = _round_for(request.user, pk)
@@ -191,7 +192,7 @@ def group_edit(request, pk):
     return _group_page(request, group.round, group)
 
 
-@require_GET
+@read_only
 @reader_required
 def group_detail(request, pk):
     group = _group_for(request.user, pk)
@@ -248,17 +249,15 @@ def _count_per_session(model):
                              .values("session").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
-@require_GET
+@read_only
 @reader_required
 def session_detail(request, pk):
-    session = get_object_or_404(
-        Session.objects.filter(group__round__in=InspectionRound.objects.visible_to(request.user))
-        .select_related("group__round__province")
-        # How many of each kind, for the tabs and the paginator, in the same query.
-        .annotate(recommendations_count=_count_per_session(Recommendation),
-                  difficulties_count=_count_per_session(Difficulty),
-                  directives_count=_count_per_session(Directive)), pk=pk)
+    session = _session_for(request.user, pk)
     tab = request.GET.get("tab") if request.GET.get("tab") in SESSION_TABS else SESSION_TABS[0]
+    # How many of each kind, for the tabs and the paginator, in one query.
+    counts = SimpleLazyObject(lambda: dict(zip(SESSION_TABS, Session.objects.filter(
+        pk=session.pk).values_list(*(_count_per_session(model) for model in (
+            Recommendation, Difficulty, Directive))).get(), strict=True)))
     if tab == "recommendations":
         items = session.recommendations.select_related("category", "lead_department") \
             .prefetch_related("units", "cooperating_departments", Prefetch(
@@ -271,16 +270,19 @@ def session_detail(request, pk):
         items = session.directives.prefetch_related(Prefetch(
             "follow_ups", queryset=DirectiveFollowUp.objects.select_related(
                 "unit", "department"))).order_by("id")
-    paginator = Paginator(items, SESSION_PAGE_SIZE)
-    paginator.count = getattr(session, f"{tab}_count")  # counted above, not once more
+
+    def page():
+        paginator = Paginator(items, SESSION_PAGE_SIZE)
+        paginator.count = counts[tab]  # counted with the others, not once more
+        return paginator.get_page(page_number)
+
     page_number = request.GET.get("page", "")
     return render(request, "inspections/session_detail.html", {
         # What the session holds is read only when its part of the page is not in the cache
         # (communes/cache.py); the querysets below are lazy.
         "cache_key": page_part_key(request.user, session.pk, tab, page_number),
         "cache_seconds": CACHE_TIMEOUT,
-        "session": session, "tab": tab,
-        "page": SimpleLazyObject(lambda: paginator.get_page(page_number)),
+        "session": session, "tab": tab, "counts": counts, "page": SimpleLazyObject(page),
         "units": session.units.all(),
         "reports": session.unit_reports.select_related("unit"),
         "figures": session.figures.select_related("unit", "metric"),
@@ -292,7 +294,7 @@ def session_detail(request, pk):
     })
 
 
-@require_GET
+@read_only
 @reader_required
 def session_history(request, pk):
     session = _session_for(request.user, pk)
@@ -309,7 +311,7 @@ def _session_timeline(session):
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
-@require_GET
+@read_only
 @reader_required
 def directive_detail(request, pk):
     """A directive, how each addressee is carrying it out, and its history."""
@@ -445,7 +447,7 @@ def _int_or_none(value):
         return None
 
 
-@require_GET
+@read_only
 @reader_required
 def unit_profile(request, pk):
     """A commune's record across rounds: sessions, figures over time, difficulties,
@@ -491,7 +493,7 @@ def figure_series(figures):
     return charts
 
 
-@require_GET
+@read_only
 @login_required
 def search_view(request):
     """One box over units, recommendations, difficulties, directives and unit reports."""
@@ -508,7 +510,7 @@ def search_view(request):
     })
 
 
-@require_GET
+@read_only
 @reader_required
 def round_report(request, pk):
     """The synthesis report of a round: a form for its header, then DOCX or XLSX."""

@@ -174,3 +174,24 @@ def test_cached_lists_follow_a_lifecycle_step_and_a_new_item(client, head_a, dep
     assert "Kiến nghị mới thêm" in page and '<span class="count">2</span>' in page
     listed = client.get("/recommendations/?status=accepted").content.decode()
     assert "Kiến nghị về biên chế" in listed
+
+
+def test_a_recommendations_cached_timeline_shows_each_new_step(client, head_a, department_a,
+                                                              office_user, commit):
+    recommendation = routed_to(department_a, "Kiến nghị về biên chế", commit, office_user)
+    client.force_login(head_a)
+    url = reverse("recommendations:detail", args=[recommendation.pk])
+    steps = client.get(url).content.decode().count('class="timeline-step"')
+    with commit():
+        services.recommendation_accept(recommendation=recommendation, by=head_a)
+    assert client.get(url).content.decode().count('class="timeline-step"') == steps + 1
+
+
+def test_a_login_leaves_the_cache_alone_but_a_new_colleague_does_not(client, head_a, commit):
+    before = data_version()
+    with commit():
+        client.force_login(head_a)
+    assert data_version() == before
+    with commit():
+        factories.UserFactory(username="new.colleague")
+    assert data_version() != before

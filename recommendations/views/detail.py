@@ -8,10 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from communes import roles
+from communes.cache import TIMEOUT as CACHE_TIMEOUT
+from communes.cache import page_part_key
+from communes.decorators import read_only
 from communes.timeline import Entry, history_entries
 from inspections.models import InspectionRound, Session
 from inspections.permissions import office_required
@@ -120,8 +124,7 @@ def _role_may(user, action) -> bool:
 def _recommendation_for(user, pk):
     return get_object_or_404(
         Recommendation.objects.visible_to(user).select_related(
-            "category", "session__group__round", "lead_department", "assignee",
-            "consolidated_into")
+            "category", "session__group__round", "lead_department", "assignee")
         .prefetch_related("units", "cooperating_departments", "extension_requests",
                           "merged__session__group"),
         pk=pk)
@@ -167,16 +170,23 @@ def _render(request, recommendation, bound=None, status=200):
             kwargs = {"recommendation": recommendation} if action.form is AssignForm else {}
             form = action.form(prefix=name, **kwargs)
         forms.append((name, action.label, form))
-    merged = [other for other in recommendation.merged.all()
-              if other.pk in visible_merged(request.user, recommendation)]
+    merged = recommendation.merged.all()
+    if merged:
+        visible = visible_merged(request.user, recommendation)
+        merged = [other for other in merged if other.pk in visible]
     return render(request, "recommendations/detail.html", {
-        "recommendation": recommendation, "actions": forms, "timeline": timeline(recommendation),
-        "merged": merged,
+        "recommendation": recommendation, "actions": forms, "merged": merged,
+        # Read only when the timeline's part of the page is not in the cache
+        # (communes/cache.py): it is the same for everyone who may see the recommendation.
+        # The unbound action forms are cached under the same key.
+        "timeline": SimpleLazyObject(lambda: timeline(recommendation)),
+        "cache_key": page_part_key(request.user, recommendation.pk),
+        "cache_seconds": CACHE_TIMEOUT,
         "pending_extension": _pending_extension(recommendation),
     }, status=status)
 
 
-@require_GET
+@read_only
 @login_required
 def detail(request, pk):
     return _render(request, _recommendation_for(request.user, pk))
@@ -214,7 +224,7 @@ def act(request, pk, action):
     return _render(request, recommendation, bound=(action, form), status=400)
 
 
-@require_GET
+@read_only
 @login_required
 def attachment_download(request, pk):
     """A file, to whoever may see what it is attached to; 404 to everyone else."""

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
+from communes.decorators import read_only
 from inspections.models import DirectiveFollowUp, InspectionRound
 from inspections.permissions import office_required
 from inspections.services import session_touch
@@ -30,7 +31,7 @@ FOLLOW_UP_STATES = {
 SECTIONS = ("overdue", "due_soon", "extensions", "directives")
 
 
-@require_GET
+@read_only
 @office_required
 def follow_up(request):
     """One list at a time, each paginated: overdue and due-soon recommendations across all

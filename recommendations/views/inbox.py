@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
 from communes import roles
 from communes.cache import TIMEOUT as CACHE_TIMEOUT
 from communes.cache import page_part_key
+from communes.decorators import read_only
 
 from ..exports import export, recommendation_rows
 from ..models import OPEN_STATUSES, Recommendation, Status
@@ -50,7 +50,7 @@ def tabs(today=None) -> dict:
 INBOX_FILTERS = ("status", "category", "unit", "group", "round")
 
 
-@require_GET
+@read_only
 @login_required
 def inbox(request):
     user = request.user

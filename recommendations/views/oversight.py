@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from communes import roles
 from communes.cache import TIMEOUT as CACHE_TIMEOUT
 from communes.cache import page_part_key
+from communes.decorators import read_only
 from communes.params import id_param
 from inspections.models import InspectionRound
 from inspections.permissions import reader_required
@@ -47,7 +47,7 @@ def scoped(request, recommendations):
     return recommendations, chosen
 
 
-@require_GET
+@read_only
 @reader_required
 def dashboard_view(request):
     """The figures are computed, and their part of the page rendered, once per data version
@@ -67,7 +67,7 @@ def dashboard_view(request):
     })
 
 
-@require_GET
+@read_only
 @login_required
 def recommendation_list(request):
     """Every recommendation the user may see, filtered as the dashboard's numbers link to it;
