@@ -53,10 +53,14 @@ def figures(recommendations, today=None, by_province=False) -> dict:
     top = max((bar.count for bar in statuses), default=0) or 1
     for bar in statuses:
         bar.width = round(100 * bar.count / top, 1)
+    # Nationally, by kind of department (every province's Sở Nội vụ together) rather than
+    # 476 departments; the list behind a number filters by that kind.
+    key, param = (("lead_department__short_code", "department_type") if by_province
+                  else ("lead_department_id", "department"))
     departments = list(
-        recommendations.values("lead_department_id", "lead_department__name").annotate(
+        recommendations.values(key, "lead_department__name").annotate(
             count=Count("id"), overdue=Count("id", filter=overdue),
-            due_soon=Count("id", filter=soon)).order_by("-count", "lead_department__sort_name"))
+            due_soon=Count("id", filter=soon)).order_by("-count", "lead_department__name"))
     categories = recommendations.values("category_id", "category__name").annotate(
         count=Count("id")).order_by("-count", "category__sort_name")
     if by_province:
@@ -76,8 +80,7 @@ def figures(recommendations, today=None, by_province=False) -> dict:
         "totals": totals,
         "statuses": statuses,
         "departments": departments,
-        "department_bars": _bars(departments, "lead_department__name", "department",
-                                 "lead_department_id"),
+        "department_bars": _bars(departments, "lead_department__name", param, key),
         "category_bars": _bars(categories, "category__name", "category", "category_id"),
         "group_bars": [
             Bar(label=_("Working group no. %(number)s") % {"number": row["session__group__number"]}
@@ -86,7 +89,7 @@ def figures(recommendations, today=None, by_province=False) -> dict:
             for row in groups],
         "unit_bars": _bars(units, "units__name", "unit", "units__id"),
         "province_bars": _bars(provinces, "province__name", "province", "province_id"),
-        "scorecard": scorecard(recommendations, departments),
+        "scorecard": scorecard(recommendations, departments, key, param),
     }
 
 
@@ -95,38 +98,38 @@ def _number(value):
     return int(value) if float(value).is_integer() else value
 
 
-def scorecard(recommendations, departments) -> list[dict]:
-    """Per lead department: routed, resolved, resolved on time, and the median working days
-    from routing to resolution."""
+def scorecard(recommendations, departments, key="lead_department_id",
+              param="department") -> list[dict]:
+    """Per lead department (per kind of department, `key` lead_department__short_code):
+    routed, resolved, resolved on time, and the median working days from routing to
+    resolution. `param` is the list filter behind each number."""
     # Local dates, converted by the database.
     resolved = list(
         recommendations.filter(status=Status.RESOLVED, lead_department__isnull=False)
         .annotate(routed_on=TruncDate(Min("events__at",
                                           filter=Q(events__to_status=Status.ROUTED))),
                   resolved_on=TruncDate("resolved_at"))
-        .values_list("lead_department_id", "routed_on", "resolved_on", "due_date"))
+        .values_list(key, "routed_on", "resolved_on", "due_date"))
     dates = [d for _dep, routed, done, _due in resolved for d in (routed, done) if d]
     counter = WorkingDayCounter(min(dates), max(dates)) if dates else None
     per_department = {}
-    for department_id, routed_on, resolved_on, due_date in resolved:
-        entry = per_department.setdefault(department_id,
-                                          {"resolved": 0, "on_time": 0, "days": []})
+    for department, routed_on, resolved_on, due_date in resolved:
+        entry = per_department.setdefault(department, {"resolved": 0, "on_time": 0, "days": []})
         entry["resolved"] += 1
         if resolved_on and due_date and resolved_on <= due_date:
             entry["on_time"] += 1
         if routed_on and resolved_on:
             entry["days"].append(counter.between(routed_on, resolved_on))
-    routed_counts = {row["lead_department_id"]: row["count"] for row in departments}
     rows = []
     for row in departments:
-        department_id = row["lead_department_id"]
-        if department_id is None:
+        department = row[key]
+        if department is None:
             continue
-        entry = per_department.get(department_id, {"resolved": 0, "on_time": 0, "days": []})
+        entry = per_department.get(department, {"resolved": 0, "on_time": 0, "days": []})
         done = entry["resolved"]
         rows.append({
-            "department_id": department_id, "name": row["lead_department__name"],
-            "routed": routed_counts[department_id], "resolved": done,
+            "department_id": department, "params": {param: department},
+            "name": row["lead_department__name"], "routed": row["count"], "resolved": done,
             "on_time_rate": round(100 * entry["on_time"] / done) if done else None,
             "median_days": _number(statistics.median(entry["days"])) if entry["days"] else None,
             "overdue": row["overdue"],

@@ -25,6 +25,8 @@ LIST_FILTERS = {
     "province": "province_id",
     "status": "status",
     "department": "lead_department_id",
+    # A kind of department in every province (national viewers: "SNV" for every Sở Nội vụ).
+    "department_type": "lead_department__short_code",
     "category": "category_id",
     "unit": "units",
     "group": "session__group_id",
@@ -42,7 +44,13 @@ def filtered(recommendations, params, names=tuple(LIST_FILTERS)):
     chosen = {}
     for name in names:
         value = params.get(name, "")
-        if value in Status.values if name == "status" else id_param(value):
+        if name == "status":
+            valid = value in Status.values
+        elif name == "department_type":
+            valid = value.isascii() and value.isalnum() and len(value) <= 20
+        else:
+            valid = id_param(value)
+        if valid:
             recommendations = recommendations.filter(**{LIST_FILTERS[name]: value})
             chosen[name] = value
     return recommendations, chosen

@@ -267,3 +267,24 @@ def test_a_merged_duplicate_counts_once(demo, office_user):
     first, second = Recommendation.objects.filter(status=Status.NEW)[:2]
     services.recommendation_merge(target=first, others=[second], by=office_user)
     assert dashboard.figures(Recommendation.objects.all())["totals"]["total"] == 21
+
+
+def test_nationally_departments_count_by_kind_and_link_to_that_list(
+        client, national_viewer, province, other_province, department_a):
+    other_snv = factories.DepartmentFactory(province=other_province, short_code="SNV",
+                                            name="Sở Nội vụ")
+    for department, count in ((department_a, 2), (other_snv, 3)):
+        session = factories.SessionFactory(group__round__province=department.province)
+        for _ in range(count):
+            factories.RecommendationFactory(session=session, status=Status.ROUTED,
+                                            lead_department=department)
+    client.force_login(national_viewer)
+    page = client.get(reverse("recommendations:dashboard"))
+    row = next(r for r in page.context["figures"]["scorecard"] if r["name"] == "Sở Nội vụ")
+    assert row["routed"] == 5 and row["params"] == {"department_type": "SNV"}
+    assert "department_type=SNV" in page.content.decode()
+    listed = client.get(reverse("recommendations:list"), {"department_type": "SNV"})
+    assert listed.context["page"].paginator.count == 5
+    # A malformed kind is no filter, not an error.
+    malformed = client.get(reverse("recommendations:list"), {"department_type": "SNV'--"})
+    assert malformed.status_code == 200 and "department_type" not in malformed.context["chosen"]
