@@ -8,6 +8,8 @@ the floor's, and writes it with wrk's raw output, the command, the commit and th
 under bench/results/<date>/.
 
 Needs DATABASE_URL pointing at a PostgreSQL database filled by `manage.py generate_scale`.
+With --queries it only prints the queries each page makes (to compare data sets of different
+sizes).
 """
 
 import datetime
@@ -54,6 +56,7 @@ CACHE_URL = os.environ.get("CACHE_URL") or _cache_url()
 def django_setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["CACHE_URL"] = CACHE_URL
+    os.environ["BENCH_FLOOR"] = "1"  # the floor is routed in this process too
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -221,6 +224,12 @@ def main():
         rows = [row for row in rows if row[0] == "floor" or any(o in row[0] for o in only)]
     queries = queries_per_request(rows)
     live = live_row_counts()
+    if "--queries" in sys.argv:  # only the query counts, e.g. on a smaller data set
+        print("In the database: " + ", ".join(f"{count:,} {name}" for name, count in live.items()))
+        print("| page | queries (cached parts fresh) | queries (all stale) |\n|---|---|---|")
+        for name, (cold, warm) in queries.items():
+            print(f"| {name} | {warm} | {cold} |")
+        return
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
            "CACHE_URL": CACHE_URL,
@@ -280,7 +289,7 @@ def main():
         before = results[rows[-2][0]]["peak_mb"]
         lines += ["", f"Memory: the workers' largest peak resident size was {before:.0f} MB "
                   f"before the CSV export and {results[export_name]['peak_mb']:.0f} MB after "
-                  "it (each worker streams its exports in 2,000-row chunks)."]
+                  "it (each worker streams its exports in 5,000-row chunks)."]
     lines += ["", "queries: per request under load, the page's cached parts in the cache (" +
               CACHE_URL + "); cold: one request alone right after a change of the data, "
               "when they are all stale, with these queries: "

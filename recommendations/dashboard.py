@@ -42,12 +42,13 @@ def figures(recommendations, today=None, by_province=False) -> dict:
     today = today or timezone.localdate()
     recommendations = recommendations.filter(consolidated_into=None)
     soon, overdue = deadline_filters(today)
-    totals = recommendations.aggregate(
+    # The totals and the count of each status in one pass.
+    counted = recommendations.aggregate(
         total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon),
-        resolved=Count("id", filter=Q(status=Status.RESOLVED)))
-    by_status = {row["status"]: row["count"] for row in
-                 recommendations.values("status").annotate(count=Count("id")).order_by()}
+        **{f"status_{value}": Count("id", filter=Q(status=value)) for value in Status.values})
+    by_status = {value: counted.pop(f"status_{value}") for value in Status.values}
+    totals = {**counted, "resolved": by_status[Status.RESOLVED]}
     statuses = [Bar(label=str(label), count=by_status.get(value, 0), params={"status": value})
                 for value, label in Status.choices]
     top = max((bar.count for bar in statuses), default=0) or 1

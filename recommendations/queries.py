@@ -14,7 +14,8 @@ from .models import OPEN_STATUSES
 
 def deadline_filters(today):
     """(due soon, overdue) conditions on open recommendations, in working days."""
-    soon_until = add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+    soon_until = cached("due-soon-until", (today, settings.DUE_SOON_WORKING_DAYS),
+                        lambda: add_working_days(today, settings.DUE_SOON_WORKING_DAYS))
     open_ = Q(status__in=OPEN_STATUSES)
     return (open_ & Q(due_date__gte=today, due_date__lte=soon_until),
             open_ & Q(due_date__lt=today))
@@ -56,7 +57,10 @@ def filtered(recommendations, params, names=tuple(LIST_FILTERS)):
     return recommendations, chosen
 
 
-def filter_choices(user) -> dict:
+FILTER_KINDS = ("rounds", "groups", "departments", "categories", "units")
+
+
+def filter_choices(user, kinds=FILTER_KINDS) -> dict:
     """The options of the lists' filters, as (value, label) pairs: the rounds, working groups,
     departments and units of the user's province (nationally: every round and department,
     no groups or units, thousands of them), and the categories. Read once per data version
@@ -67,7 +71,7 @@ def filter_choices(user) -> dict:
     national = roles.sees_all_provinces(user)
     province_id = getattr(getattr(user, "profile", None), "province_id", None)
 
-    def read():
+    def read_all():
         rounds = InspectionRound.objects.all() if national else \
             InspectionRound.objects.filter(province_id=province_id)
         departments = Department.objects.all() if national else \
@@ -76,12 +80,14 @@ def filter_choices(user) -> dict:
             WorkingGroup.objects.filter(round__in=rounds).select_related("round")
         units = AdministrativeUnit.objects.none() if national else \
             AdministrativeUnit.objects.filter(province_id=province_id)
-        return {
-            "rounds": [(str(r.pk), str(r)) for r in rounds],
-            "groups": [(str(g.pk), f"{g} – {g.round}") for g in groups],
-            "departments": [(str(d.pk), str(d)) for d in departments],
-            "categories": [(str(c.pk), str(c)) for c in Category.objects.all()],
-            "units": [(str(u.pk), str(u)) for u in units],
+        read = {
+            "rounds": lambda: [(str(r.pk), str(r)) for r in rounds],
+            "groups": lambda: [(str(g.pk), f"{g} – {g.round}") for g in groups],
+            "departments": lambda: [(str(d.pk), str(d)) for d in departments],
+            "categories": lambda: [(str(c.pk), str(c)) for c in Category.objects.all()],
+            "units": lambda: [(str(u.pk), str(u)) for u in units],
         }
+        return {kind: read[kind]() for kind in kinds}
 
-    return cached("filter-choices", ("all" if national else province_id, get_language()), read)
+    return cached("filter-choices",
+                  ("all" if national else province_id, get_language(), tuple(kinds)), read_all)

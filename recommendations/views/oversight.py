@@ -61,7 +61,7 @@ def dashboard_view(request):
         "figures": SimpleLazyObject(
             lambda: dashboard.figures(recommendations, by_province=national)),
         "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(rounds)),
-        "choices": filter_choices(user), "chosen": chosen, "national": national,
+        "choices": filter_choices(user, ("rounds",)), "chosen": chosen, "national": national,
         "cache_key": page_part_key(user, sorted(chosen.items())),
         "cache_seconds": CACHE_TIMEOUT,
     })
