@@ -8,12 +8,13 @@ class CommunesConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from config.middleware import mark_session_renewed
 
-        from .cache import on_model_change
+        from .cache import on_model_change, renew_after_migrate
 
         user_logged_in.connect(mark_session_renewed, dispatch_uid="mark_session_renewed")
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(on_model_change, dispatch_uid="portal_data_version")
+        post_migrate.connect(renew_after_migrate, sender=self, dispatch_uid="portal_data_version")

@@ -13,15 +13,19 @@ The cache must be shared by every app server (CACHE_URL: the database or Redis, 
 or one server would keep serving figures another server's write made stale.
 """
 
+import datetime
 import hashlib
+import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from . import roles
 
+logger = logging.getLogger(__name__)
 # The portal's apps, and auth: pages show users (assignees, who did what) and their roles.
 WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
 VERSION_KEY = "portal:data-version"
@@ -32,13 +36,36 @@ TIMEOUT = 60 * 60
 def data_version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+        # Lost or never set: a new token (another process may set its own at the same moment;
+        # either way no older entry can be read again).
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY) or version
     return version
 
 
-def _new_version():
+def replace_data_version():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def new_data_version():
+    replace_data_version()
+    if settings.READ_REPLICA:
+        # A page part rendered from the replica before it caught up with this change would be
+        # cached under the new version: renew it again once the replica has caught up (the
+        # router counts on REPLICA_LAG_SECONDS the same way).
+        from .tasks import renew_data_version
+
+        renew_data_version.using(run_after=timezone.now() + datetime.timedelta(
+            seconds=settings.REPLICA_LAG_SECONDS)).enqueue()
+
+
+def renew_after_migrate(**kwargs):
+    """A migration may change data, and a release the pages: nothing cached before counts."""
+    try:
+        new_data_version()
+    except Exception:  # the cache may not be reachable where migrations run
+        logger.warning("The data version could not be renewed after migrate.", exc_info=True)
 
 
 def data_changed() -> None:
@@ -46,9 +73,10 @@ def data_changed() -> None:
     one). Registered once per transaction, however many rows it writes."""
     connection = transaction.get_connection()
     # Django drops these callbacks when their savepoint or transaction rolls back.
-    if any(callback is _new_version for _ids, callback, _robust in connection.run_on_commit):
+    if any(callback is new_data_version for _ids, callback, _robust in connection.run_on_commit):
         return
-    transaction.on_commit(_new_version)
+    # Robust: the write has committed; a cache that is down must not turn it into an error.
+    transaction.on_commit(new_data_version, robust=True)
 
 
 def cached(name: str, parts, compute):

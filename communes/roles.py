@@ -49,18 +49,25 @@ def sees_all_provinces(user) -> bool:
 
 
 def visibility_scope(user) -> str:
-    """What the user may see, as RecommendationQuerySet.visible_to decides it, in a word: users
-    with the same scope see the same objects, so they may share cached parts of pages."""
-    if sees_all_provinces(user):
-        return "all"
+    """Everything that decides what the user's pages show, in a word: the objects they may see
+    (as RecommendationQuerySet.visible_to decides), whether they read the province's rounds
+    (search, lists' filters) and which department they act for (the inbox's "lead" or
+    "co-operating"). Users with the same scope see the same pages, so they may share cached
+    parts of them."""
     profile = getattr(user, "profile", None) if user.is_authenticated else None
-    if profile is None:
-        return "nothing"
-    if is_department_user(user) and profile.department_id:
-        return f"department:{profile.department_id}"
-    if is_reader(user):
-        return f"province:{profile.province_id}"
-    return "nothing"
+    department = profile.department_id if profile and is_department_user(user) else None
+    if sees_all_provinces(user):
+        objects = "all"
+    elif profile is None:
+        objects = "nothing"
+    elif department:
+        objects = f"department:{department}"
+    elif is_reader(user):
+        objects = f"province:{profile.province_id}"
+    else:
+        objects = "nothing"
+    province = profile.province_id if profile else None
+    return f"{objects}|reader:{is_reader(user)}|province:{province}|department:{department}"
 
 
 # What each role may do in Django's permission system (admin and has_perm); pages check roles.

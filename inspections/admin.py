@@ -84,8 +84,20 @@ class WorkingGroupInline(admin.TabularInline):
     show_change_link = True
 
 
+class FixedParentMixin:
+    """The parent named in `fixed_once_saved` is chosen when a record is added and never moved:
+    a recommendation keeps its session's province on its row, which access checks read."""
+
+    fixed_once_saved = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + tuple(self.fixed_once_saved) if obj is not None else fields
+
+
 @admin.register(InspectionRound)
-class InspectionRoundAdmin(SimpleHistoryAdmin):
+class InspectionRoundAdmin(FixedParentMixin, SimpleHistoryAdmin):
+    fixed_once_saved = ("province",)
     list_display = ("title", "province", "period_start", "period_end", "convened_by", "created_at")
     list_filter = ("province",)
     search_fields = ("title", "convened_by", "province__name")
@@ -105,7 +117,8 @@ class GroupMemberInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SimpleHistoryAdmin):
+class WorkingGroupAdmin(FixedParentMixin, SimpleHistoryAdmin):
+    fixed_once_saved = ("round",)
     list_display = ("__str__", "round", "round__province", "leader_name", "unit_count")
     list_filter = ("round__province", "round")
     # number__exact lets "3" find group no. 3 without matching 13 and 23.
@@ -188,7 +201,8 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(FixedParentMixin, SimpleHistoryAdmin):
+    fixed_once_saved = ("group",)
     list_display = (
         "date", "group", "part_of_day", "group__round", "group__round__province", "status",
         "version",

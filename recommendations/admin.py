@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections.admin import SessionContentAdmin, truncated
+from inspections.admin import FixedParentMixin, SessionContentAdmin, truncated
 
 from .models import Recommendation, RecommendationEvent, Response
 
@@ -44,7 +44,8 @@ class ResponseInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SessionContentAdmin):
+class RecommendationAdmin(FixedParentMixin, SessionContentAdmin):
+    fixed_once_saved = ("session",)
     list_display = (
         "short_text", "session", "category", "status", "lead_department", "due_date", "priority",
     )

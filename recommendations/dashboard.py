@@ -59,9 +59,10 @@ def figures(recommendations, today=None, by_province=False) -> dict:
     key, param = (("lead_department__short_code", "department_type") if by_province
                   else ("lead_department_id", "department"))
     departments = list(
-        recommendations.values(key, "lead_department__name").annotate(
-            count=Count("id"), overdue=Count("id", filter=overdue),
-            due_soon=Count("id", filter=soon)).order_by("-count", "lead_department__name"))
+        recommendations.values(key).annotate(
+            name=Min("lead_department__name"), count=Count("id"),
+            overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon))
+        .order_by("-count", "name"))
     categories = recommendations.values("category_id", "category__name").annotate(
         count=Count("id")).order_by("-count", "category__sort_name")
     if by_province:
@@ -81,7 +82,7 @@ def figures(recommendations, today=None, by_province=False) -> dict:
         "totals": totals,
         "statuses": statuses,
         "departments": departments,
-        "department_bars": _bars(departments, "lead_department__name", param, key),
+        "department_bars": _bars(departments, "name", param, key),
         "category_bars": _bars(categories, "category__name", "category", "category_id"),
         "group_bars": [
             Bar(label=_("Working group no. %(number)s") % {"number": row["session__group__number"]}
@@ -130,7 +131,7 @@ def scorecard(recommendations, departments, key="lead_department_id",
         done = entry["resolved"]
         rows.append({
             "department_id": department, "params": {param: department},
-            "name": row["lead_department__name"], "routed": row["count"], "resolved": done,
+            "name": row["name"], "routed": row["count"], "resolved": done,
             "on_time_rate": round(100 * entry["on_time"] / done) if done else None,
             "median_days": _number(statistics.median(entry["days"])) if entry["days"] else None,
             "overdue": row["overdue"],

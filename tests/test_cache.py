@@ -39,7 +39,7 @@ def commit(django_capture_on_commit_callbacks):
     @contextmanager
     def block():
         connection.run_on_commit = [entry for entry in connection.run_on_commit
-                                    if entry[1] is not portal_cache._new_version]
+                                    if entry[1] is not portal_cache.new_data_version]
         with django_capture_on_commit_callbacks(execute=True):
             yield
 
@@ -195,3 +195,24 @@ def test_a_login_leaves_the_cache_alone_but_a_new_colleague_does_not(client, hea
     with commit():
         factories.UserFactory(username="new.colleague")
     assert data_version() != before
+
+
+def test_a_user_with_two_roles_shares_no_cached_search_with_a_department_user(
+        client, head_a, department_a, commit):
+    from django.contrib.auth.models import Group
+
+    from communes import roles
+    from inspections.models import Difficulty
+
+    two_roles = factories.profile(
+        factories.UserFactory(username="leader.and.staff", role=roles.LEADER),
+        province=department_a.province, department=department_a)
+    two_roles.groups.add(Group.objects.get(name=roles.DEPARTMENT_STAFF))
+    with commit():
+        Difficulty.objects.create(
+            session=factories.SessionFactory(group__round__province=department_a.province),
+            category=factories.CategoryFactory(), text="Khó khăn về trụ sở làm việc")
+    client.force_login(two_roles)
+    assert "Khó khăn về trụ sở" in client.get("/search/?q=tru+so").content.decode()
+    client.force_login(head_a)
+    assert "Khó khăn về trụ sở" not in client.get("/search/?q=tru+so").content.decode()

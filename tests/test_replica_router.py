@@ -1,5 +1,6 @@
 """Reads of GET requests go to the replica, except just after the user wrote."""
 
+import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -40,3 +41,17 @@ def test_migrations_run_on_the_primary_only():
     router = ReplicaRouter()
     assert router.allow_migrate("default", "recommendations")
     assert not router.allow_migrate("replica", "recommendations")
+
+
+@pytest.mark.django_db
+def test_with_a_replica_the_data_version_is_renewed_again_once_it_has_caught_up(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from communes import cache as portal_cache
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.READ_REPLICA = True
+    portal_cache.new_data_version()
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "communes.tasks.renew_data_version"
+    assert task.run_after is not None

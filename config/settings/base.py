@@ -92,7 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
 # A read replica (README, "Scaling out"): GET requests read from it, writes go to "default".
-if env("DATABASE_REPLICA_URL", default=""):
+READ_REPLICA = bool(env("DATABASE_REPLICA_URL", default=""))
+if READ_REPLICA:
     DATABASES["replica"] = {
         **env.db("DATABASE_REPLICA_URL"), "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"}}
@@ -108,6 +109,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # createcachetable` makes the table); redis://127.0.0.1:6379/1 is faster on a busy server.
 # locmemcache:// is right only for one process (the development server).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    # Django's default of 300 entries would soon cull, by key order, the data version itself.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username/IP pair is refused before any password is checked.

@@ -101,5 +101,6 @@ def inbox(request):
         "tab": tab, "sort": sort, "chosen": chosen,
         "department_id": getattr(getattr(user, "profile", None), "department_id", None),
         "today": timezone.localdate(), "statuses": Status.choices,
-        "choices": filter_choices(user, ("rounds", "groups", "categories", "units")), "open_statuses": [s.value for s in OPEN_STATUSES],
+        "choices": filter_choices(user, ("rounds", "groups", "categories", "units")),
+        "open_statuses": [s.value for s in OPEN_STATUSES],
     })

@@ -177,3 +177,25 @@ def test_an_admin_edit_of_a_recommendation_moves_its_sessions_version(
     assert response.status_code == 302, response.content.decode()[:3000]
     recommendation.session.refresh_from_db()
     assert recommendation.session.version == 2
+
+
+def test_admin_cannot_move_a_recommendation_or_its_session_to_another_province(
+    admin_client, recommendation, other_province
+):
+    """A recommendation keeps its session's province on its row, which access checks read."""
+    elsewhere = factories.SessionFactory(group__round__province=other_province)
+    url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+    admin_client.post(url, {
+        "session": elsewhere.pk, "text": "Chuyển sang tỉnh khác",
+        "category": recommendation.category_id, "raised_jointly": "on", "priority": "normal",
+        "responses-TOTAL_FORMS": 0, "responses-INITIAL_FORMS": 0,
+        "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0})
+    recommendation.refresh_from_db()
+    assert recommendation.session_id != elsewhere.pk
+    assert recommendation.province_id == recommendation.session.group.round.province_id
+    for model, field in (("session", "group"), ("workinggroup", "round"),
+                         ("inspectionround", "province")):
+        page = admin_client.get(reverse(f"admin:inspections_{model}_change", args=[
+            {"session": recommendation.session, "workinggroup": recommendation.session.group,
+             "inspectionround": recommendation.session.group.round}[model].pk]))
+        assert f'name="{field}"' not in page.content.decode()

@@ -288,3 +288,17 @@ def test_nationally_departments_count_by_kind_and_link_to_that_list(
     # A malformed kind is no filter, not an error.
     malformed = client.get(reverse("recommendations:list"), {"department_type": "SNV'--"})
     assert malformed.status_code == 200 and "department_type" not in malformed.context["chosen"]
+
+
+def test_nationally_one_kind_counts_once_whatever_its_departments_are_called(
+        client, national_viewer, province, other_province, department_a, office_user):
+    other_snv = factories.DepartmentFactory(province=other_province, short_code="SNV",
+                                            name="Sở Nội vụ tỉnh Cao Bằng")
+    for department in (department_a, other_snv):
+        session = factories.SessionFactory(group__round__province=department.province)
+        factories.RecommendationFactory(session=session, status=Status.RESOLVED,
+                                        lead_department=department,
+                                        resolved_at=timezone.now())
+    client.force_login(national_viewer)
+    scorecard = client.get(reverse("recommendations:dashboard")).context["figures"]["scorecard"]
+    assert [(row["routed"], row["resolved"]) for row in scorecard] == [(2, 2)]
