@@ -30,7 +30,9 @@ def routed(office_user, department_a, department_b, head_a, staff_a, head_b,
         user.email = address
         user.save()
     session = factories.SessionFactory(group__round__province=department_a.province)
-    recommendation = factories.RecommendationFactory(session=session)
+    # A text no subject or link can contain ("Kiến nghị số 2" is a prefix of "… số 215").
+    recommendation = factories.RecommendationFactory(
+        session=session, text="Đề nghị bổ sung biên chế công chức cho xã")
     with django_capture_on_commit_callbacks(execute=True):
         services.recommendation_route(recommendation=recommendation, by=office_user,
                                       lead_department=department_a,
