@@ -100,9 +100,7 @@ def actor_kinds(user, recommendation) -> set[str]:
     kinds = set()
     names = roles.role_names(user)
     profile = getattr(user, "profile", None)
-    in_province = profile is not None and (
-        profile.province_id == recommendation.session.group.round.province_id
-    )
+    in_province = profile is not None and profile.province_id == recommendation.province_id
     if roles.OFFICE_STAFF in names and in_province:
         kinds.add(OFFICE)
     # A department acts on an item only while it holds it: not once it returned it.

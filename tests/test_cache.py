@@ -176,15 +176,19 @@ def test_cached_lists_follow_a_lifecycle_step_and_a_new_item(client, head_a, dep
     assert "Kiến nghị về biên chế" in listed
 
 
-def test_a_recommendations_cached_timeline_shows_each_new_step(client, head_a, department_a,
+def test_a_recommendations_cached_facts_and_timeline_show_each_new_step(client, head_a, department_a,
                                                               office_user, commit):
     recommendation = routed_to(department_a, "Kiến nghị về biên chế", commit, office_user)
     client.force_login(head_a)
     url = reverse("recommendations:detail", args=[recommendation.pk])
-    steps = client.get(url).content.decode().count('class="timeline-step"')
+    page = client.get(url).content.decode()
+    steps = page.count('class="timeline-step"')
+    assert "status-routed" in page
     with commit():
         services.recommendation_accept(recommendation=recommendation, by=head_a)
-    assert client.get(url).content.decode().count('class="timeline-step"') == steps + 1
+    page = client.get(url).content.decode()
+    assert page.count('class="timeline-step"') == steps + 1
+    assert "status-accepted" in page and "status-routed" not in page
 
 
 def test_a_login_leaves_the_cache_alone_but_a_new_colleague_does_not(client, head_a, commit):

@@ -122,12 +122,18 @@ def _role_may(user, action) -> bool:
 
 
 def _recommendation_for(user, pk):
+    """The recommendation with what deciding the user's steps needs; what the page shows of
+    it besides is read only when that part of the page is not in the cache (_render)."""
     return get_object_or_404(
-        Recommendation.objects.visible_to(user).select_related(
-            "category", "session__group__round", "lead_department", "assignee")
-        .prefetch_related("units", "cooperating_departments", "extension_requests",
-                          "merged__session__group"),
-        pk=pk)
+        Recommendation.objects.visible_to(user).prefetch_related(
+            "cooperating_departments", "extension_requests"), pk=pk)
+
+
+def _shown(recommendation):
+    """The same recommendation with everything the page shows of it."""
+    return Recommendation.objects.select_related(
+        "category", "session__group__round", "lead_department", "assignee").prefetch_related(
+        "units", "cooperating_departments", "merged__session__group").get(pk=recommendation.pk)
 
 
 def timeline(recommendation) -> list[Entry]:
@@ -170,15 +176,21 @@ def _render(request, recommendation, bound=None, status=200):
             kwargs = {"recommendation": recommendation} if action.form is AssignForm else {}
             form = action.form(prefix=name, **kwargs)
         forms.append((name, action.label, form))
-    merged = recommendation.merged.all()
-    if merged:
+
+    def merged():
+        others = shown.merged.all()
+        if not others:
+            return []
         visible = visible_merged(request.user, recommendation)
-        merged = [other for other in merged if other.pk in visible]
+        return [other for other in others if other.pk in visible]
+
+    shown = SimpleLazyObject(lambda: _shown(recommendation))
     return render(request, "recommendations/detail.html", {
-        "recommendation": recommendation, "actions": forms, "merged": merged,
-        # Read only when the timeline's part of the page is not in the cache
-        # (communes/cache.py): it is the same for everyone who may see the recommendation.
-        # The unbound action forms are cached under the same key.
+        "recommendation": recommendation, "shown": shown, "actions": forms,
+        "merged": SimpleLazyObject(merged),
+        # Read only when their parts of the page are not in the cache (communes/cache.py):
+        # what the recommendation is and its timeline are the same for everyone who may see
+        # it. The unbound action forms are cached under the same key.
         "timeline": SimpleLazyObject(lambda: timeline(recommendation)),
         "cache_key": page_part_key(request.user, recommendation.pk),
         "cache_seconds": CACHE_TIMEOUT,
