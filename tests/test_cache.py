@@ -176,8 +176,8 @@ def test_cached_lists_follow_a_lifecycle_step_and_a_new_item(client, head_a, dep
     assert "Kiến nghị về biên chế" in listed
 
 
-def test_a_recommendations_cached_facts_and_timeline_show_each_new_step(client, head_a, department_a,
-                                                              office_user, commit):
+def test_a_recommendations_cached_facts_and_timeline_show_each_new_step(
+        client, head_a, department_a, office_user, commit):
     recommendation = routed_to(department_a, "Kiến nghị về biên chế", commit, office_user)
     client.force_login(head_a)
     url = reverse("recommendations:detail", args=[recommendation.pk])
