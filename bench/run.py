@@ -170,6 +170,15 @@ def live_row_counts():
             Session, Recommendation, RecommendationEvent, Response, Difficulty, Directive)}
 
 
+def command_line():
+    """How this run was started, with the variables that shaped it."""
+    shown = {name: os.environ[name] for name in (
+        "DATABASE_URL", "BENCH_DURATION", "BENCH_PAGES", "CACHE_URL", "GUNICORN_WORKERS",
+        "GUNICORN_THREADS") if os.environ.get(name)}
+    started = "make bench" if os.environ.get("MAKELEVEL") else shlex.join(sys.argv)
+    return " ".join([*(f"{name}={value}" for name, value in shown.items()), started])
+
+
 def machine():
     model = next((line.split(":", 1)[1].strip() for line in
                   Path("/proc/cpuinfo").read_text().splitlines()
@@ -246,12 +255,17 @@ def main():
          "config.wsgi", "--access-logfile", "/dev/null"], cwd=ROOT, env=env,
         stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
+        # Until gunicorn answers; with the header, or production settings redirect to https.
+        ready = urllib.request.Request(f"{BASE}/accounts/login/",
+                                       headers={"X-Forwarded-Proto": "https"})
         for _ in range(60):
             try:
-                urllib.request.urlopen(f"{BASE}/accounts/login/", timeout=2)
+                urllib.request.urlopen(ready, timeout=2)
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(1)
+        else:
+            sys.exit("gunicorn did not answer within a minute: see its log")
         cookies = {user: log_in(user) for user in {user for _n, user, _p in rows}}
         results, raw = {}, []
         for name, user, path in rows:
@@ -307,7 +321,8 @@ def main():
     server_log.seek(0)
     (folder / "gunicorn.log").write_bytes(server_log.read())
     (folder / "run.txt").write_text(
-        f"command: make bench (bench/run.py), {CONNECTIONS} connections, {DURATION} per page\n"
+        f"command: {command_line()}\n"
+        f"load: wrk, {CONNECTIONS} connections, {DURATION} per page (wrk.txt has each command)\n"
         f"commit: {commit}\nmachine: {machine()}\n"
         f"database: {', '.join(f'{count:,} {name}' for name, count in live.items())}\n",
         encoding="utf-8")
