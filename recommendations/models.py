@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes import roles
+from communes.cache import cached
 from communes.fields import NormalizedCharField, NormalizedTextField, SearchTextField
 from communes.models import AdministrativeUnit, Department, Province
 from inspections.models import Category, Session
@@ -54,13 +55,15 @@ class RecommendationQuerySet(models.QuerySet):
     def for_department(self, department):
         """Routed to `department`, as lead or co-operating department.
 
-        The co-operations are read first (a query, here): an OR with a list of ids uses the
-        lead-department and primary-key indexes, where an OR with a subquery makes
-        PostgreSQL read every row and an IN over a union joins back every row of the
-        department."""
-        cooperating = list(Recommendation.cooperating_departments.through.objects.filter(
-            department=department).values_list("recommendation_id", flat=True))
-        return self.filter(Q(lead_department=department) | Q(id__in=cooperating))
+        The co-operations are read first (here, or from the cache while the data are
+        unchanged): an OR with a list of ids uses the lead-department and primary-key
+        indexes, where an OR with a subquery makes PostgreSQL read every row and an IN over a
+        union joins back every row of the department."""
+        department_id = getattr(department, "pk", department)
+        cooperating = cached("cooperations", (department_id,), lambda: list(
+            Recommendation.cooperating_departments.through.objects.filter(
+                department=department_id).values_list("recommendation_id", flat=True)))
+        return self.filter(Q(lead_department=department_id) | Q(id__in=cooperating))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

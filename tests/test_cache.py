@@ -220,3 +220,18 @@ def test_a_user_with_two_roles_shares_no_cached_search_with_a_department_user(
     assert "Khó khăn về trụ sở" in client.get("/search/?q=tru+so").content.decode()
     client.force_login(head_a)
     assert "Khó khăn về trụ sở" not in client.get("/search/?q=tru+so").content.decode()
+
+
+def test_a_department_sees_what_it_co_operates_on_once_routed(client, head_b, department_a,
+                                                             department_b, office_user, commit):
+    client.force_login(head_b)
+    assert "Kiến nghị chung hai sở" not in client.get("/inbox/?tab=all").content.decode()
+    with commit():
+        recommendation = factories.RecommendationFactory(
+            session__group__round__province=department_a.province, text="Kiến nghị chung hai sở")
+        services.recommendation_route(recommendation=recommendation, by=office_user,
+                                      lead_department=department_a,
+                                      cooperating_departments=[department_b])
+    assert "Kiến nghị chung hai sở" in client.get("/inbox/?tab=all").content.decode()
+    assert client.get(reverse("recommendations:detail",
+                              args=[recommendation.pk])).status_code == 200
