@@ -130,10 +130,11 @@ def _recommendation_for(user, pk):
 
 
 def _shown(recommendation):
-    """The same recommendation with everything the page shows of it."""
+    """The same recommendation with everything else the page shows of it (its co-operating
+    departments were read with it)."""
     return Recommendation.objects.select_related(
         "category", "session__group__round", "lead_department", "assignee").prefetch_related(
-        "units", "cooperating_departments", "merged__session__group").get(pk=recommendation.pk)
+        "units", "merged__session__group").get(pk=recommendation.pk)
 
 
 def timeline(recommendation) -> list[Entry]:
