@@ -98,6 +98,12 @@ def page_part_key(user, *parts) -> tuple:
     return (data_version(), roles.visibility_scope(user), timezone.localdate(), *parts)
 
 
+def template_context(request):
+    """How long {% cache %} keeps a page's part (context processor): as long as any cached
+    figure; a new data version makes it unreachable sooner."""
+    return {"cache_seconds": TIMEOUT}
+
+
 def on_model_change(sender, **kwargs):
     """Receiver of post_save, post_delete and m2m_changed for every model."""
     if sender._meta.app_label not in WATCHED_APPS:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communes import roles
-from communes.cache import TIMEOUT as CACHE_TIMEOUT
 from communes.cache import page_part_key
 from communes.decorators import read_only
 from communes.models import AdministrativeUnit
@@ -76,7 +75,7 @@ def home(request):
     return render(request, "inspections/home.html", {
         # Read only when the rounds' part of the page is not in the cache (communes/cache.py).
         "page": SimpleLazyObject(lambda: Paginator(rounds, 10).get_page(page_number)),
-        "cache_key": page_part_key(user, page_number), "cache_seconds": CACHE_TIMEOUT,
+        "cache_key": page_part_key(user, page_number),
     })
 
 
@@ -281,7 +280,6 @@ def session_detail(request, pk):
         # What the session holds is read only when its part of the page is not in the cache
         # (communes/cache.py); the querysets below are lazy.
         "cache_key": page_part_key(request.user, session.pk, tab, page_number),
-        "cache_seconds": CACHE_TIMEOUT,
         "session": session, "tab": tab, "counts": counts, "page": SimpleLazyObject(page),
         "units": session.units.all(),
         "reports": session.unit_reports.select_related("unit"),
@@ -505,7 +503,7 @@ def search_view(request):
         # Searched only when the results are not in the cache (communes/cache.py).
         "searching": searchable(query),
         "results": SimpleLazyObject(lambda: search(request.user, query)),
-        "cache_key": page_part_key(request.user, query), "cache_seconds": CACHE_TIMEOUT,
+        "cache_key": page_part_key(request.user, query),
         "min_length": SEARCH_MIN_LENGTH,
     })
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from communes import roles
-from communes.cache import TIMEOUT as CACHE_TIMEOUT
 from communes.cache import page_part_key
 from communes.decorators import read_only
 from communes.timeline import Entry, history_entries
@@ -194,7 +193,6 @@ def _render(request, recommendation, bound=None, status=200):
         # it. The unbound action forms are cached under the same key.
         "timeline": SimpleLazyObject(lambda: timeline(recommendation)),
         "cache_key": page_part_key(request.user, recommendation.pk),
-        "cache_seconds": CACHE_TIMEOUT,
         "pending_extension": _pending_extension(recommendation),
     }, status=status)
 

@@ -10,7 +10,6 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from communes import roles
-from communes.cache import TIMEOUT as CACHE_TIMEOUT
 from communes.cache import page_part_key
 from communes.decorators import read_only
 
@@ -97,7 +96,6 @@ def inbox(request):
                                           for name, (label, _q) in all_tabs.items()]),
         "cache_key": page_part_key(user, tab, sort, sorted(chosen.items()), page_number,
                                    user.pk if chosen.get("mine") else None),
-        "cache_seconds": CACHE_TIMEOUT,
         "tab": tab, "sort": sort, "chosen": chosen,
         "department_id": getattr(getattr(user, "profile", None), "department_id", None),
         "today": timezone.localdate(), "statuses": Status.choices,

@@ -12,7 +12,6 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from communes import roles
-from communes.cache import TIMEOUT as CACHE_TIMEOUT
 from communes.cache import page_part_key
 from communes.decorators import read_only
 from communes.params import id_param
@@ -63,7 +62,6 @@ def dashboard_view(request):
         "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(rounds)),
         "choices": filter_choices(user, ("rounds",)), "chosen": chosen, "national": national,
         "cache_key": page_part_key(user, sorted(chosen.items())),
-        "cache_seconds": CACHE_TIMEOUT,
     })
 
 
@@ -101,7 +99,6 @@ def recommendation_list(request):
                                            "session__group__round")
             .prefetch_related("units"), 25).get_page(page_number)),
         "cache_key": page_part_key(user, sorted(chosen.items()), page_number),
-        "cache_seconds": CACHE_TIMEOUT,
         "chosen": chosen, "statuses": Status.choices, "choices": filter_choices(user),
         "today": timezone.localdate(), "open_statuses": [s.value for s in OPEN_STATUSES],
     })
