@@ -75,7 +75,7 @@ def home(request):
     return render(request, "inspections/home.html", {
         # Read only when the rounds' part of the page is not in the cache (communes/cache.py).
         "page": SimpleLazyObject(lambda: Paginator(rounds, 10).get_page(page_number)),
-        "cache_key": page_part_key(user, page_number),
+        "cache_key": page_part_key(user, page_number), "page_params": {},
     })
 
 
@@ -280,6 +280,7 @@ def session_detail(request, pk):
         # What the session holds is read only when its part of the page is not in the cache
         # (communes/cache.py); the querysets below are lazy.
         "cache_key": page_part_key(request.user, session.pk, tab, page_number),
+        "page_params": {"tab": tab},
         "session": session, "tab": tab, "counts": counts, "page": SimpleLazyObject(page),
         "units": session.units.all(),
         "reports": session.unit_reports.select_related("unit"),

@@ -235,3 +235,21 @@ def test_a_department_sees_what_it_co_operates_on_once_routed(client, head_b, de
     assert "Kiến nghị chung hai sở" in client.get("/inbox/?tab=all").content.decode()
     assert client.get(reverse("recommendations:detail",
                               args=[recommendation.pk])).status_code == 200
+
+
+def test_page_links_in_a_cached_list_carry_only_the_keyed_filters(client, leader, province,
+                                                                  commit):
+    with commit():
+        session = factories.SessionFactory(group__round__province=province)
+        for n in range(30):
+            factories.RecommendationFactory(session=session, text=f"Kiến nghị {n}")
+    client.force_login(leader)
+
+    def pagination(path):
+        page = client.get(path).content.decode()
+        return page[page.index('<nav class="pagination"'):]
+
+    first = pagination("/recommendations/?status=new&stray=first-visitor")
+    assert "stray" not in first and "status=new&amp;page=2" in first
+    # The next visitor gets the cached part: nothing of the first visitor's address either.
+    assert "stray" not in pagination("/recommendations/?status=new")

@@ -97,6 +97,7 @@ def inbox(request):
         "cache_key": page_part_key(user, tab, sort, sorted(chosen.items()), page_number,
                                    user.pk if chosen.get("mine") else None),
         "tab": tab, "sort": sort, "chosen": chosen,
+        "page_params": {"tab": tab, "sort": sort, **chosen},
         "department_id": getattr(getattr(user, "profile", None), "department_id", None),
         "today": timezone.localdate(), "statuses": Status.choices,
         "choices": filter_choices(user, ("rounds", "groups", "categories", "units")),

@@ -99,6 +99,7 @@ def recommendation_list(request):
                                            "session__group__round")
             .prefetch_related("units"), 25).get_page(page_number)),
         "cache_key": page_part_key(user, sorted(chosen.items()), page_number),
+        "page_params": chosen,
         "chosen": chosen, "statuses": Status.choices, "choices": filter_choices(user),
         "today": timezone.localdate(), "open_statuses": [s.value for s in OPEN_STATUSES],
     })
