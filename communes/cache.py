@@ -22,8 +22,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
-from . import roles
+from .scope import scope
 
 logger = logging.getLogger(__name__)
 # The portal's apps, and auth: pages show users (assignees, who did what) and their roles.
@@ -48,14 +49,19 @@ def replace_data_version():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+@task()
+def renew_data_version():
+    """A later renewal of the data version, once a read replica has caught up (run by
+    `manage.py db_worker`)."""
+    replace_data_version()
+
+
 def new_data_version():
     replace_data_version()
     if settings.READ_REPLICA:
         # A page part rendered from the replica before it caught up with this change would be
         # cached under the new version: renew it again once the replica has caught up (the
         # router counts on REPLICA_LAG_SECONDS the same way).
-        from .tasks import renew_data_version
-
         renew_data_version.using(run_after=timezone.now() + datetime.timedelta(
             seconds=settings.REPLICA_LAG_SECONDS)).enqueue()
 
@@ -95,7 +101,7 @@ def page_part_key(user, *parts) -> tuple:
     """What a cached part of a page varies on ({% cache %} in the templates, with the
     language): the data version, what the user may see, today (deadlines move with it), and
     the page's own `parts` (filters, page number)."""
-    return (data_version(), roles.visibility_scope(user), timezone.localdate(), *parts)
+    return (data_version(), scope(user).key, timezone.localdate(), *parts)
 
 
 def template_context(request):

@@ -5,6 +5,7 @@ import csv
 import io
 from pathlib import Path
 
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 
@@ -43,3 +44,37 @@ def read_rows(path: str | Path, required: set[str]) -> tuple[list[str], list[tup
         for row in reader
     ]
     return header, rows
+
+
+class ImportCommand(BaseCommand):
+    """A management command that imports one official CSV list, all or nothing.
+
+    Subclasses set `help`, `province_help` and `province_required`, and `run_import` to the
+    service that imports (`units_import`, `departments_import`)."""
+
+    province_help = ""
+    province_required = False
+
+    @staticmethod
+    def run_import(*, path, province_code, dry_run):
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path of the CSV file (UTF-8).")
+        parser.add_argument("--province", required=self.province_required,
+                            help=self.province_help)
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Check and count, but write nothing.")
+
+    def handle(self, *args, **options):
+        try:
+            summary = self.run_import(path=options["file"], province_code=options["province"],
+                                      dry_run=options["dry_run"])
+        except FileNotFoundError as error:
+            raise CommandError(f"{options['file']}: {error.strerror}") from error
+        except CSVProblems as problems:
+            raise CommandError(
+                f"{options['file']}: nothing imported.\n" + "\n".join(problems.problems)
+            ) from problems
+        prefix = "[dry run] " if options["dry_run"] else ""
+        self.stdout.write(self.style.SUCCESS(f"{prefix}{summary.label}: {summary}"))

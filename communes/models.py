@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .fields import NormalizedCharField, NormalizedTextField, SearchTextField, SortKeyField
+from .scope import Scope, ScopedQuerySet
 
 
 class Province(models.Model):
@@ -33,9 +34,16 @@ class Province(models.Model):
         return self.name
 
 
-class AdministrativeUnitQuerySet(models.QuerySet):
+class AdministrativeUnitQuerySet(ScopedQuerySet):
     def in_province(self, province):
         return self.filter(province=province)
+
+    def scope_condition(self, user_scope):
+        # The official list of a province's units is public: a department sees it too, to
+        # filter what was routed to it by the unit that raised it.
+        if user_scope.kind == Scope.DEPARTMENT:
+            return Q(province=user_scope.province_id)
+        return super().scope_condition(user_scope)
 
 
 class AdministrativeUnit(models.Model):

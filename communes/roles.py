@@ -48,28 +48,6 @@ def sees_all_provinces(user) -> bool:
     return user.is_superuser or NATIONAL_VIEWER in role_names(user)
 
 
-def visibility_scope(user) -> str:
-    """Everything that decides what the user's pages show, in a word: the objects they may see
-    (as RecommendationQuerySet.visible_to decides), whether they read the province's rounds
-    (search, lists' filters) and which department they act for (the inbox's "lead" or
-    "co-operating"). Users with the same scope see the same pages, so they may share cached
-    parts of them."""
-    profile = getattr(user, "profile", None) if user.is_authenticated else None
-    department = profile.department_id if profile and is_department_user(user) else None
-    if sees_all_provinces(user):
-        objects = "all"
-    elif profile is None:
-        objects = "nothing"
-    elif department:
-        objects = f"department:{department}"
-    elif is_reader(user):
-        objects = f"province:{profile.province_id}"
-    else:
-        objects = "nothing"
-    province = profile.province_id if profile else None
-    return f"{objects}|reader:{is_reader(user)}|province:{province}|department:{department}"
-
-
 # What each role may do in Django's permission system (admin and has_perm); pages check roles.
 # An app label gives every permission on the listed models; "view", "add", "change" give that
 # permission on "app.model" labels; "*" every view permission of the portal's apps.

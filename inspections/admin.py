@@ -11,7 +11,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from communes.admin import sort_name_column
-from recommendations.models import Recommendation
 
 from .models import (
     Category,
@@ -187,19 +186,6 @@ class FieldVisitInline(admin.StackedInline):
     extra = 0
 
 
-class RecommendationInline(admin.StackedInline):
-    model = Recommendation
-    fields = (
-        "text", "category", "raised_jointly", "units", "authority_level", "status",
-        "lead_department", "priority", "due_date",
-    )
-    # Status, routing and due date move only through recommendations.services.
-    readonly_fields = ("status", "authority_level", "lead_department", "due_date")
-    autocomplete_fields = ("category", "units")
-    extra = 0
-    show_change_link = True
-
-
 @admin.register(Session)
 class SessionAdmin(FixedParentMixin, SimpleHistoryAdmin):
     fixed_once_saved = ("group",)
@@ -223,7 +209,7 @@ class SessionAdmin(FixedParentMixin, SimpleHistoryAdmin):
         DifficultyInline,
         DirectiveInline,
         FieldVisitInline,
-        RecommendationInline,
+        # recommendations/admin.py adds the session's recommendations.
     )
 
     # Session.version is the portal's optimistic lock: a form carries the version it was read

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from communes.text import normalize
 
 from .models import Metric, ReportedFigure, Session
+from .services import session_touch
 
 COLUMNS = ["ma_don_vi", "ten_don_vi", "chi_tieu", "thang", "gia_tri", "uoc_tinh", "ghi_chu"]
 HEADINGS = ["Mã đơn vị", "Tên đơn vị", "Mã chỉ tiêu", "Tháng (tháng/năm)", "Giá trị",
@@ -173,7 +174,5 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
             defaults={"value": value, "approximate": approximate, "note": note})
         result.created += created
         result.updated += not created
-    from .services import session_touch
-
     session_touch(session_ids={session.pk for session, *_rest in wanted})
     return result

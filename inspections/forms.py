@@ -1,28 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communes.forms import DateInput
 from communes.models import AdministrativeUnit, Department
-from recommendations.models import Recommendation
 
 from .models import (
+    Category,
     Difficulty,
     Directive,
     FieldVisit,
     GroupMember,
     InspectionRound,
+    Metric,
     ReportedFigure,
     Session,
     UnitReport,
     WorkingGroup,
 )
-
-
-class DateInput(forms.DateInput):
-    """A date typed the Vietnamese way, with the format shown in the empty box."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric",
-                                **(attrs or {})}, format="%d/%m/%Y")
 
 
 class InspectionRoundForm(forms.ModelForm):
@@ -246,47 +240,6 @@ class DifficultyForm(RaisedByMixin, SessionItemForm):
         widgets = {"units": forms.CheckboxSelectMultiple}
 
 
-class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
-    """A recommendation as raised at the session, with an optional answer given on the spot."""
-
-    answered_by = forms.CharField(
-        label=_("Answered on the spot by"), required=False, max_length=200,
-        widget=forms.TextInput(attrs={"list": "group-members"}),
-        help_text=_(
-            "Who answered at the session (a group member or a department head), if anyone did."
-        ),
-    )
-    answer = forms.CharField(label=_("Answer given on the spot"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-
-    class Meta:
-        model = Recommendation
-        fields = ["category", "text", "priority", "raised_jointly", "units"]
-        widgets = {"units": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.is_locked = bool(self.instance.pk) and (
-            self.instance.status != Recommendation.Status.NEW)
-        if self.is_locked:
-            # Past "new" the recommendation belongs to its lifecycle: shown, not edited here.
-            for field in self.fields.values():
-                field.disabled = True
-        if self.instance.pk and self.instance.answered_by:
-            self.initial["answered_by"] = self.instance.answered_by
-            answers = [r.text for r in self.instance.responses.all()
-                       if r.kind == r.Kind.ON_THE_SPOT]
-            self.initial["answer"] = answers[-1] if answers else ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if bool(cleaned.get("answered_by")) != bool(cleaned.get("answer")) and not self.is_locked:
-            self.add_error("answer", _("Give both the member who answered and the answer."))
-        if cleaned.get("DELETE") and self.is_locked:
-            raise forms.ValidationError(_("A routed recommendation cannot be deleted here."))
-        return cleaned
-
-
 class DirectiveForm(SessionItemForm):
     """A directive and whom it is addressed to; one follow-up row per addressee."""
 
@@ -346,8 +299,6 @@ class FigureFormSet(SessionItemFormSet):
 
 def session_choices(session) -> dict:
     """The choice lists of the recording page, read once for all its rows."""
-    from .models import Category, Metric
-
     blank = [("", "---------")]
     units = [(unit.pk, str(unit)) for unit in session.units.all()]
     return {
@@ -360,47 +311,48 @@ def session_choices(session) -> dict:
     }
 
 
-def _formset(form, extra=0):
+def item_formset(form, extra=0):
+    """A formset of one kind of session item, for the recording page."""
     return forms.modelformset_factory(
         form._meta.model, form=form, formset=SessionItemFormSet, extra=extra, can_delete=True)
 
 
 FigureFormSet = forms.modelformset_factory(
     ReportedFigure, form=FigureForm, formset=FigureFormSet, extra=0, can_delete=True)
-DifficultyFormSet = _formset(DifficultyForm)
-RecommendationFormSet = _formset(RecommendationEntryForm)
-DirectiveFormSet = _formset(DirectiveForm)
-FieldVisitFormSet = _formset(FieldVisitForm)
+DifficultyFormSet = item_formset(DifficultyForm)
+DirectiveFormSet = item_formset(DirectiveForm)
+FieldVisitFormSet = item_formset(FieldVisitForm)
 
 
-class ReportForm(forms.Form):
-    """The header of the synthesis report: who issues it, with what number, where and when."""
-
-    issuer_kind = forms.ChoiceField(
-        label=_("Issuing body"), widget=forms.RadioSelect, choices=[
-            ("party", _("A Party body (Hướng dẫn 36-HD/VPTW layout)")),
-            ("state", _("A state body (Decree 30/2020/NĐ-CP layout)"))])
-    issuing_body = forms.CharField(label=_("Name of the issuing body"), max_length=200)
-    parent_body = forms.CharField(label=_("Body above it (state layout, optional)"),
-                                  max_length=200, required=False)
-    number = forms.CharField(label=_("Number and symbol"), max_length=100)
-    place = forms.CharField(label=_("Place"), max_length=100)
-    date = forms.DateField(label=_("Date"), widget=DateInput)
-    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
-    recipients = forms.CharField(label=_("Recipients"), widget=forms.Textarea(attrs={"rows": 3}))
-    signer_title = forms.CharField(label=_("Signature: capacity and title"),
-                                   widget=forms.Textarea(attrs={"rows": 2}))
-    signer_name = forms.CharField(label=_("Signature: name"), max_length=150, required=False)
-
-    @staticmethod
-    def defaults(inspection_round, today):
-        province = inspection_round.province.name
-        return {
-            "issuer_kind": "party", "issuing_body": f"Tỉnh ủy {province}",
-            "number": "Số        -BC/TU", "place": province, "date": today,
-            "title": f"Báo cáo\nkết quả {inspection_round.title[:1].lower()}"
-                     f"{inspection_round.title[1:]}",
-            "recipients": "- Ban Thường vụ Tỉnh ủy (để báo cáo),\n- Các sở, ban, ngành liên quan,"
-                          "\n- Lưu Văn phòng Tỉnh ủy.",
-            "signer_title": "T/M Ban Thường vụ\nPhó Bí thư", "signer_name": "",
-        }
+def session_record_formsets(session, data=None, choices=None) -> dict:
+    """The formsets of the recording page that record what inspections keeps, sharing one set
+    of choice lists (`session_choices`); the recommendations' formset is added by the page."""
+    choices = choices or session_choices(session)
+    common = {"session": session, "choices": choices, "data": data}
+    reports = session.unit_reports.select_related("unit")
+    missing = [u for u in session.units.all() if u.pk not in {r.unit_id for r in reports}]
+    report_formset = forms.modelformset_factory(
+        UnitReport, form=UnitReportForm, formset=SessionItemFormSet, extra=len(missing),
+        can_delete=False)
+    directives = session.directives.prefetch_related("follow_ups")
+    addressees = {
+        directive.pk: (
+            [f.unit_id for f in directive.follow_ups.all() if f.unit_id],
+            [f.department_id for f in directive.follow_ups.all() if f.department_id],
+        )
+        for directive in directives
+    }
+    return {
+        "reports": report_formset(
+            prefix="report", queryset=reports, initial=[{"unit": u.pk} for u in missing],
+            **common),
+        "figures": FigureFormSet(prefix="figure", queryset=session.figures.all(), **common),
+        "difficulties": DifficultyFormSet(
+            prefix="difficulty", queryset=session.difficulties.prefetch_related("units"),
+            **common),
+        "directives": DirectiveFormSet(
+            prefix="directive", queryset=directives, extra_kwargs={"addressees": addressees},
+            **common),
+        "visits": FieldVisitFormSet(prefix="visit", queryset=session.field_visits.all(),
+                                    **common),
+    }

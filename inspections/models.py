@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes import roles
 from communes.fields import (
     NormalizedCharField,
     NormalizedTextField,
@@ -14,6 +13,7 @@ from communes.fields import (
     SortKeyField,
 )
 from communes.models import AdministrativeUnit, Department, Province
+from communes.scope import ScopedQuerySet
 
 
 class Category(models.Model):
@@ -68,19 +68,29 @@ class CategoryRouting(models.Model):
         return f"{self.category} → {self.lead_department}"
 
 
-class InspectionRoundQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Rounds the user may read: their province's for office staff and leaders, every
-        province's for national viewers and admins, none for department users."""
-        if roles.sees_all_provinces(user):
-            return self
-        if not roles.is_reader(user):
-            return self.none()
-        return self.filter(province_id=getattr(_profile(user), "province_id", None))
+class InspectionRoundQuerySet(ScopedQuerySet):
+    """Rounds, and what they hold, are read by office staff and leaders of their province and
+    by national viewers and admins; departments read what is routed to them, not the rounds."""
+
+    province_lookup = "province"
 
 
-def _profile(user):
-    return getattr(user, "profile", None) if user.is_authenticated else None
+class WorkingGroupQuerySet(ScopedQuerySet):
+    province_lookup = "round__province"
+
+
+class SessionQuerySet(ScopedQuerySet):
+    province_lookup = "group__round__province"
+
+
+class SessionItemQuerySet(ScopedQuerySet):
+    """What a session recorded: reports, figures, difficulties, directives, field visits."""
+
+    province_lookup = "session__group__round__province"
+
+
+class DirectiveFollowUpQuerySet(ScopedQuerySet):
+    province_lookup = "directive__session__group__round__province"
 
 
 class InspectionRound(models.Model):
@@ -132,6 +142,8 @@ class WorkingGroup(models.Model):
         verbose_name=_("assigned units"),
     )
     history = HistoricalRecords(m2m_fields=[units])
+
+    objects = WorkingGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("working group")
@@ -216,6 +228,8 @@ class Session(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[units])
 
+    objects = SessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
@@ -230,7 +244,7 @@ class Session(models.Model):
         return f"{self.group} – {self.date:%d/%m/%Y}"
 
     def get_absolute_url(self):
-        return reverse("inspections:session_detail", args=[self.pk])
+        return reverse("recommendations:session_detail", args=[self.pk])
 
 
 class UnitReport(models.Model):
@@ -248,6 +262,8 @@ class UnitReport(models.Model):
     staffing_notes = NormalizedTextField(_("staffing"), blank=True)
     search_text = SearchTextField(source=("achievements", "facilities", "staffing_notes"))
     history = HistoricalRecords()
+
+    objects = SessionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit report")
@@ -305,6 +321,8 @@ class ReportedFigure(models.Model):
     note = NormalizedTextField(_("note"), blank=True)
     history = HistoricalRecords()
 
+    objects = SessionItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("reported figure")
         verbose_name_plural = _("reported figures")
@@ -359,6 +377,8 @@ class Difficulty(models.Model):
     search_text = SearchTextField(source="text")
     history = HistoricalRecords(m2m_fields=[units])
 
+    objects = SessionItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("difficulty")
         verbose_name_plural = _("difficulties")
@@ -379,6 +399,8 @@ class Directive(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     search_text = SearchTextField(source="text")
     history = HistoricalRecords()
+
+    objects = SessionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("directive")
@@ -414,6 +436,8 @@ class DirectiveFollowUp(models.Model):
     note = NormalizedTextField(_("note"), blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = DirectiveFollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("directive follow-up")
@@ -457,6 +481,8 @@ class FieldVisit(models.Model):
     )
     findings = NormalizedTextField(_("findings"), blank=True)
     history = HistoricalRecords()
+
+    objects = SessionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("field visit")

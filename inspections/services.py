@@ -70,12 +70,9 @@ def session_record_save(
     """Save everything the recording page holds, as one change of the session.
 
     Refused with StaleSession when someone saved the session (or one of its items, here or in
-    admin) after `expected_version` was read. Answers given on the spot go through the
-    recommendation lifecycle, so they are recorded like every other step.
+    admin) after `expected_version` was read. `formsets` may hold other apps' formsets of the
+    page (the recommendations'): they are saved with the others.
     """
-    from recommendations.models import Recommendation
-    from recommendations.services import recommendation_answer_on_the_spot
-
     current = Session.objects.select_for_update().get(pk=session.pk)
     if expected_version is None or current.version != expected_version:
         raise StaleSession(StaleSession.message_text)
@@ -83,16 +80,6 @@ def session_record_save(
         raise ValidationError(_("A final session is read-only; reopen it first."))
     for formset in formsets.values():
         formset.save()
-    for form in formsets["recommendations"].forms:
-        recommendation = form.instance
-        if (
-            recommendation.pk and form.cleaned_data.get("answer") and not form.is_locked
-            and not form.cleaned_data.get("DELETE")
-            and recommendation.status == Recommendation.Status.NEW
-        ):
-            recommendation_answer_on_the_spot(
-                recommendation=recommendation, answered_by=form.cleaned_data["answered_by"],
-                answer=form.cleaned_data["answer"], by=by)
     for form in formsets["directives"].forms:
         if form.instance.pk and not form.cleaned_data.get("DELETE"):
             _sync_follow_ups(form.instance, form.cleaned_data.get("units", []),

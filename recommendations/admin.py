@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections.admin import FixedParentMixin, SessionContentAdmin, truncated
+from inspections.admin import FixedParentMixin, SessionAdmin, SessionContentAdmin, truncated
+from inspections.models import Session
 
 from .models import Recommendation, RecommendationEvent, Response
 
@@ -143,3 +144,26 @@ class ResponseAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("recommendation"))
     def short_recommendation(self, obj):
         return truncated(obj.recommendation.text)
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    fields = (
+        "text", "category", "raised_jointly", "units", "authority_level", "status",
+        "lead_department", "priority", "due_date",
+    )
+    # Status, routing and due date move only through recommendations.services.
+    readonly_fields = ("status", "authority_level", "lead_department", "due_date")
+    autocomplete_fields = ("category", "units")
+    extra = 0
+    show_change_link = True
+
+
+# A session's admin page lists its recommendations too: this app adds them to the
+# inspections app's SessionAdmin.
+admin.site.unregister(Session)
+
+
+@admin.register(Session)
+class SessionWithRecommendationsAdmin(SessionAdmin):
+    inlines = (*SessionAdmin.inlines, RecommendationInline)

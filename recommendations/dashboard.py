@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from communes.workdays import WorkingDayCounter
 from inspections.models import Difficulty
 
-from .models import OPEN_STATUSES, Status
-from .queries import deadline_filters
+from .models import OPEN_STATUSES, Status, deadlines
 
 
 @dataclass
@@ -41,7 +40,7 @@ def figures(recommendations, today=None, by_province=False) -> dict:
     Recommendations merged into another count once, as that other one."""
     today = today or timezone.localdate()
     recommendations = recommendations.filter(consolidated_into=None)
-    soon, overdue = deadline_filters(today)
+    soon, overdue = deadlines(today)
     # The totals and the count of each status in one pass.
     counted = recommendations.aggregate(
         total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
@@ -139,9 +138,10 @@ def scorecard(recommendations, departments, key="lead_department_id",
     return rows
 
 
-def recurring_difficulties(rounds, limit=20) -> list[dict]:
-    """Units that raised difficulties of the same category in two rounds or more."""
-    through = Difficulty.units.through.objects.filter(difficulty__session__group__round__in=rounds)
+def recurring_difficulties(difficulties, limit=20) -> list[dict]:
+    """Units that raised `difficulties` (those the user may see) of the same category in two
+    rounds or more."""
+    through = Difficulty.units.through.objects.filter(difficulty__in=difficulties)
     return list(
         through.values("administrativeunit_id", "administrativeunit__name",
                        "difficulty__category__name")

@@ -3,11 +3,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.forms import DateInput
 from communes.models import Department
-from inspections.forms import DateInput
+from inspections.forms import RaisedByMixin, SessionItemForm, item_formset
 from inspections.models import DirectiveFollowUp
 
 from .attachments import check_upload
+from .models import Recommendation
 
 
 class RoutingRowForm(forms.Form):
@@ -131,3 +133,83 @@ class FollowUpForm(forms.ModelForm):
         if cleaned.get("status") == DirectiveFollowUp.Status.PENDING:
             cleaned["completed_on"] = None
         return cleaned
+
+
+# The recording page's recommendations ---------------------------------------------------------
+
+
+class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
+    """A recommendation as raised at the session, with an optional answer given on the spot."""
+
+    answered_by = forms.CharField(
+        label=_("Answered on the spot by"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"list": "group-members"}),
+        help_text=_(
+            "Who answered at the session (a group member or a department head), if anyone did."
+        ),
+    )
+    answer = forms.CharField(label=_("Answer given on the spot"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Recommendation
+        fields = ["category", "text", "priority", "raised_jointly", "units"]
+        widgets = {"units": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_locked = bool(self.instance.pk) and (
+            self.instance.status != Recommendation.Status.NEW)
+        if self.is_locked:
+            # Past "new" the recommendation belongs to its lifecycle: shown, not edited here.
+            for field in self.fields.values():
+                field.disabled = True
+        if self.instance.pk and self.instance.answered_by:
+            self.initial["answered_by"] = self.instance.answered_by
+            answers = [r.text for r in self.instance.responses.all()
+                       if r.kind == r.Kind.ON_THE_SPOT]
+            self.initial["answer"] = answers[-1] if answers else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("answered_by")) != bool(cleaned.get("answer")) and not self.is_locked:
+            self.add_error("answer", _("Give both the member who answered and the answer."))
+        if cleaned.get("DELETE") and self.is_locked:
+            raise forms.ValidationError(_("A routed recommendation cannot be deleted here."))
+        return cleaned
+
+
+RecommendationFormSet = item_formset(RecommendationEntryForm)
+
+
+class ReportForm(forms.Form):
+    """The header of the synthesis report: who issues it, with what number, where and when."""
+
+    issuer_kind = forms.ChoiceField(
+        label=_("Issuing body"), widget=forms.RadioSelect, choices=[
+            ("party", _("A Party body (Hướng dẫn 36-HD/VPTW layout)")),
+            ("state", _("A state body (Decree 30/2020/NĐ-CP layout)"))])
+    issuing_body = forms.CharField(label=_("Name of the issuing body"), max_length=200)
+    parent_body = forms.CharField(label=_("Body above it (state layout, optional)"),
+                                  max_length=200, required=False)
+    number = forms.CharField(label=_("Number and symbol"), max_length=100)
+    place = forms.CharField(label=_("Place"), max_length=100)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
+    recipients = forms.CharField(label=_("Recipients"), widget=forms.Textarea(attrs={"rows": 3}))
+    signer_title = forms.CharField(label=_("Signature: capacity and title"),
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    signer_name = forms.CharField(label=_("Signature: name"), max_length=150, required=False)
+
+    @staticmethod
+    def defaults(inspection_round, today):
+        province = inspection_round.province.name
+        return {
+            "issuer_kind": "party", "issuing_body": f"Tỉnh ủy {province}",
+            "number": "Số        -BC/TU", "place": province, "date": today,
+            "title": f"Báo cáo\nkết quả {inspection_round.title[:1].lower()}"
+                     f"{inspection_round.title[1:]}",
+            "recipients": "- Ban Thường vụ Tỉnh ủy (để báo cáo),\n- Các sở, ban, ngành liên quan,"
+                          "\n- Lưu Văn phòng Tỉnh ủy.",
+            "signer_title": "T/M Ban Thường vụ\nPhó Bí thư", "signer_name": "",
+        }

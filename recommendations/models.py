@@ -1,6 +1,7 @@
 """Recommendations raised at sessions, and what happens to them until they are resolved."""
 
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes import roles
 from communes.cache import cached
 from communes.fields import NormalizedCharField, NormalizedTextField, SearchTextField
 from communes.models import AdministrativeUnit, Department, Province
+from communes.scope import Scope, ScopedQuerySet, scope
+from communes.workdays import add_working_days
 from inspections.models import Category, Session
 
 
@@ -33,26 +35,37 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.ROUTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """What the user may see: a department's users see only what is routed to their
-        department (as lead or co-operating); office staff and leaders their province's;
-        national viewers and admins everything."""
-        if roles.sees_all_provinces(user):
-            return self
-        profile = getattr(user, "profile", None) if user.is_authenticated else None
-        if profile is None:
-            return self.none()
-        if roles.is_department_user(user) and profile.department_id:
-            return self.for_department(profile.department_id)
-        if roles.is_reader(user):
+class Deadlines(NamedTuple):
+    """Conditions on open recommendations, in working days from `today`."""
+
+    due_soon: Q
+    overdue: Q
+
+
+def deadlines(today) -> Deadlines:
+    """The one definition of "due soon" (within DUE_SOON_WORKING_DAYS working days) and
+    "overdue"; the QuerySet methods and the counts of the dashboard and inbox all use it."""
+    soon_until = cached("due-soon-until", (today, settings.DUE_SOON_WORKING_DAYS),
+                        lambda: add_working_days(today, settings.DUE_SOON_WORKING_DAYS))
+    open_ = Q(status__in=OPEN_STATUSES)
+    return Deadlines(due_soon=open_ & Q(due_date__gte=today, due_date__lte=soon_until),
+                     overdue=open_ & Q(due_date__lt=today))
+
+
+class RecommendationQuerySet(ScopedQuerySet):
+    def scope_condition(self, user_scope):
+        """A department's users see only what is routed to their department (as lead or
+        co-operating); office staff and leaders their province's."""
+        if user_scope.kind == Scope.DEPARTMENT:
+            return self.department_condition(user_scope.department_id)
+        if user_scope.kind == Scope.PROVINCE:
             # As a bigint, not the int a literal would be: the (province, trigram) GIN index
             # of the search (btree_gin) has no int4 = int8 operator, B-tree indexes take both.
-            return self.filter(province_id=Cast(Value(profile.province_id),
-                                                models.BigIntegerField()))
-        return self.none()
+            return Q(province_id=Cast(Value(user_scope.province_id), models.BigIntegerField()))
+        return None
 
-    def for_department(self, department):
+    @staticmethod
+    def department_condition(department) -> Q:
         """Routed to `department`, as lead or co-operating department.
 
         The co-operations are read first (here, or from the cache while the data are
@@ -63,13 +76,30 @@ class RecommendationQuerySet(models.QuerySet):
         cooperating = cached("cooperations", (department_id,), lambda: list(
             Recommendation.cooperating_departments.through.objects.filter(
                 department=department_id).values_list("recommendation_id", flat=True)))
-        return self.filter(Q(lead_department=department_id) | Q(id__in=cooperating))
+        return Q(lead_department=department_id) | Q(id__in=cooperating)
+
+    def for_department(self, department):
+        return self.filter(self.department_condition(department))
+
+    def in_inbox_of(self, user):
+        """What is routed to the department the user works for, among what they may see."""
+        user_scope = scope(user)
+        if user_scope.department_id is None:
+            return self.none()
+        visible = self.within(user_scope)
+        # A department user's scope is already their department's items.
+        if user_scope.kind == Scope.DEPARTMENT:
+            return visible
+        return visible.for_department(user_scope.department_id)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today=None):
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.filter(deadlines(today or timezone.localdate()).overdue)
+
+    def due_soon(self, today=None):
+        return self.filter(deadlines(today or timezone.localdate()).due_soon)
 
     def awaiting_routing(self):
         """Raised but not yet routed, answered or proposed upward, and not merged away."""
@@ -284,6 +314,16 @@ def attachment_path(attachment, filename):
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+class AttachmentQuerySet(ScopedQuerySet):
+    def within(self, user_scope):
+        """A file is seen by whoever may see what it is attached to."""
+        if user_scope.kind == Scope.ALL:
+            return self.all()
+        return self.filter(
+            Q(response__recommendation__in=Recommendation.objects.within(user_scope))
+            | Q(session__in=Session.objects.within(user_scope)))
+
+
 class Attachment(models.Model):
     """A file attached to a response or to a session: PDF, DOCX, XLSX, JPEG or PNG.
 
@@ -307,6 +347,8 @@ class Attachment(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

@@ -12,12 +12,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
 from communes import roles
+from communes.models import Department
+
+from .models import Recommendation, deadlines
 
 logger = logging.getLogger(__name__)
 
@@ -103,14 +107,7 @@ def notify_assignee(recommendation) -> None:
 
 def digest_send(*, today) -> int:
     """Queue the daily digest of each department that has something due soon or overdue."""
-    from django.db.models import Count
-
-    from communes.models import Department
-
-    from .models import Recommendation
-    from .queries import deadline_filters
-
-    soon, overdue = deadline_filters(today)
+    soon, overdue = deadlines(today)
     inbox = settings.SITE_URL.rstrip("/") + reverse("recommendations:inbox")
     sent = 0
     for department in Department.objects.filter(is_active=True):

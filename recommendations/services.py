@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import roles
 from communes.workdays import add_working_days
-from inspections.services import session_touch
+from inspections import services as inspection_services
 
 from . import notifications
 from .attachments import check_upload
@@ -91,6 +91,15 @@ STEPS = {
 }
 
 
+# Who holds each capacity, by role: which pages' steps a role may ever take (403 otherwise).
+CAPACITY_ROLES = {
+    OFFICE: {roles.OFFICE_STAFF},
+    LEAD_HEAD: {roles.DEPARTMENT_HEAD},
+    LEAD_STAFF: {roles.DEPARTMENT_STAFF},
+    COOPERATING: {roles.DEPARTMENT_HEAD, roles.DEPARTMENT_STAFF},
+}
+
+
 def actor_kinds(user, recommendation) -> set[str]:
     """In which capacities `user` may act on `recommendation`: office, lead department head or
     staff, co-operating department."""
@@ -117,13 +126,65 @@ def actor_kinds(user, recommendation) -> set[str]:
     return kinds
 
 
-def allowed_steps(*, recommendation, user) -> list[str]:
-    """The steps `user` may take on `recommendation` now, for showing buttons."""
+def pending_extension(recommendation):
+    """The extension request waiting for a decision, if any (from prefetched requests when
+    the caller prefetched them)."""
+    return next((r for r in recommendation.extension_requests.all()
+                 if r.decision == ExtensionRequest.Decision.PENDING), None)
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something a user may do on a recommendation's page: a lifecycle step (`step`), or work
+    that leaves the status as it is, by the capacities in `actors` while `possible` holds."""
+
+    label: str
+    step: str = ""
+    actors: frozenset = frozenset()
+    possible: object = None  # (recommendation) -> bool
+
+    def capacities(self) -> frozenset:
+        return STEPS[self.step].actors if self.step else self.actors
+
+    def possible_now(self, recommendation) -> bool:
+        if self.step and recommendation.status not in STEPS[self.step].sources:
+            return False
+        return self.possible is None or self.possible(recommendation)
+
+
+# The actions of a recommendation's page, in the order the page shows them. The routing
+# screen takes the office's first steps (route, answer on the spot, merge).
+ACTIONS = {
+    "accept": Action(_("Accept"), step="accept"),
+    "start": Action(_("Start work"), step="start"),
+    "assign": Action(_("Assign to a colleague"), actors=frozenset({LEAD_HEAD})),
+    "respond": Action(_("Respond"), actors=frozenset({LEAD_HEAD, LEAD_STAFF, COOPERATING})),
+    "note": Action(_("Add a progress note"), actors=frozenset({LEAD_HEAD, LEAD_STAFF})),
+    "resolve": Action(_("Resolve"), step="resolve"),
+    "return": Action(_("Return to the office"), step="return"),
+    "propose_central": Action(_("Propose to central level"), step="propose_central"),
+    "extension": Action(_("Ask for a later due date"), actors=frozenset({LEAD_HEAD, LEAD_STAFF}),
+                        possible=lambda r: pending_extension(r) is None),
+    "decide": Action(_("Decide on the extension request"), actors=frozenset({OFFICE}),
+                     possible=lambda r: pending_extension(r) is not None),
+    "reopen": Action(_("Reopen"), step="reopen"),
+}
+
+
+def available_actions(*, recommendation, user) -> list[str]:
+    """The actions `user` may take on `recommendation` now, in the order the page shows them."""
     kinds = actor_kinds(user, recommendation)
-    return [
-        name for name, step in STEPS.items()
-        if recommendation.status in step.sources and kinds & step.actors
-    ]
+    return [name for name, action in ACTIONS.items()
+            if kinds & action.capacities() and action.possible_now(recommendation)]
+
+
+def role_may_take(user, action: str) -> bool:
+    """Whether the user's role may ever take `action` (whatever the recommendation's state):
+    a step their role never takes is refused with 403, one not possible now with a message."""
+    if user.is_superuser:
+        return True
+    names = roles.role_names(user)
+    return any(names & CAPACITY_ROLES[kind] for kind in ACTIONS[action].capacities())
 
 
 def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
@@ -163,6 +224,12 @@ def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
         to_status=step.target, note=note,
     )
     return recommendation
+
+
+def _require_text(text: str, message) -> None:
+    """A step that needs a reason, an answer or a name refuses an empty one."""
+    if not text.strip():
+        raise TransitionNotAllowed(message)
 
 
 def default_due_date(start: datetime.date | None = None) -> datetime.date:
@@ -223,8 +290,7 @@ def recommendation_start(*, recommendation, by, note="", at=None):
 @transaction.atomic
 def recommendation_resolve(*, recommendation, by, answer: str, at=None):
     """The lead department's final answer: the recommendation is resolved."""
-    if not answer.strip():
-        raise TransitionNotAllowed(_("Write the answer that resolves the recommendation."))
+    _require_text(answer, _("Write the answer that resolves the recommendation."))
     recommendation = _transition(
         recommendation=recommendation, step_name="resolve", by=by, note=answer, at=at
     )
@@ -239,8 +305,7 @@ def recommendation_resolve(*, recommendation, by, answer: str, at=None):
 @transaction.atomic
 def recommendation_return(*, recommendation, by, reason: str, at=None):
     """The department says the recommendation is not theirs; the office re-routes it."""
-    if not reason.strip():
-        raise TransitionNotAllowed(_("Give the reason for returning the recommendation."))
+    _require_text(reason, _("Give the reason for returning the recommendation."))
     recommendation = _transition(
         recommendation=recommendation, step_name="return", by=by, note=reason, at=at
     )
@@ -256,8 +321,7 @@ def recommendation_return(*, recommendation, by, reason: str, at=None):
 @transaction.atomic
 def recommendation_propose_central(*, recommendation, by, central_body: str, note="", at=None):
     """The recommendation exceeds provincial authority: propose it to a named central body."""
-    if not central_body.strip():
-        raise TransitionNotAllowed(_("Name the central body the recommendation is proposed to."))
+    _require_text(central_body, _("Name the central body the recommendation is proposed to."))
     # The central body now handles it: no provincial department keeps it in its lists.
     recommendation = _transition(
         recommendation=recommendation, step_name="propose_central", by=by, note=note, at=at,
@@ -271,8 +335,7 @@ def recommendation_propose_central(*, recommendation, by, central_body: str, not
 @transaction.atomic
 def recommendation_reopen(*, recommendation, by, reason: str, at=None):
     """The unit says it is not fixed: the recommendation goes back to its department."""
-    if not reason.strip():
-        raise TransitionNotAllowed(_("Give the reason for reopening the recommendation."))
+    _require_text(reason, _("Give the reason for reopening the recommendation."))
     # Back with its department, with a fresh due date: the old one has usually passed.
     recommendation = _transition(
         recommendation=recommendation, step_name="reopen", by=by, note=reason, at=at,
@@ -328,7 +391,7 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
         note=_("Recommendations merged into this one: %(numbers)s")
         % {"numbers": ", ".join(f"#{o.pk}" for o in others)})
     # The target's units changed: a recording page opened before must not undo that.
-    session_touch(session_ids=[target.session_id])
+    inspection_services.session_touch(session_ids=[target.session_id])
     return target
 
 
@@ -399,8 +462,7 @@ def recommendation_respond(*, recommendation, by, text: str, files=(), progress=
     """
     recommendation = _locked(recommendation)
     kinds = actor_kinds(by, recommendation)
-    if not text.strip():
-        raise TransitionNotAllowed(_("Write the text of the response."))
+    _require_text(text, _("Write the text of the response."))
     if kinds & {LEAD_HEAD, LEAD_STAFF}:
         kind = Response.Kind.PROGRESS if progress else Response.Kind.ANSWER
         department_id = recommendation.lead_department_id
@@ -424,8 +486,7 @@ def extension_request(*, recommendation, by, proposed_due_date, reason: str) -> 
     recommendation = _locked(recommendation)
     _require(actor_kinds(by, recommendation), {LEAD_HEAD, LEAD_STAFF},
              _("Only the lead department asks for more time."))
-    if not reason.strip():
-        raise TransitionNotAllowed(_("Give the reason for asking for more time."))
+    _require_text(reason, _("Give the reason for asking for more time."))
     if proposed_due_date <= max(filter(None, [recommendation.due_date,
                                               timezone.localdate()])):
         raise TransitionNotAllowed(_("Propose a date after today and after the current due "
@@ -469,3 +530,25 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
     notifications.notify_departments(
         recommendation, _("extension approved") if approve else _("extension refused"))
     return request
+
+
+@transaction.atomic
+def session_with_recommendations_save(*, session, expected_version, formsets, by,
+                                      conclusion=None, finalise=False):
+    """Save everything the recording page holds as one change of the session
+    (inspections.services.session_record_save), then record the answers given on the spot
+    through the lifecycle, like every other step."""
+    saved = inspection_services.session_record_save(
+        session=session, expected_version=expected_version, formsets=formsets, by=by,
+        conclusion=conclusion, finalise=finalise)
+    for form in formsets["recommendations"].forms:
+        recommendation = form.instance
+        if (
+            recommendation.pk and form.cleaned_data.get("answer") and not form.is_locked
+            and not form.cleaned_data.get("DELETE")
+            and recommendation.status == Status.NEW
+        ):
+            recommendation_answer_on_the_spot(
+                recommendation=recommendation, answered_by=form.cleaned_data["answered_by"],
+                answer=form.cleaned_data["answer"], by=by)
+    return saved

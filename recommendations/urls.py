@@ -5,6 +5,13 @@ from . import views
 app_name = "recommendations"
 
 urlpatterns = [
+    # A session's page and its recording page show its recommendations beside what the
+    # inspections app keeps of it (recommendations/views/sessions.py).
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/record/", views.session_record, name="session_record"),
+    path("units/<int:pk>/", views.unit_profile, name="unit_profile"),
+    path("search/", views.search_view, name="search"),
+    path("rounds/<int:pk>/report/", views.round_report, name="round_report"),
     path("rounds/<int:round_pk>/routing/", views.routing, name="routing"),
     path("inbox/", views.inbox, name="inbox"),
     path("dashboard/", views.dashboard_view, name="dashboard"),

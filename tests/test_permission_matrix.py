@@ -57,10 +57,10 @@ MATRIX = {
     "inspections:group_detail": (_group, READERS),
     "inspections:group_edit": (_group, EDITORS),
     "inspections:session_create": (lambda o: {"group_pk": o["session"].group_id}, EDITORS),
-    "inspections:session_detail": (_session, READERS),
+    "recommendations:session_detail": (_session, READERS),
     "inspections:session_history": (_session, READERS),
     "inspections:session_edit": (_session, EDITORS),
-    "inspections:session_record": (_session, READERS),
+    "recommendations:session_record": (_session, READERS),
     # The draft session cannot be reopened, so office staff are sent back to it.
     "inspections:session_reopen": (_session, POSTED, "post"),
     "inspections:directive_detail": (lambda o: {"pk": o["directive"].pk}, READERS),
@@ -81,9 +81,9 @@ MATRIX = {
     "recommendations:dashboard": (lambda o: {}, READERS),
     # Department users see the list of their own items.
     "recommendations:list": (lambda o: {}, EVERYONE),
-    "inspections:unit_profile": (lambda o: {"pk": o["session"].units.get().pk}, READERS),
-    "inspections:search": (lambda o: {}, EVERYONE),
-    "inspections:round_report": (_round, READERS),
+    "recommendations:unit_profile": (lambda o: {"pk": o["session"].units.get().pk}, READERS),
+    "recommendations:search": (lambda o: {}, EVERYONE),
+    "recommendations:round_report": (_round, READERS),
     "inspections:figures_import": (_round, EDITORS),
 }
 # Objects of another province answer 404 to its office staff.
@@ -91,7 +91,7 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("inspections:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
-                               "recommendations:list", "inspections:search")]
+                               "recommendations:list", "recommendations:search")]
 # Django's and libraries' own pages, tested where they are configured.
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
 

@@ -53,5 +53,5 @@ def test_with_a_replica_the_data_version_is_renewed_again_once_it_has_caught_up(
     settings.READ_REPLICA = True
     portal_cache.new_data_version()
     task = DBTaskResult.objects.get()
-    assert task.task_path == "communes.tasks.renew_data_version"
+    assert task.task_path == "communes.cache.renew_data_version"
     assert task.run_after is not None

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "django_filters",
     "communes",
     "inspections",
     "recommendations",

@@ -1,8 +1,6 @@
 """A recommendation's page: what it is, where it stands, its timeline, and the steps the user
 may take on it now."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,12 +10,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from communes import roles
 from communes.cache import page_part_key
-from communes.decorators import read_only
+from communes.decorators import office_required, read_only
 from communes.timeline import Entry, history_entries
-from inspections.models import InspectionRound, Session
-from inspections.permissions import office_required
+from inspections.queries import session_for
 
 from .. import services
 from ..forms import (
@@ -30,94 +26,41 @@ from ..forms import (
     ResolveForm,
     ResponseForm,
 )
-from ..models import Attachment, ExtensionRequest, Recommendation
+from ..models import Attachment, Recommendation
 
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    form: type
-    run: object  # (recommendation, user, cleaned_data) -> None
-    button: str = ""
-
-
-def _pending_extension(recommendation):
-    return next((r for r in recommendation.extension_requests.all()
-                 if r.decision == ExtensionRequest.Decision.PENDING), None)
-
-
-ACTIONS = {
-    "accept": Action(_("Accept"), ConfirmForm, lambda r, u, d: services.recommendation_accept(
+# What each action of the page asks for, and the service that carries it out; which actions a
+# user may take is the services' table (services.ACTIONS).
+FORMS = {
+    "accept": (ConfirmForm, lambda r, u, d: services.recommendation_accept(
         recommendation=r, by=u)),
-    "start": Action(_("Start work"), ConfirmForm, lambda r, u, d: services.recommendation_start(
+    "start": (ConfirmForm, lambda r, u, d: services.recommendation_start(
         recommendation=r, by=u)),
-    "assign": Action(_("Assign to a colleague"), AssignForm,
-                     lambda r, u, d: services.recommendation_assign(
-                         recommendation=r, by=u, assignee=d["assignee"])),
-    "respond": Action(_("Respond"), ResponseForm, lambda r, u, d: services.recommendation_respond(
+    "assign": (AssignForm, lambda r, u, d: services.recommendation_assign(
+        recommendation=r, by=u, assignee=d["assignee"])),
+    "respond": (ResponseForm, lambda r, u, d: services.recommendation_respond(
         recommendation=r, by=u, text=d["text"], files=d["files"])),
-    "note": Action(_("Add a progress note"), ResponseForm,
-                   lambda r, u, d: services.recommendation_respond(
-                       recommendation=r, by=u, text=d["text"], files=d["files"], progress=True)),
-    "resolve": Action(_("Resolve"), ResolveForm, lambda r, u, d: services.recommendation_resolve(
+    "note": (ResponseForm, lambda r, u, d: services.recommendation_respond(
+        recommendation=r, by=u, text=d["text"], files=d["files"], progress=True)),
+    "resolve": (ResolveForm, lambda r, u, d: services.recommendation_resolve(
         recommendation=r, by=u, answer=d["answer"])),
-    "return": Action(_("Return to the office"), ReasonForm,
-                     lambda r, u, d: services.recommendation_return(
-                         recommendation=r, by=u, reason=d["reason"])),
-    "propose_central": Action(_("Propose to central level"), ProposeForm,
-                              lambda r, u, d: services.recommendation_propose_central(
-                                  recommendation=r, by=u, central_body=d["central_body"],
-                                  note=d["note"])),
-    "extension": Action(_("Ask for a later due date"), ExtensionForm,
-                        lambda r, u, d: services.extension_request(
-                            recommendation=r, by=u, proposed_due_date=d["proposed_due_date"],
-                            reason=d["reason"])),
-    "decide": Action(_("Decide on the extension request"), DecisionForm,
-                     lambda r, u, d: services.extension_decide(
-                         request=_pending_extension(r), by=u, approve=d["decision"] == "approve",
-                         note=d["note"])),
-    "reopen": Action(_("Reopen"), ReasonForm, lambda r, u, d: services.recommendation_reopen(
+    "return": (ReasonForm, lambda r, u, d: services.recommendation_return(
+        recommendation=r, by=u, reason=d["reason"])),
+    "propose_central": (ProposeForm, lambda r, u, d: services.recommendation_propose_central(
+        recommendation=r, by=u, central_body=d["central_body"], note=d["note"])),
+    "extension": (ExtensionForm, lambda r, u, d: services.extension_request(
+        recommendation=r, by=u, proposed_due_date=d["proposed_due_date"], reason=d["reason"])),
+    "decide": (DecisionForm, lambda r, u, d: services.extension_decide(
+        request=services.pending_extension(r), by=u, approve=d["decision"] == "approve",
+        note=d["note"])),
+    "reopen": (ReasonForm, lambda r, u, d: services.recommendation_reopen(
         recommendation=r, by=u, reason=d["reason"])),
 }
 
 
-def available_actions(recommendation, user) -> list[str]:
-    """The steps `user` may take on `recommendation` now, in the order the page shows them."""
-    kinds = services.actor_kinds(user, recommendation)
-    steps = set(services.allowed_steps(recommendation=recommendation, user=user))
-    lead = kinds & {services.LEAD_HEAD, services.LEAD_STAFF}
-    pending = _pending_extension(recommendation)
-    available = set(steps) & {"accept", "start", "resolve", "return", "propose_central",
-                              "reopen"}
-    if services.LEAD_HEAD in kinds:
-        available.add("assign")
-    if lead:
-        available |= {"respond", "note"}
-        if pending is None:
-            available.add("extension")
-    if services.COOPERATING in kinds:
-        available.add("respond")
-    if services.OFFICE in kinds and pending is not None:
-        available.add("decide")
-    return [name for name in ACTIONS if name in available]
-
-
-# Which roles may ever take each step; anyone else is refused with 403.
-_OFFICE_STEPS = {"decide", "reopen", "propose_central"}
-_HEAD_STEPS = {"assign", "resolve", "return", "propose_central"}
-
-
-def _role_may(user, action) -> bool:
-    if user.is_superuser:
-        return True
-    if action in _OFFICE_STEPS and roles.is_office(user):
-        return True
-    names = roles.role_names(user)
-    if roles.DEPARTMENT_HEAD in names:
-        return action not in _OFFICE_STEPS or action in _HEAD_STEPS
-    if roles.DEPARTMENT_STAFF in names:
-        return action in {"accept", "start", "respond", "note", "extension"}
-    return False
+def _form(name, recommendation, *args):
+    form_class = FORMS[name][0]
+    kwargs = {"recommendation": recommendation} if form_class is AssignForm else {}
+    return form_class(*args, prefix=name, **kwargs)
 
 
 def _recommendation_for(user, pk):
@@ -166,16 +109,11 @@ def visible_merged(user, recommendation) -> set[int]:
 
 
 def _render(request, recommendation, bound=None, status=200):
-    names = available_actions(recommendation, request.user)
-    forms = []
-    for name in names:
-        action = ACTIONS[name]
-        if bound and bound[0] == name:
-            form = bound[1]
-        else:
-            kwargs = {"recommendation": recommendation} if action.form is AssignForm else {}
-            form = action.form(prefix=name, **kwargs)
-        forms.append((name, action.label, form))
+    forms = [
+        (name, services.ACTIONS[name].label,
+         bound[1] if bound and bound[0] == name else _form(name, recommendation))
+        for name in services.available_actions(recommendation=recommendation, user=request.user)
+    ]
 
     def merged():
         others = shown.merged.all()
@@ -193,7 +131,7 @@ def _render(request, recommendation, bound=None, status=200):
         # it. The unbound action forms are cached under the same key.
         "timeline": SimpleLazyObject(lambda: timeline(recommendation)),
         "cache_key": page_part_key(request.user, recommendation.pk),
-        "pending_extension": _pending_extension(recommendation),
+        "pending_extension": services.pending_extension(recommendation),
     }, status=status)
 
 
@@ -207,26 +145,25 @@ def detail(request, pk):
 @login_required
 def act(request, pk, action):
     recommendation = _recommendation_for(request.user, pk)
-    if action not in ACTIONS:
+    if action not in FORMS:
         raise Http404
-    if action not in available_actions(recommendation, request.user):
-        if not _role_may(request.user, action):
+    label = services.ACTIONS[action].label
+    if action not in services.available_actions(recommendation=recommendation,
+                                                user=request.user):
+        if not services.role_may_take(request.user, action):
             raise PermissionDenied
         # A step the role may take, but not now (taken meanwhile, or a double click).
         messages.error(request, _("“%(step)s” is no longer possible for this recommendation: "
-                                  "see its current state below.")
-                       % {"step": ACTIONS[action].label})
+                                  "see its current state below.") % {"step": label})
         return redirect("recommendations:detail", pk=recommendation.pk)
-    step = ACTIONS[action]
-    kwargs = {"recommendation": recommendation} if step.form is AssignForm else {}
-    form = step.form(request.POST, request.FILES, prefix=action, **kwargs)
+    form = _form(action, recommendation, request.POST, request.FILES)
     if form.is_valid():
         try:
-            step.run(recommendation, request.user, form.cleaned_data)
+            FORMS[action][1](recommendation, request.user, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            messages.success(request, _("Done: %(step)s.") % {"step": label})
             if not Recommendation.objects.visible_to(request.user).filter(
                     pk=recommendation.pk).exists():
                 # Returned or proposed upward: it has left the department's hands.
@@ -239,16 +176,7 @@ def act(request, pk, action):
 @login_required
 def attachment_download(request, pk):
     """A file, to whoever may see what it is attached to; 404 to everyone else."""
-    attachment = get_object_or_404(Attachment.objects.select_related("response"), pk=pk)
-    if attachment.response_id:
-        visible = Recommendation.objects.visible_to(request.user).filter(
-            pk=attachment.response.recommendation_id).exists()
-    else:
-        visible = Session.objects.filter(
-            pk=attachment.session_id,
-            group__round__in=InspectionRound.objects.visible_to(request.user)).exists()
-    if not visible:
-        raise Http404
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True,
                         filename=attachment.original_name, content_type=attachment.content_type)
 
@@ -256,9 +184,7 @@ def attachment_download(request, pk):
 @require_POST
 @office_required
 def session_attachment_add(request, pk):
-    session = get_object_or_404(
-        Session.objects.filter(group__round__in=InspectionRound.objects.visible_to(request.user)),
-        pk=pk)
+    session = session_for(request.user, pk)
     files = request.FILES.getlist("files")
     if not files:
         messages.error(request, _("Choose at least one file to attach."))

@@ -11,15 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communes.decorators import read_only
-from inspections.models import DirectiveFollowUp, InspectionRound
-from inspections.permissions import office_required
+from communes.decorators import office_required, read_only
+from communes.exports import export
+from inspections.models import DirectiveFollowUp
 from inspections.services import session_touch
 
-from ..exports import export, recommendation_rows
+from ..exports import recommendation_rows
 from ..forms import FollowUpForm
-from ..models import ExtensionRequest, Recommendation
-from ..queries import deadline_filters
+from ..models import ExtensionRequest, Recommendation, deadlines
 
 FOLLOW_UP_STATES = {
     "pending": Q(status=DirectiveFollowUp.Status.PENDING),
@@ -37,7 +36,7 @@ def follow_up(request):
     """One list at a time, each paginated: overdue and due-soon recommendations across all
     departments, extension requests waiting for a decision, and directives by addressee."""
     today = timezone.localdate()
-    soon, overdue = deadline_filters(today)
+    soon, overdue = deadlines(today)
     visible = Recommendation.objects.visible_to(request.user)
     counts = visible.aggregate(overdue=Count("id", filter=overdue),
                                due_soon=Count("id", filter=soon))
@@ -54,9 +53,8 @@ def follow_up(request):
         rows = extensions.select_related(
             "recommendation__lead_department", "requested_by").order_by("requested_at")
     else:
-        rows = DirectiveFollowUp.objects.filter(
-            directive__session__group__round__in=InspectionRound.objects.visible_to(
-                request.user)).filter(FOLLOW_UP_STATES[state])
+        rows = DirectiveFollowUp.objects.visible_to(request.user).filter(
+            FOLLOW_UP_STATES[state])
         if state == "overdue":
             rows = rows.filter(directive__due_date__lt=today)
         rows = rows.select_related("unit", "department", "directive__session__group").order_by(
@@ -97,9 +95,7 @@ def _follow_up_rows(section, rows):
 def follow_up_update(request, pk):
     """The office records how an addressee carried out a directive."""
     follow_up = get_object_or_404(
-        DirectiveFollowUp.objects.select_related("directive"),
-        pk=pk,
-        directive__session__group__round__in=InspectionRound.objects.visible_to(request.user))
+        DirectiveFollowUp.objects.visible_to(request.user).select_related("directive"), pk=pk)
     form = FollowUpForm(request.POST, instance=follow_up, prefix=f"f{pk}")
     if form.is_valid():
         form.save()

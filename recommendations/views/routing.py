@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from communes.decorators import office_required
 from communes.models import Department
 from communes.params import id_param
-from inspections.models import CategoryRouting, InspectionRound, Session
-from inspections.permissions import office_required
+from inspections.models import CategoryRouting, Session
+from inspections.queries import round_for
 
 from .. import services
 from ..forms import RoutingFormSet
@@ -31,8 +32,7 @@ def routing(request, round_pk):
     """Route what a round's sessions raised: to a lead department (with co-operating ones and a
     due date), answered on the spot, proposed to central level, or merged with its duplicates.
     """
-    inspection_round = get_object_or_404(InspectionRound.objects.visible_to(request.user),
-                                         pk=round_pk)
+    inspection_round = round_for(request.user, round_pk)
     sessions = Session.objects.filter(group__round=inspection_round).select_related("group")
     chosen_sessions = [int(pk) for pk in request.GET.getlist("session") if id_param(pk)]
     pending = (

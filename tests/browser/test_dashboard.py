@@ -8,7 +8,7 @@ from django.core.management import call_command
 from docx import Document
 from playwright.sync_api import expect
 
-from inspections.demo import DEMO_PASSWORD
+from recommendations.demo import DEMO_PASSWORD
 from recommendations.models import Recommendation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

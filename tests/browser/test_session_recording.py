@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from communes import roles
 from communes.models import Province
-from inspections.demo import SCENARIO_FILE, reference_load_langson
 from inspections.models import Category, Directive, InspectionRound, Session
+from recommendations.demo import SCENARIO_FILE, reference_load_langson
 from recommendations.models import Recommendation, Status
 from tests import factories
 

@@ -26,6 +26,7 @@ def run(*args):
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_national_list_gives_3321_units_in_34_provinces_and_a_second_run_changes_nothing():
     started = time.monotonic()
     output = run("import_units", str(DATA_DIR / "communes_vietnam_3321.csv"))

@@ -42,7 +42,7 @@ def setting(province, department_a):
 
 
 def url(session):
-    return reverse("inspections:session_record", args=[session.pk])
+    return reverse("recommendations:session_record", args=[session.pk])
 
 
 def test_office_records_a_whole_session(client, office_user, setting, department_a):

@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 from communes.services import DATA_DIR
 from inspections.models import InspectionRound
 from recommendations import dashboard, services
-from recommendations.models import OPEN_STATUSES, Recommendation, Status
-from recommendations.queries import deadline_filters
+from recommendations.models import OPEN_STATUSES, Recommendation, Status, deadlines
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,7 @@ def demo():
 def direct_counts():
     """The same figures, counted one by one in Python."""
     today = timezone.localdate()
-    soon, overdue = deadline_filters(today)
+    soon, overdue = deadlines(today)
     items = list(Recommendation.objects.all())
     return {
         "total": len(items),
@@ -82,6 +81,7 @@ def test_dashboard_equals_direct_counts_on_the_demo_and_after_each_transition(
         assert dashboard_counts() == direct_counts()
 
 
+@pytest.mark.slow
 def test_dashboard_equals_direct_counts_on_ten_thousand_recommendations(province, department_a,
                                                                        department_b):
     rng = random.Random(7)
@@ -141,7 +141,7 @@ def test_search_without_diacritics_over_all_units_and_the_demo(client, demo):
     client.force_login(national)
 
     def found(query, kind):
-        return [str(x) for x in getattr(client.get(reverse("inspections:search"),
+        return [str(x) for x in getattr(client.get(reverse("recommendations:search"),
                                                    {"q": query}).context["results"], kind)]
 
     assert "Xã Thiện Tân" in found("thien tan", "units")
@@ -154,13 +154,13 @@ def test_search_without_diacritics_over_all_units_and_the_demo(client, demo):
     assert "Xã Thất Khê" in found("thi tran that khe", "units")
     assert any("biên chế" in text for text in found("bien che", "recommendations"))
     assert found("mang bi nghen", "difficulties")
-    assert client.get(reverse("inspections:search"), {"q": "a"}).context["too_short"]
+    assert client.get(reverse("recommendations:search"), {"q": "a"}).context["too_short"]
     # A department's search returns only what is routed to it.
     sokhcn = get_user_model().objects.get(username="sokhcn")
     client.force_login(sokhcn)
-    results = client.get(reverse("inspections:search"), {"q": "bien che"}).context["results"]
+    results = client.get(reverse("recommendations:search"), {"q": "bien che"}).context["results"]
     assert results.recommendations == [] and results.units == []
-    mine = client.get(reverse("inspections:search"), {"q": "phan mem"}).context["results"]
+    mine = client.get(reverse("recommendations:search"), {"q": "phan mem"}).context["results"]
     assert mine.recommendations
     assert all(r.lead_department.short_code == "SKHCN" or
                r.cooperating_departments.filter(short_code="SKHCN").exists()
@@ -171,7 +171,7 @@ def test_the_synthesis_report_holds_all_22_recommendations(client, demo):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="lanhdao"))
-    url = reverse("inspections:round_report", args=[demo.pk])
+    url = reverse("recommendations:round_report", args=[demo.pk])
     form = client.get(url).context["form"]
     params = {name: form.initial[name] for name in form.fields if name in form.initial}
     params.update(format="docx", date="15/08/2025")
@@ -247,7 +247,7 @@ def test_exports_and_reports_survive_formulas_and_control_characters(client, dem
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     texts = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert any(text.startswith("'=HYPERLINK") for text in texts)
-    url = reverse("inspections:round_report", args=[demo.pk])
+    url = reverse("recommendations:round_report", args=[demo.pk])
     assert client.get(url, {"format": "xlsx"}).status_code == 200
     form = client.get(url).context["form"]
     params = {name: form.initial[name] for name in form.fields if name in form.initial}

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from recommendations.scale import BENCH_PASSWORD, generate
+from bench.scale import BENCH_PASSWORD, generate
 
 
 class Command(BaseCommand):

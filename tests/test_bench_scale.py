@@ -5,13 +5,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from bench.scale import generate
 from communes.models import AdministrativeUnit, Department, Province
 from inspections.models import Difficulty, Directive, DirectiveFollowUp, Session
 from recommendations import dashboard
 from recommendations.models import Recommendation, RecommendationEvent, Response
-from recommendations.scale import generate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_generate_scale_builds_the_national_shape_at_small_scale():

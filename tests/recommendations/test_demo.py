@@ -5,7 +5,6 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from inspections.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from inspections.models import (
     Difficulty,
     Directive,
@@ -15,9 +14,10 @@ from inspections.models import (
     Session,
     UnitReport,
 )
+from recommendations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from recommendations.models import Recommendation, RecommendationEvent, Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture

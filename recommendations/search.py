@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from communes import roles
 from communes.models import AdministrativeUnit
+from communes.scope import Scope, scope
 from communes.text import fold
-from recommendations.models import Recommendation
+from inspections.models import Difficulty, Directive, UnitReport
 
-from .models import Difficulty, Directive, InspectionRound, UnitReport
+from .models import Recommendation
 
 MIN_LENGTH = 2
 LIMIT = 20
@@ -50,30 +50,25 @@ def search(user, query: str) -> Results | None:
     if not searchable(query):
         return None
     words = fold(query).split()
-    recommendations = _matching(Recommendation.objects.visible_to(user), words).select_related(
+    user_scope = scope(user)
+    recommendations = _matching(Recommendation.objects.within(user_scope), words).select_related(
         "category", "session__group", "lead_department").order_by("-created_at")[:LIMIT]
-    if roles.is_reader(user):
-        rounds = InspectionRound.objects.visible_to(user)
-        in_rounds = {"session__group__round__in": rounds}
-        province_id = getattr(getattr(user, "profile", None), "province_id", None)
-        units = AdministrativeUnit.objects.all() if roles.sees_all_provinces(user) else \
-            AdministrativeUnit.objects.filter(province_id=province_id)
+    if user_scope.kind in (Scope.ALL, Scope.PROVINCE):
+        units = AdministrativeUnit.objects.within(user_scope)
         # Units are found by their pre-merger names too ("Thị trấn Thất Khê" → Thất Khê).
         unit_ids = _matching(units, words).order_by().values("pk").union(
             _matching(units, words, "predecessors__search_text").order_by().values("pk"))
         found_units = AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related(
             "province").prefetch_related("predecessors")[:LIMIT]
-        difficulties = _matching(Difficulty.objects.filter(**in_rounds), words).select_related(
-            "category", "session__group")[:LIMIT]
-        directives = _matching(Directive.objects.filter(**in_rounds), words).select_related(
-            "session__group")[:LIMIT]
-        reports = _matching(UnitReport.objects.filter(**in_rounds), words).select_related(
-            "unit", "session__group")[:LIMIT]
     else:
-        # Department users search only what is routed to them.
-        found_units = difficulties = directives = reports = []
+        # A department searches only what is routed to it.
+        found_units = []
+    difficulties = _matching(Difficulty.objects.within(user_scope), words).select_related(
+        "category", "session__group")[:LIMIT]
+    directives = _matching(Directive.objects.within(user_scope), words).select_related(
+        "session__group")[:LIMIT]
+    reports = _matching(UnitReport.objects.within(user_scope), words).select_related(
+        "unit", "session__group")[:LIMIT]
     return Results(query=query, units=list(found_units), recommendations=list(recommendations),
                    difficulties=list(difficulties), directives=list(directives),
                    reports=list(reports))
-
-

@@ -19,10 +19,7 @@ from communes import roles
 from communes.models import AdministrativeUnit, Department, Province, UserProfile
 from communes.services import DATA_DIR, departments_import, units_import
 from communes.workdays import add_working_days, calendar_seed
-from recommendations import services as lifecycle
-from recommendations.models import Recommendation
-
-from .models import (
+from inspections.models import (
     Category,
     CategoryRouting,
     Difficulty,
@@ -37,7 +34,10 @@ from .models import (
     WorkingGroup,
 )
 
-SCENARIO_FILE = Path(__file__).resolve().parent / "demo" / "langson-2025-08.json"
+from . import services as lifecycle
+from .models import Recommendation
+
+SCENARIO_FILE = Path(__file__).resolve().parent / "data" / "langson-2025-08.json"
 LANG_SON = "20"
 DEMO_PASSWORD = "langson2025"
 FIRST_SESSION = datetime.date(2025, 8, 4)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
+from recommendations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

@@ -1,12 +1,19 @@
-"""A national data set for the benchmark: every province, unit and department, five rounds,
-sessions for every unit in every round, and a million recommendations with their history.
+"""A national data set for the benchmark (`manage.py generate_scale`): every province, unit and
+department, five rounds, sessions for every unit in every round, and a million recommendations
+with their history.
 
 Rows are generated in Python from a seed (the same seed gives the same data) and written with
 COPY on PostgreSQL (executemany on SQLite, for tests at small scale), with ids assigned here so
 the child rows can point at their parents without reading them back.
+
+This is test tooling, not the portal: it writes statuses and their events directly, as a
+million calls of the lifecycle services (recommendations/services.py, the only writer of a
+status in the portal) would take hours. Each status comes with the events of the path that
+leads to it (PATHS), so the data set reads as if the services had written it.
 """
 
 import datetime
+import json
 import random
 import time
 from collections.abc import Iterable
@@ -23,7 +30,6 @@ from communes.cache import data_changed
 from communes.models import AdministrativeUnit, Province, UserProfile
 from communes.services import DATA_DIR, departments_import, units_import
 from communes.text import fold
-from inspections.demo import LANG_SON_ROUTING, SCENARIO_FILE
 from inspections.models import (
     Category,
     CategoryRouting,
@@ -34,8 +40,8 @@ from inspections.models import (
     Session,
     WorkingGroup,
 )
-
-from .models import Recommendation, RecommendationEvent, Response, Status
+from recommendations.demo import LANG_SON_ROUTING, SCENARIO_FILE
+from recommendations.models import Recommendation, RecommendationEvent, Response, Status
 
 UNITS_PER_GROUP = 6
 STATUS_WEIGHTS = {
@@ -109,8 +115,6 @@ def _next_id(model) -> int:
 
 
 def _texts():
-    import json
-
     scenario = json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))
     groups = scenario["working_groups"]
     recommendations = [(r["category"], r["text_vi"]) for g in groups for r in g["recommendations"]]

@@ -20,10 +20,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
-from recommendations.exports import cell_text, xml_text
-from recommendations.models import Recommendation
+from communes.exports import cell_text, xml_text
+from inspections.models import Difficulty, Directive, ReportedFigure, Session, WorkingGroup
 
-from .models import Difficulty, Directive, ReportedFigure, Session, WorkingGroup
+from .models import Recommendation
 
 PARTY, STATE = "party", "state"
 

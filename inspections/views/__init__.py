@@ -1,0 +1,22 @@
+from .groups import group_create, group_detail, group_edit
+from .rounds import (
+    figures_import_view,
+    home,
+    round_create,
+    round_detail,
+    round_edit,
+    round_list,
+)
+from .sessions import (
+    directive_detail,
+    session_create,
+    session_edit,
+    session_history,
+    session_reopen_view,
+)
+
+__all__ = [
+    "directive_detail", "figures_import_view", "group_create", "group_detail", "group_edit",
+    "home", "round_create", "round_detail", "round_edit", "round_list", "session_create",
+    "session_edit", "session_history", "session_reopen_view",
+]
