@@ -1,9 +1,16 @@
 """Form pieces every app's pages use."""
 
+from decimal import Decimal
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+
+from . import numbers
+from .workdays import day_off_problem
 
 
 class DateInput(forms.DateInput):
@@ -25,3 +32,60 @@ class OptionsSelect(forms.Select):
             for choice, label in self.choices))
         return format_html("<select name=\"{}\"{}>{}</select>", name,
                            flatatt(self.build_attrs(self.attrs, attrs)), options)
+
+
+class VietnameseNumberField(forms.Field):
+    """A number typed the Vietnamese way ("6.600", "6 600", "87,76"), read by
+    communes.numbers.parse_number and shown back the same way; anything that could be read two
+    ways is refused with a message."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, decimal_places=0, min_value=None, max_value=None, max_digits=None,
+                 **kwargs):
+        # max_digits: given by a model's DecimalField (admin); parse_number bounds the digits.
+        self.decimal_places = decimal_places
+        kwargs.setdefault("help_text", _("A dot groups thousands (6.600), a comma marks decimals "
+                                         "(87,76)."))
+        super().__init__(**kwargs)
+        if min_value is not None:
+            self.validators.append(validators.MinValueValidator(min_value))
+        if max_value is not None:
+            self.validators.append(validators.MaxValueValidator(max_value))
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget),
+                "inputmode": "decimal" if self.decimal_places else "numeric"}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return numbers.parse_number(value, decimal_places=self.decimal_places)
+
+    def prepare_value(self, value):
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return numbers.format_number(value)
+        return value
+
+
+class DeadlineField(forms.DateField):
+    """A due date, typed dd/mm/yyyy: it must be a working day (a deadline on a weekend or a
+    public holiday is refused with the next working day named)."""
+
+    widget = DateInput
+
+    def validate(self, value):
+        super().validate(value)
+        problem = day_off_problem(value)
+        if problem:
+            raise forms.ValidationError(problem, code="day_off")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing a username longer than any user's before it is tried:
+    django-axes records every failed try, and its column would not hold it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))

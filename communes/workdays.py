@@ -7,6 +7,7 @@ import datetime
 
 import holidays as holidays_package
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .cache import data_changed
 from .models import CalendarDay
@@ -50,6 +51,19 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(day, exceptions):
             remaining -= 1
     return day
+
+
+def day_off_problem(day: datetime.date) -> str | None:
+    """Why `day` cannot be a deadline (a weekend or a public holiday), naming the next working
+    day; None for a working day. Deadlines are counted in working days, so one that falls on a
+    day off would be met a day or more later than it says."""
+    if day is None or is_working_day(day):
+        return None
+    holiday = CalendarDay.objects.filter(date=day, kind=CalendarDay.Kind.DAY_OFF).first()
+    reason = holiday.name if holiday else _("a weekend")
+    return _("%(day)s is a day off (%(reason)s): choose a working day, for example %(next)s.") % {
+        "day": f"{day:%d/%m/%Y}", "reason": reason,
+        "next": f"{add_working_days(day, 1):%d/%m/%Y}"}
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:

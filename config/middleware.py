@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class ChosenLanguageMiddleware:
@@ -57,3 +57,20 @@ RENEWED_KEY = "_renewed_at"
 def mark_session_renewed(sender, request, user, **kwargs):
     """A login saves a fresh session: count it as renewed (receiver of user_logged_in)."""
     request.session[RENEWED_KEY] = int(time.time())
+
+
+class PrivateResponsesMiddleware:
+    """What a logged-in user is shown or downloads is theirs alone: no proxy or browser cache
+    may keep it (a shared office computer, a caching proxy). A view that sets its own
+    Cache-Control keeps it. Placed after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header(
+                "Cache-Control"):
+            add_never_cache_headers(response)
+        return response

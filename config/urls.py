@@ -6,6 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from communes.forms import LoginForm
+from communes.mail import QueuedPasswordResetForm
+
 admin.site.site_header = _("Working-group inspections portal")
 admin.site.site_title = _("Inspections portal")
 admin.site.index_title = _("Administration")
@@ -22,9 +25,12 @@ urlpatterns = [
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=QueuedPasswordResetForm,
             extra_email_context={"domain": _site.netloc, "protocol": _site.scheme}),
         name="password_reset",
     ),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm),
+         name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -33,6 +39,8 @@ if settings.BENCH_FLOOR:
     from config.views import benchmark_floor
 
     urlpatterns.append(path("bench/floor/", benchmark_floor))
+
+handler400 = "config.views.bad_request"
 
 # MEDIA_ROOT is never served directly, not even in development: attachments go through
 # recommendations:attachment, which checks who may see them.

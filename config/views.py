@@ -10,6 +10,12 @@ def benchmark_floor(request):
         code=request.GET.get("code", "20")).first()})
 
 
+def bad_request(request, exception=None):
+    """400 in the portal's layout and language (Django's own renders the template without the
+    request, so without the layout's navigation and language)."""
+    return render(request, "400.html", status=400)
+
+
 def csrf_failure(request, reason=""):
     """The CSRF failure page in the portal's language and layout, not Django's English one."""
     return render(request, "403_csrf.html", status=403)

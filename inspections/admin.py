@@ -3,7 +3,7 @@
 from operator import attrgetter
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from communes.admin import sort_name_column
+from communes.forms import VietnameseNumberField
 
 from .models import (
     Category,
@@ -157,8 +158,14 @@ class UnitReportInline(admin.StackedInline):
     extra = 0
 
 
+# Figures are typed the Vietnamese way in admin too (6.600; 87,76), never by the browser's
+# locale.
+VIETNAMESE_NUMBERS = {models.DecimalField: {"form_class": VietnameseNumberField}}
+
+
 class ReportedFigureInline(admin.TabularInline):
     model = ReportedFigure
+    formfield_overrides = VIETNAMESE_NUMBERS
     fields = ("metric", "unit", "month", "value", "approximate", "note")
     autocomplete_fields = ("metric", "unit")
     extra = 0
@@ -296,6 +303,7 @@ class UnitReportAdmin(SessionContentAdmin):
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(SessionContentAdmin):
+    formfield_overrides = VIETNAMESE_NUMBERS
     list_display = ("metric", "value", "approximate", "month", "unit", "session")
     list_filter = ("metric", "approximate", "session__group__round__province")
     search_fields = ("metric__name", "unit__name", "note")

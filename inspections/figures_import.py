@@ -9,14 +9,20 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 
+from communes.numbers import number_from_cell
 from communes.text import normalize
 
+from .forms import figure_kind_problem
 from .models import Metric, ReportedFigure, Session
 from .services import session_touch
 
@@ -24,6 +30,8 @@ COLUMNS = ["ma_don_vi", "ten_don_vi", "chi_tieu", "thang", "gia_tri", "uoc_tinh"
 HEADINGS = ["Mã đơn vị", "Tên đơn vị", "Mã chỉ tiêu", "Tháng (tháng/năm)", "Giá trị",
             "Ước tính (có/không)", "Ghi chú"]
 YES = {"có", "co", "x", "1", "yes", "true"}
+# How many bad lines the page names; the rest are counted.
+PROBLEMS_SHOWN = 100
 
 
 @dataclass
@@ -63,22 +71,61 @@ def template_xlsx(inspection_round) -> bytes:
     return buffer.getvalue()
 
 
+def _limits():
+    return (settings.FIGURES_IMPORT_MAX_MB, settings.FIGURES_IMPORT_MAX_ROWS,
+            settings.FIGURES_IMPORT_MAX_INFLATED_MB)
+
+
+def _check_package(uploaded, inflated_limit_mb):
+    """An XLSX is a zip: refuse one whose parts would inflate beyond the limit (a "zip bomb"
+    of a few kilobytes can hold gigabytes) before any part of it is read."""
+    try:
+        with zipfile.ZipFile(uploaded) as package:
+            inflated = sum(member.file_size for member in package.infolist())
+    except zipfile.BadZipFile as error:
+        raise ValueError(_("The file could not be read: check that it is the template, "
+                           "saved as .xlsx or .csv.")) from error
+    finally:
+        uploaded.seek(0)
+    if inflated > inflated_limit_mb * 1024 * 1024:
+        raise ValueError(_("The workbook unpacks to more than %(limit)d MB, far more than the "
+                           "template: send the template itself.") % {"limit": inflated_limit_mb})
+
+
+def _bounded(rows, max_rows):
+    """The rows, refusing a file with more than `max_rows` of them as soon as it shows."""
+    for count, row in enumerate(rows):
+        if count > max_rows:  # the header is not counted
+            raise ValueError(_("The file has more than %(limit)s lines: import it in parts "
+                               "(a round's template has far fewer).")
+                             % {"limit": f"{max_rows:,}".replace(",", ".")})
+        yield row
+
+
 def read_rows(uploaded) -> list[tuple[int, list]]:
     """(line, cells) pairs of a CSV (UTF-8, comma or semicolon) or XLSX file, header excluded.
 
-    Raises ValueError with a message for a file that cannot be read; XLSX cells keep their
-    type (numbers stay numbers)."""
+    Raises ValueError with a message for a file that cannot be read, or that is larger, longer
+    or (a workbook) unpacks larger than the limits; XLSX cells keep their type (numbers stay
+    numbers)."""
+    max_mb, max_rows, inflated_mb = _limits()
     name = uploaded.name.lower()
+    if uploaded.size > max_mb * 1024 * 1024:
+        raise ValueError(_("The file is larger than %(limit)d MB: send the template, filled in.")
+                         % {"limit": max_mb})
     try:
         if name.endswith(".xlsx"):
+            _check_package(uploaded, inflated_mb)
             sheet = load_workbook(uploaded, read_only=True, data_only=True).worksheets[0]
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+            rows = [list(row) for row in _bounded(
+                sheet.iter_rows(values_only=True, max_col=len(COLUMNS)), max_rows)]
         elif name.endswith(".csv"):
             text = uploaded.read().decode("utf-8-sig")
             # Excel in a Vietnamese locale saves CSV with semicolons.
             header = text.split("\n", 1)[0]
             delimiter = ";" if header.count(";") > header.count(",") else ","
-            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+            rows = [row[:len(COLUMNS)] for row in _bounded(
+                csv.reader(io.StringIO(text), delimiter=delimiter), max_rows)]
         else:
             raise ValueError(_("Send the template back as .xlsx or .csv."))
     except UnicodeDecodeError as error:
@@ -91,6 +138,18 @@ def read_rows(uploaded) -> list[tuple[int, list]]:
     return [(number, row) for number, row in enumerate(rows[1:], start=2)]
 
 
+def shown_problems(problems: list[str]) -> list[str]:
+    """The first PROBLEMS_SHOWN problems, and how many more there are: a file with thousands
+    of bad lines gets a page that can be read, not one of megabytes."""
+    if len(problems) <= PROBLEMS_SHOWN:
+        return problems
+    rest = len(problems) - PROBLEMS_SHOWN
+    return [*problems[:PROBLEMS_SHOWN],
+            ngettext("…and %(count)s more line with problems.",
+                     "…and %(count)s more lines with problems.", rest)
+            % {"count": f"{rest:,}".replace(",", ".")}]
+
+
 def _month(value):
     if isinstance(value, datetime.datetime | datetime.date):  # an Excel date cell
         return datetime.date(value.year, value.month, 1)
@@ -98,23 +157,6 @@ def _month(value):
     if not match or not 1 <= int(match.group(1)) <= 12 or int(match.group(2)) < 2000:
         return None
     return datetime.date(int(match.group(2)), int(match.group(1)), 1)
-
-
-def _value(value):
-    """A whole number: a number cell, or text as typed ("6600", "6.600", "6 600")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value < 10**15 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and 0 <= value < 10**15 else None
-    text = str(value).strip()
-    if re.fullmatch(r"\d{1,15}", text, re.ASCII):
-        return int(text)
-    # Grouped by dots or spaces in threes; "87.76" or "1.5" is not a whole number.
-    if re.fullmatch(r"\d{1,3}([. ]\d{3})+", text, re.ASCII):
-        return int(re.sub(r"[. ]", "", text))
-    return None
 
 
 @transaction.atomic
@@ -148,10 +190,15 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
         month = _month(raw[3] if not isinstance(raw[3], str) else month_text)
         if month is None:
             row_problems.append(_("the month “%(month)s” is not mm/yyyy") % {"month": month_text})
-        value = _value(raw[4] if not isinstance(raw[4], str) else value_text)
-        if value is None:
-            row_problems.append(_("the value “%(value)s” is not a whole number of zero or more")
-                                % {"value": value_text})
+        value = None
+        try:
+            value = number_from_cell(raw[4] if not isinstance(raw[4], str) else value_text,
+                                     decimal_places=2)
+        except ValidationError as error:
+            row_problems.append(error.messages[0])
+        problem = figure_kind_problem(metrics.get(metric_code), value)
+        if problem:
+            row_problems.append(problem)
         key = (code, metric_code, month)
         if not row_problems and key in seen:
             row_problems.append(_("the same figure is on line %(line)d") % {"line": seen[key]})
@@ -164,7 +211,7 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
         wanted.append((session, unit, metrics[metric_code], month, value,
                        approximate.lower() in YES, note))
     if problems:
-        raise ValueError(problems)
+        raise ValueError(shown_problems(problems))
     if not wanted:
         raise ValueError([_("The file holds no value to import: fill in the “Giá trị” column "
                             "(and check that its columns are those of the template).")])

@@ -1,7 +1,10 @@
 from django import forms
+from django.db.models import Q
+from django.forms.renderers import Jinja2
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from communes.forms import DateInput
+from communes.forms import DateInput, DeadlineField, VietnameseNumberField
 from communes.models import AdministrativeUnit, Department
 
 from .models import (
@@ -30,6 +33,14 @@ class InspectionRoundForm(forms.ModelForm):
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The round cannot end before it starts."))
+        elif start and end and self.instance.pk:
+            outside = Session.objects.filter(group__round=self.instance).exclude(
+                date__range=(start, end)).order_by("date")
+            if outside.exists():
+                self.add_error(None, _(
+                    "Sessions of this round fall outside these dates (%(dates)s): move them "
+                    "first, or choose dates that include them.") % {"dates": ", ".join(
+                        f"{day:%d/%m/%Y}" for day in outside.values_list("date", flat=True)[:5])})
         return cleaned
 
 
@@ -168,10 +179,16 @@ def _share_choices(form, choices):
 
 
 class SessionItemForm(forms.ModelForm):
+    # A session may hold hundreds of rows of several fields each: their widgets are rendered
+    # with Jinja2 (Django's own widget templates, compiled to Python), several times faster
+    # than the template language for the thousands of inputs of a big session.
+    default_renderer = Jinja2()
+
     def __init__(self, *args, session, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
         self.session_unit_ids = [pk for pk, _label in choices["units"]]
+        self.is_new_item = self.instance.pk is None
         self.instance.session = session
         # Only the session's units and the province's departments are valid answers.
         for name in ("unit", "units"):
@@ -185,6 +202,27 @@ class SessionItemForm(forms.ModelForm):
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 2
 
+    def full_clean(self):
+        """A row recorded before and left as it was needs no checking, and is not saved
+        (formsets save changed rows only): a big session's page posts hundreds of them, and
+        each check reads the database."""
+        if self.is_bound and self.instance.pk and not self.has_changed():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def keep_units(self, units):
+        """Offer the units this item names (who raised it, whom it addresses) even when the
+        session no longer has them: a row must show what was recorded, and saving the page
+        must not drop them or refuse them as invalid choices."""
+        extra = [unit for unit in units if unit.pk not in self.session_unit_ids]
+        if extra and "units" in self.fields:
+            field = self.fields["units"]
+            field.queryset = AdministrativeUnit.objects.filter(
+                Q(sessions=self.session) | Q(pk__in=[unit.pk for unit in extra])).distinct()
+            field.choices = [*field.choices, *((unit.pk, str(unit)) for unit in extra)]
+
     def _get_validation_exclusions(self):
         # `session` is not a form field, but the constraints that include it (one report per
         # unit, one figure per metric and month) must be checked: a form error, not a 500.
@@ -194,7 +232,16 @@ class SessionItemForm(forms.ModelForm):
 
 
 class RaisedByMixin:
-    """"Raised jointly" by all units of the session, or by the units ticked."""
+    """"Raised jointly" by all units of the session, or by the units ticked.
+
+    Who raised an item is a fact of the day it was raised: an item raised jointly keeps the
+    units the session had then, whatever the session's units become later, until someone
+    edits who raised it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.keep_units(self.instance.units.all())
 
     def clean(self):
         cleaned = super().clean()
@@ -203,11 +250,15 @@ class RaisedByMixin:
             self.add_error("units", _("Tick the units that raised it, or “raised jointly”."))
         return cleaned
 
-    def save(self, commit=True):
-        instance = super().save(commit=commit)
-        if commit and instance.raised_jointly:
-            instance.units.set(self.session_unit_ids)
-        return instance
+    def _save_m2m(self):
+        joint = self.cleaned_data.get("raised_jointly")
+        if joint:
+            # The boxes of a joint item are not who raised it: leave its units alone...
+            self.cleaned_data.pop("units", None)
+        super()._save_m2m()
+        if joint and (self.is_new_item or "raised_jointly" in self.changed_data):
+            # ...unless it is raised jointly now: then by the units the session has today.
+            self.instance.units.set(self.session_unit_ids)
 
 
 class UnitReportForm(SessionItemForm):
@@ -224,12 +275,31 @@ class UnitReportForm(SessionItemForm):
 
 class FigureForm(SessionItemForm):
     month = MonthField(label=_("Month"))
+    value = VietnameseNumberField(label=_("Value"), decimal_places=2, min_value=0)
 
     class Meta:
         model = ReportedFigure
         fields = ["metric", "month", "unit", "value", "approximate", "note"]
         widgets = {"note": forms.TextInput}
         labels = {"unit": _("Reported by")}
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
+        if problem:
+            self.add_error("value", problem)
+        return cleaned
+
+
+def figure_kind_problem(metric, value) -> str | None:
+    """What is wrong with `value` for `metric`'s kind: a count is whole, a rate at most 100."""
+    if metric is None or value is None:
+        return None
+    if metric.kind == Metric.Kind.COUNT and value != value.to_integral_value():
+        return _("%(metric)s is a count: give a whole number.") % {"metric": metric}
+    if metric.kind == Metric.Kind.PERCENT and value > 100:
+        return _("%(metric)s is a percentage: at most 100.") % {"metric": metric}
+    return None
 
 
 
@@ -253,13 +323,14 @@ class DirectiveForm(SessionItemForm):
     class Meta:
         model = Directive
         fields = ["text", "due_date", "units", "departments"]
-        widgets = {"due_date": DateInput}
+        field_classes = {"due_date": DeadlineField}
 
     def __init__(self, *args, addressees=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and addressees is not None:
             units, departments = addressees.get(self.instance.pk, ([], []))
-            self.initial.update(units=units, departments=departments)
+            self.keep_units(units)
+            self.initial.update(units=[unit.pk for unit in units], departments=departments)
 
     def clean(self):
         cleaned = super().clean()
@@ -334,10 +405,10 @@ def session_record_formsets(session, data=None, choices=None) -> dict:
     report_formset = forms.modelformset_factory(
         UnitReport, form=UnitReportForm, formset=SessionItemFormSet, extra=len(missing),
         can_delete=False)
-    directives = session.directives.prefetch_related("follow_ups")
+    directives = session.directives.prefetch_related("follow_ups__unit")
     addressees = {
         directive.pk: (
-            [f.unit_id for f in directive.follow_ups.all() if f.unit_id],
+            [f.unit for f in directive.follow_ups.all() if f.unit_id],
             [f.department_id for f in directive.follow_ups.all() if f.department_id],
         )
         for directive in directives

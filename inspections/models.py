@@ -1,8 +1,11 @@
 """Inspection rounds, working groups and what their sessions recorded."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -244,7 +247,20 @@ class Session(models.Model):
         return f"{self.group} – {self.date:%d/%m/%Y}"
 
     def get_absolute_url(self):
+        # The session's page shows its recommendations too: the recommendations app serves it.
         return reverse("recommendations:session_detail", args=[self.pk])
+
+    def clean(self):
+        """A session is held within its round's period (the portal's form and admin alike)."""
+        super().clean()
+        if self.date and self.group_id:
+            start, end = self.group.round.period_start, self.group.round.period_end
+            if not start <= self.date <= end:
+                raise ValidationError({"date": _(
+                    "The round “%(round)s” runs from %(start)s to %(end)s: the session's date "
+                    "must fall within it.") % {"round": self.group.round,
+                                               "start": f"{start:%d/%m/%Y}",
+                                               "end": f"{end:%d/%m/%Y}"}})
 
 
 class UnitReport(models.Model):
@@ -281,12 +297,21 @@ class UnitReport(models.Model):
 
 
 class Metric(models.Model):
-    """A figure units report each month (dossiers received online, resolved on time, …)."""
+    """A figure units report each month (dossiers received online, resolved on time, the
+    online rate, …)."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("count")
+        PERCENT = "percent", _("percentage")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = NormalizedCharField(_("Vietnamese name"), max_length=200)
     name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=Kind.choices, default=Kind.COUNT,
+        help_text=_("A count is a whole number; a percentage has up to two decimals and is at "
+                    "most 100."))
     history = HistoricalRecords()
 
     class Meta:
@@ -316,7 +341,10 @@ class ReportedFigure(models.Model):
         Metric, on_delete=models.PROTECT, related_name="figures", verbose_name=_("metric")
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
-    value = models.PositiveBigIntegerField(_("value"))
+    # Counts are whole numbers and rates have two decimals (87,76 %): one decimal column holds
+    # both, and Metric.kind says which the value is.
+    value = models.DecimalField(_("value"), max_digits=17, decimal_places=2,
+                                validators=[MinValueValidator(0)])
     approximate = models.BooleanField(_("approximate"), default=False)
     note = NormalizedTextField(_("note"), blank=True)
     history = HistoricalRecords()
@@ -349,7 +377,17 @@ class ReportedFigure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.metric}: {self.value}"
+        return f"{self.metric}: {self.shown_value}"
+
+    @property
+    def shown_value(self) -> str:
+        """The value as the page shows it, in the reader's language: 6.600; 87,76 %."""
+        if self.value is None:
+            return ""
+        # As many decimals as the value has: 87,76 %; 90 %; 6.600.
+        places = -min(0, self.value.normalize().as_tuple().exponent)
+        shown = number_format(self.value, decimal_pos=places, use_l10n=True, force_grouping=True)
+        return f"{shown} %" if self.metric.kind == Metric.Kind.PERCENT else shown
 
     @property
     def raised_jointly(self):

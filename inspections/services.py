@@ -81,7 +81,7 @@ def session_record_save(
     for formset in formsets.values():
         formset.save()
     for form in formsets["directives"].forms:
-        if form.instance.pk and not form.cleaned_data.get("DELETE"):
+        if form.instance.pk and form.has_changed() and not form.cleaned_data.get("DELETE"):
             _sync_follow_ups(form.instance, form.cleaned_data.get("units", []),
                              form.cleaned_data.get("departments", []))
     if conclusion is not None:

@@ -5,7 +5,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ def figures(recommendations, today=None, by_province=False) -> dict:
 
     Recommendations merged into another count once, as that other one."""
     today = today or timezone.localdate()
+    raised = recommendations
     recommendations = recommendations.filter(consolidated_into=None)
     soon, overdue = deadlines(today)
     # The totals and the count of each status in one pass.
@@ -75,8 +76,11 @@ def figures(recommendations, today=None, by_province=False) -> dict:
             "session__group_id", "session__group__number", "session__group__round__title"
         ).annotate(count=Count("id")).order_by("session__group__round__title",
                                                 "session__group__number")
-    units = recommendations.filter(units__isnull=False).values("units__id", "units__name").annotate(
-        count=Count("id", distinct=True)).order_by("-count", "units__sort_name")[:15]
+    # A unit counts what it raised, a duplicate merged into another counting as that other:
+    # who raised each stays as recorded (services.recommendation_merge).
+    units = raised.filter(units__isnull=False).values("units__id", "units__name").annotate(
+        count=Count(Coalesce("consolidated_into_id", "id"), distinct=True)
+    ).order_by("-count", "units__sort_name")[:15]
     return {
         "totals": totals,
         "statuses": statuses,

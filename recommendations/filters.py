@@ -9,13 +9,13 @@ so a filter can only narrow what the user may see. Every lookup here is backed b
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput, OptionsSelect
 
-from .models import Status, deadlines
+from .models import Recommendation, Status, deadlines
 from .queries import filter_choices
 
 
@@ -71,6 +71,14 @@ class SessionPeriodFilterSet(PortalFilterSet):
     choice_kinds = {"round": "rounds"}
 
 
+def _raised_by(queryset, name, value):
+    """Raised by the unit, or merged with one it raised (counted as the one merged into, as
+    the dashboard's bars by unit count it)."""
+    raised = Recommendation.units.through.objects.filter(administrativeunit_id=value)
+    return queryset.filter(Q(pk__in=raised.values("recommendation_id"))
+                           | Q(pk__in=raised.values("recommendation__consolidated_into_id")))
+
+
 def _deadline(queryset, name, value):
     return queryset.filter(getattr(deadlines(timezone.localdate()), value))
 
@@ -82,7 +90,7 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
     status = ChoiceFilter(choices=Status.choices, label=_("Status"))
     department = ChoiceFilter(field_name="lead_department_id", label=_("Lead department"))
     category = ChoiceFilter(field_name="category_id", label=_("Category"))
-    unit = ChoiceFilter(field_name="units", label=_("Unit"))
+    unit = ChoiceFilter(label=_("Unit"), method=_raised_by)
     deadline = ChoiceFilter(label=_("Deadline"), method=_deadline, choices=[
         ("overdue", _("overdue")), ("due_soon", _("due soon"))])
     province = ChoiceFilter(field_name="province_id", label=_("Province"))
@@ -120,7 +128,7 @@ class InboxFilterSet(PortalFilterSet):
 
     status = ChoiceFilter(choices=Status.choices, label=_("Status"))
     category = ChoiceFilter(field_name="category_id", label=_("Category"))
-    unit = ChoiceFilter(field_name="units", label=_("Unit"))
+    unit = ChoiceFilter(label=_("Unit"), method=_raised_by)
     round = ChoiceFilter(field_name="session__group__round_id", label=_("Round"))
     group = ChoiceFilter(field_name="session__group_id", label=_("Working group"))
     sort = django_filters.ChoiceFilter(

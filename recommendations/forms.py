@@ -3,13 +3,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.forms import DateInput
+from communes.forms import DateInput, DeadlineField
 from communes.models import Department
 from inspections.forms import RaisedByMixin, SessionItemForm, item_formset
 from inspections.models import DirectiveFollowUp
 
 from .attachments import check_upload
 from .models import Recommendation
+from .services import reopened_due_date
 
 
 class RoutingRowForm(forms.Form):
@@ -22,7 +23,7 @@ class RoutingRowForm(forms.Form):
     cooperating_departments = forms.ModelMultipleChoiceField(
         Department.objects.none(), label=_("Co-operating departments"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 3}))
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    due_date = DeadlineField(label=_("Due date"), required=False)
     central_body = forms.CharField(label=_("Proposed to (central body)"), required=False,
                                    max_length=200)
     answered_by = forms.CharField(label=_("Answered on the spot by"), required=False,
@@ -107,8 +108,18 @@ class ProposeForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = DeadlineField(label=_("New due date"), help_text=_(
+        "Proposed: the later of the current due date and the usual time from today."))
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].initial = reopened_due_date(recommendation)
+
+
 class ExtensionForm(forms.Form):
-    proposed_due_date = forms.DateField(label=_("Proposed due date"), widget=DateInput)
+    proposed_due_date = DeadlineField(label=_("Proposed due date"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -120,18 +131,26 @@ class DecisionForm(forms.Form):
 
 
 class FollowUpForm(forms.ModelForm):
+    """How one addressee carried out a directive. The day it was done is a fact the office
+    records as reported, never the day it happens to type it in."""
+
     class Meta:
         model = DirectiveFollowUp
         fields = ["status", "note", "completed_on"]
         widgets = {"completed_on": DateInput, "note": forms.TextInput}
+        labels = {"completed_on": _("Done on")}
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == DirectiveFollowUp.Status.DONE and not cleaned.get(
-                "completed_on"):
-            cleaned["completed_on"] = timezone.localdate()
-        if cleaned.get("status") == DirectiveFollowUp.Status.PENDING:
-            cleaned["completed_on"] = None
+        done_on = cleaned.get("completed_on")
+        if cleaned.get("status") == DirectiveFollowUp.Status.DONE:
+            if not done_on and "completed_on" not in self.errors:
+                self.add_error("completed_on", _("Give the day it was done."))
+            elif done_on and done_on > timezone.localdate():
+                self.add_error("completed_on", _("The day it was done cannot be in the future."))
+        elif done_on:
+            self.add_error("completed_on", _("A task still pending has no day done: leave it "
+                                             "empty, or mark the task done."))
         return cleaned
 
 
@@ -158,10 +177,12 @@ class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Past "new", or merged into another, the recommendation belongs to its lifecycle.
         self.is_locked = bool(self.instance.pk) and (
-            self.instance.status != Recommendation.Status.NEW)
+            self.instance.status != Recommendation.Status.NEW
+            or self.instance.consolidated_into_id is not None)
         if self.is_locked:
-            # Past "new" the recommendation belongs to its lifecycle: shown, not edited here.
+            # Shown, not edited here.
             for field in self.fields.values():
                 field.disabled = True
         if self.instance.pk and self.instance.answered_by:

@@ -412,3 +412,24 @@ class ExtensionRequest(models.Model):
 
     def __str__(self):
         return f"{self.recommendation} → {self.proposed_due_date:%d/%m/%Y}"
+
+
+class DigestSent(models.Model):
+    """That a department's daily digest was queued on a day: `send_due_digest` run twice the
+    same day (a cron retried, an operator by hand) sends nothing the second time."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("department"))
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("queued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "day"], name="digest_once_a_day",
+                                    violation_error_message=_("Already sent that day.")),
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.day:%d/%m/%Y}"

@@ -4,42 +4,24 @@ Mails are in Vietnamese and carry a subject and a link, never the recommendation
 mailboxes are less protected than the portal. A failed send is tried again later.
 """
 
-import datetime
-import logging
-import smtplib
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django_tasks import task
+from django.utils import translation
 
 from communes import roles
+
+# Tasks queued before the task moved to communes.mail name it here.
+from communes.mail import (
+    send_email,  # noqa: F401
+    send_email_later,
+)
 from communes.models import Department
 
-from .models import Recommendation, deadlines
-
-logger = logging.getLogger(__name__)
-
-
-@task()
-def send_email(*, recipients: list[str], subject: str, body: str, attempt: int = 1) -> None:
-    """Send one email; on a mail-server failure, enqueue another try EMAIL_RETRY_MINUTES later."""
-    try:
-        send_mail(subject, body, None, recipients)
-    except (smtplib.SMTPException, OSError):
-        if attempt >= settings.EMAIL_RETRIES:
-            logger.exception("Giving up on an email to %s after %d tries", recipients, attempt)
-            return
-        retry_at = timezone.now() + datetime.timedelta(minutes=settings.EMAIL_RETRY_MINUTES)
-        logger.warning("Email to %s failed (try %d); trying again at %s", recipients, attempt,
-                       retry_at)
-        send_email.using(run_after=retry_at).enqueue(
-            recipients=recipients, subject=subject, body=body, attempt=attempt + 1)
+from .models import DigestSent, Recommendation, deadlines
 
 
 def _emails(users) -> list[str]:
@@ -53,8 +35,7 @@ def _notify(users, template: str, context: dict) -> None:
         return
     with translation.override("vi"):
         subject, _sep, body = render_to_string(template, context).strip().partition("\n")
-    transaction.on_commit(lambda: send_email.enqueue(
-        recipients=recipients, subject=subject.strip(), body=body.strip()))
+    send_email_later(recipients=recipients, subject=subject.strip(), body=body.strip())
 
 
 def _link(recommendation) -> str:
@@ -106,17 +87,24 @@ def notify_assignee(recommendation) -> None:
 
 
 def digest_send(*, today) -> int:
-    """Queue the daily digest of each department that has something due soon or overdue."""
+    """Queue the daily digest of each department that has something due soon or overdue and
+    has not had its digest of `today` yet."""
     soon, overdue = deadlines(today)
     inbox = settings.SITE_URL.rstrip("/") + reverse("recommendations:inbox")
     sent = 0
-    for department in Department.objects.filter(is_active=True):
+    already = set(DigestSent.objects.filter(day=today).values_list("department_id", flat=True))
+    for department in Department.objects.filter(is_active=True).exclude(pk__in=already):
         mine = Recommendation.objects.for_department(department.pk)
         counts = mine.aggregate(due_soon=Count("id", filter=soon, distinct=True),
                                 overdue=Count("id", filter=overdue, distinct=True))
         if not counts["due_soon"] and not counts["overdue"]:
             continue
-        _notify(department_users([department.pk]), "recommendations/email/digest.txt",
-                {"department": department, "link": inbox, "today": today, **counts})
+        with transaction.atomic():
+            _marker, created = DigestSent.objects.get_or_create(department=department,
+                                                                day=today)
+            if not created:  # another run took it meanwhile
+                continue
+            _notify(department_users([department.pk]), "recommendations/email/digest.txt",
+                    {"department": department, "link": inbox, "today": today, **counts})
         sent += 1
     return sent

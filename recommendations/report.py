@@ -166,7 +166,7 @@ def docx_report(inspection_round, header: Header) -> bytes:
                 _paragraph(document, "Số liệu chủ yếu:", bold=True)
                 for figure in figures:
                     who = figure.unit.name if figure.unit else "số liệu chung của các đơn vị"
-                    value = f"{figure.value:,}".replace(",", ".")
+                    value = figure.shown_value
                     _paragraph(document, f"- {figure.metric.name} tháng {figure.month:%m/%Y} "
                                          f"({who}): {'khoảng ' if figure.approximate else ''}"
                                          f"{value}.")

@@ -18,8 +18,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes import roles
-from communes.workdays import add_working_days
+from communes.workdays import add_working_days, day_off_problem
 from inspections import services as inspection_services
+from inspections.models import Session
 
 from . import notifications
 from .attachments import check_upload
@@ -172,7 +173,10 @@ ACTIONS = {
 
 
 def available_actions(*, recommendation, user) -> list[str]:
-    """The actions `user` may take on `recommendation` now, in the order the page shows them."""
+    """The actions `user` may take on `recommendation` now, in the order the page shows them
+    (none on a recommendation merged into another)."""
+    if recommendation.consolidated_into_id:
+        return []
     kinds = actor_kinds(user, recommendation)
     return [name for name, action in ACTIONS.items()
             if kinds & action.capacities() and action.possible_now(recommendation)]
@@ -192,6 +196,7 @@ def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
     recommendation = Recommendation.objects.select_for_update(of=("self",)).select_related(
         "session__group__round"
     ).get(pk=recommendation.pk)
+    _require_not_merged(recommendation)
     if recommendation.status not in step.sources:
         raise TransitionNotAllowed(
             _("“%(step)s” is not possible for a recommendation that is %(status)s.")
@@ -226,6 +231,21 @@ def _transition(*, recommendation, step_name, by, note="", at=None, **changes):
     return recommendation
 
 
+def _require_not_merged(recommendation) -> None:
+    """A recommendation merged into another is handled as that other one: it takes no step of
+    its own (it keeps its link to the units and session that raised it)."""
+    if recommendation.consolidated_into_id:
+        raise TransitionNotAllowed(
+            _("This recommendation was merged into recommendation no. %(number)s: act on that "
+              "one.") % {"number": recommendation.consolidated_into_id})
+
+
+def _require_working_day(day) -> None:
+    problem = day_off_problem(day)
+    if problem:
+        raise TransitionNotAllowed(problem)
+
+
 def _require_text(text: str, message) -> None:
     """A step that needs a reason, an answer or a name refuses an empty one."""
     if not text.strip():
@@ -251,9 +271,11 @@ def recommendation_route(
             raise TransitionNotAllowed(
                 _("%(department)s is not an active department of this province.")
                 % {"department": department})
+    due_date = due_date or default_due_date()
+    _require_working_day(due_date)
     recommendation = _transition(
         recommendation=recommendation, step_name="route", by=by, note=note, at=at,
-        lead_department=lead_department, due_date=due_date or default_due_date(),
+        lead_department=lead_department, due_date=due_date,
         authority_level=Recommendation.AuthorityLevel.PROVINCE,
     )
     recommendation.cooperating_departments.set(cooperating_departments)
@@ -332,14 +354,28 @@ def recommendation_propose_central(*, recommendation, by, central_body: str, not
     return recommendation
 
 
+def reopened_due_date(recommendation) -> datetime.date:
+    """The due date a reopened recommendation starts with, unless the office chooses another:
+    DEFAULT_DUE_WORKING_DAYS from today, and never earlier than the one it had."""
+    fresh = default_due_date()
+    return max(fresh, recommendation.due_date) if recommendation.due_date else fresh
+
+
 @transaction.atomic
-def recommendation_reopen(*, recommendation, by, reason: str, at=None):
-    """The unit says it is not fixed: the recommendation goes back to its department."""
+def recommendation_reopen(*, recommendation, by, reason: str,
+                          due_date: datetime.date | None = None, at=None):
+    """The unit says it is not fixed: the recommendation goes back to its department, due on
+    `due_date` (the office's choice; reopened_due_date otherwise)."""
     _require_text(reason, _("Give the reason for reopening the recommendation."))
-    # Back with its department, with a fresh due date: the old one has usually passed.
+    due_date = due_date or reopened_due_date(recommendation)
+    _require_working_day(due_date)
+    before = recommendation.due_date
+    if before and due_date != before:
+        reason = format_lazy(_("{reason} (due date {before} → {after})"), reason=reason,
+                             before=f"{before:%d/%m/%Y}", after=f"{due_date:%d/%m/%Y}")
     recommendation = _transition(
-        recommendation=recommendation, step_name="reopen", by=by, note=reason, at=at,
-        due_date=default_due_date(),
+        recommendation=recommendation, step_name="reopen", by=by, note=_text(reason), at=at,
+        due_date=due_date,
     )
     notifications.notify_departments(recommendation, _("reopened"))
     return recommendation
@@ -354,7 +390,8 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
     """Consolidate recommendations that ask for the same thing into `target`.
 
     The merged ones stay, pointing to `target`, so every unit and session that raised the
-    request is still linked; their units are added to the target's.
+    request is still linked; who raised each of them, the target included, is left as it was
+    recorded (counts by unit follow the link, recommendations.dashboard).
     """
     ids = {r.pk for r in others} - {target.pk}
     if not ids:
@@ -384,31 +421,36 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
             recommendation=other, actor=by, at=at, from_status=other.status,
             to_status=other.status,
             note=_("Merged into recommendation no. %(number)s") % {"number": target.pk})
-        target.units.add(*other.units.all())
     RecommendationEvent.objects.create(
         recommendation=target, actor=by, at=at, from_status=target.status,
         to_status=target.status,
         note=_("Recommendations merged into this one: %(numbers)s")
         % {"numbers": ", ".join(f"#{o.pk}" for o in others)})
-    # The target's units changed: a recording page opened before must not undo that.
-    inspection_services.session_touch(session_ids=[target.session_id])
+    # The merged ones are read-only on their sessions' recording pages now: a page opened
+    # before must not save them as they were.
+    inspection_services.session_touch(session_ids={o.session_id for o in others})
     return target
 
 
 def _locked(recommendation):
     # Lock only the recommendation's row: PostgreSQL refuses FOR UPDATE on the nullable side
     # of the outer join to the lead department.
-    return Recommendation.objects.select_for_update(of=("self",)).select_related(
+    locked = Recommendation.objects.select_for_update(of=("self",)).select_related(
         "session__group__round", "lead_department").get(pk=recommendation.pk)
+    _require_not_merged(locked)
+    return locked
+
+
+def _text(note) -> str:
+    """Notes the portal writes itself are stored in Vietnamese, whatever language the acting
+    user reads: `note` may be a lazy string, rendered here."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(note)
 
 
 def _record(recommendation, *, by, note, at=None):
-    """An event that leaves the status as it is (an assignment, a note, a decision).
-
-    Notes the portal writes itself are stored in Vietnamese, whatever language the acting user
-    reads: `note` may be a lazy string, rendered here."""
-    with translation.override(settings.LANGUAGE_CODE):
-        note = str(note)
+    """An event that leaves the status as it is (an assignment, a note, a decision)."""
+    note = _text(note)
     RecommendationEvent.objects.create(
         recommendation=recommendation, actor=by, at=at or timezone.now(),
         from_status=recommendation.status, to_status=recommendation.status, note=note)
@@ -421,7 +463,11 @@ def _require(kinds, allowed, message):
 
 @transaction.atomic
 def attachments_save(*, files, by, response=None, session=None) -> list[Attachment]:
-    """Store uploaded files, each checked from its content; one bad file stores none."""
+    """Store uploaded files, each checked from its content; one bad file stores none. A final
+    session is read-only: its documents too, until the office reopens it."""
+    if session is not None and Session.objects.filter(
+            pk=session.pk, status=Session.Status.FINAL).exists():
+        raise ValidationError(_("This session is final: reopen it to attach documents."))
     checked = [(upload, check_upload(upload)) for upload in files]
     saved = []
     try:
@@ -487,6 +533,7 @@ def extension_request(*, recommendation, by, proposed_due_date, reason: str) -> 
     _require(actor_kinds(by, recommendation), {LEAD_HEAD, LEAD_STAFF},
              _("Only the lead department asks for more time."))
     _require_text(reason, _("Give the reason for asking for more time."))
+    _require_working_day(proposed_due_date)
     if proposed_due_date <= max(filter(None, [recommendation.due_date,
                                               timezone.localdate()])):
         raise TransitionNotAllowed(_("Propose a date after today and after the current due "
@@ -515,6 +562,9 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
         raise TransitionNotAllowed(_("This request has already been decided."))
     if recommendation.status not in OPEN_STATUSES:
         raise TransitionNotAllowed(_("The recommendation is no longer with a department."))
+    if approve:
+        # The calendar may have been corrected since the request.
+        _require_working_day(request.proposed_due_date)
     request.decision = (ExtensionRequest.Decision.APPROVED if approve
                         else ExtensionRequest.Decision.REFUSED)
     request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note

@@ -67,7 +67,9 @@ MATRIX = {
     "recommendations:routing": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
     "recommendations:inbox": (lambda o: {}, DEPARTMENTS),
     "recommendations:follow_up": (lambda o: {}, EDITORS),
-    "recommendations:follow_up_update": (lambda o: {"pk": o["follow_up"].pk}, POSTED, "post"),
+    # An empty form: 400, the follow-up page with the row's errors, for office staff.
+    "recommendations:follow_up_update": (lambda o: {"pk": o["follow_up"].pk},
+                                         {**POSTED, "office": 400, "admin": 400}, "post"),
     "recommendations:detail": (_recommendation, RECOMMENDATION_READERS),
     # An empty progress note: 400 (form error) for those who may write one, 403 for the
     # rest, 404 for department B.

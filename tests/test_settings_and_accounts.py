@@ -93,8 +93,10 @@ def test_behind_nginx_the_lock_follows_the_forwarded_client_ip(client, office_us
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_a_vietnamese_email(client, office_user):
-    response = client.post(reverse("password_reset"), {"email": office_user.email})
+def test_password_reset_sends_a_vietnamese_email(client, office_user,
+                                                django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": office_user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "mật khẩu" in mail.outbox[0].subject

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -190,6 +191,9 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and never answers must not hold the task worker
+# forever: the send fails after this many seconds and is tried again later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng theo dõi kiểm tra <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -241,7 +245,17 @@ EMAIL_RETRY_MINUTES = env.int("EMAIL_RETRY_MINUTES", default=10)
 # Attachments: PDF, DOCX, XLSX, JPEG and PNG up to this size, checked from their content.
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The recording page posts every editable row of a session at once: about ten fields a row,
+# and a session may hold hundreds of recommendations. Django's default of 1,000 fields would
+# refuse a session past about 120 of them; the body stays capped by the size above.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=20_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The figures import (/rounds/<id>/figures/): the largest file, the most lines, and how large
+# a workbook may unpack (an XLSX is a zip; the limit stops a "zip bomb" before it is read).
+FIGURES_IMPORT_MAX_MB = env.int("FIGURES_IMPORT_MAX_MB", default=5)
+FIGURES_IMPORT_MAX_ROWS = env.int("FIGURES_IMPORT_MAX_ROWS", default=20_000)
+FIGURES_IMPORT_MAX_INFLATED_MB = env.int("FIGURES_IMPORT_MAX_INFLATED_MB", default=50)
 
 # A recommendation is "due soon" this many working days before its due date.
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=3)

@@ -23,6 +23,7 @@ from ..forms import (
     ExtensionForm,
     ProposeForm,
     ReasonForm,
+    ReopenForm,
     ResolveForm,
     ResponseForm,
 )
@@ -52,14 +53,16 @@ FORMS = {
     "decide": (DecisionForm, lambda r, u, d: services.extension_decide(
         request=services.pending_extension(r), by=u, approve=d["decision"] == "approve",
         note=d["note"])),
-    "reopen": (ReasonForm, lambda r, u, d: services.recommendation_reopen(
-        recommendation=r, by=u, reason=d["reason"])),
+    "reopen": (ReopenForm, lambda r, u, d: services.recommendation_reopen(
+        recommendation=r, by=u, reason=d["reason"], due_date=d["due_date"])),
 }
 
 
 def _form(name, recommendation, *args):
     form_class = FORMS[name][0]
-    kwargs = {"recommendation": recommendation} if form_class is AssignForm else {}
+    # These start from the recommendation (its department's people, its due date).
+    kwargs = {"recommendation": recommendation} if form_class in (AssignForm, ReopenForm) \
+        else {}
     return form_class(*args, prefix=name, **kwargs)
 
 

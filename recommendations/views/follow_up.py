@@ -1,13 +1,15 @@
 """The office's follow-up: what is late or nearly so across all departments, what waits for a
 decision, and how each addressee is carrying out the directives."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +37,12 @@ SECTIONS = ("overdue", "due_soon", "extensions", "directives")
 def follow_up(request):
     """One list at a time, each paginated: overdue and due-soon recommendations across all
     departments, extension requests waiting for a decision, and directives by addressee."""
+    return _follow_up_page(request, request.GET)
+
+
+def _follow_up_page(request, params, bound=None):
+    """The follow-up page for the query `params`; `bound` is a follow-up form that was not
+    saved, shown in its row with its errors and what was typed."""
     today = timezone.localdate()
     soon, overdue = deadlines(today)
     visible = Recommendation.objects.visible_to(request.user)
@@ -43,8 +51,8 @@ def follow_up(request):
     extensions = ExtensionRequest.objects.filter(
         decision=ExtensionRequest.Decision.PENDING, recommendation__in=visible)
     counts["extensions"] = extensions.count()
-    section = request.GET.get("show") if request.GET.get("show") in SECTIONS else "overdue"
-    state = request.GET.get("directives") if request.GET.get("directives") in FOLLOW_UP_STATES \
+    section = params.get("show") if params.get("show") in SECTIONS else "overdue"
+    state = params.get("directives") if params.get("directives") in FOLLOW_UP_STATES \
         else "pending"
     if section in ("overdue", "due_soon"):
         rows = visible.filter(overdue if section == "overdue" else soon).select_related(
@@ -59,14 +67,19 @@ def follow_up(request):
             rows = rows.filter(directive__due_date__lt=today)
         rows = rows.select_related("unit", "department", "directive__session__group").order_by(
             "directive__due_date", "directive_id", "id")
-    exported = export(request, _follow_up_rows(section, rows),
-                      f"theo-doi-don-doc-{today:%Y%m%d}", str(_("Follow-up")))
+    exported = bound is None and export(request, _follow_up_rows(section, rows),
+                                        f"theo-doi-don-doc-{today:%Y%m%d}", str(_("Follow-up")))
     if exported:
         return exported
+    page = Paginator(rows, 50).get_page(params.get("page"))
+    if section == "directives":
+        for item in page.object_list:
+            item.form = bound if bound is not None and bound.instance.pk == item.pk else \
+                FollowUpForm(instance=item, prefix=f"f{item.pk}")
     return render(request, "recommendations/follow_up.html", {
-        "section": section, "state": state, "counts": counts, "today": today,
-        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
-    })
+        "section": section, "state": state, "counts": counts, "today": today, "page": page,
+        "back": f"{request.path}?{params.urlencode()}" if params else request.path,
+    }, status=400 if bound is not None else 200)
 
 
 def _follow_up_rows(section, rows):
@@ -97,15 +110,15 @@ def follow_up_update(request, pk):
     follow_up = get_object_or_404(
         DirectiveFollowUp.objects.visible_to(request.user).select_related("directive"), pk=pk)
     form = FollowUpForm(request.POST, instance=follow_up, prefix=f"f{pk}")
-    if form.is_valid():
-        form.save()
-        session_touch(session_ids=[follow_up.directive.session_id])
-        messages.success(request, _("Saved: %(addressee)s.") % {"addressee": follow_up})
-    else:
-        messages.error(request, _("Not saved: %(errors)s") % {
-            "errors": "; ".join(e for errors in form.errors.values() for e in errors)})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        back = reverse("recommendations:follow_up")
-    return redirect(back)
+    back = urlsplit(request.POST.get("next", ""))
+    # Back to the follow-up page the row was on, never anywhere else (an address from the
+    # form is not trusted: only its query string is kept).
+    params = QueryDict(back.query) if back.path == reverse("recommendations:follow_up") \
+        else QueryDict()
+    if not form.is_valid():
+        messages.error(request, _("Not saved: correct the row marked below."))
+        return _follow_up_page(request, params, bound=form)
+    form.save()
+    session_touch(session_ids=[follow_up.directive.session_id])
+    messages.success(request, _("Saved: %(addressee)s.") % {"addressee": follow_up})
+    return redirect(f"{reverse('recommendations:follow_up')}?{params.urlencode()}")

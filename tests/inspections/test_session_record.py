@@ -293,7 +293,8 @@ def test_session_and_directive_pages_show_a_vietnamese_timeline(client, office_u
     directive = Directive.objects.get()
     follow_up = directive.follow_ups.get()
     client.post(reverse("recommendations:follow_up_update", args=[follow_up.pk]),
-                {f"f{follow_up.pk}-status": "done", f"f{follow_up.pk}-note": "Đã rà soát"})
+                {f"f{follow_up.pk}-status": "done", f"f{follow_up.pk}-note": "Đã rà soát",
+                 f"f{follow_up.pk}-completed_on": "25/08/2025"})
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.note) == ("done", "Đã rà soát")
     client.force_login(leader)

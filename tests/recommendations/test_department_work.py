@@ -156,7 +156,7 @@ def test_department_b_cannot_download_department_as_attachment(client, routed, h
 
 
 def test_extension_request_approved_by_the_office(routed, staff_a, office_user):
-    new_date = routed.due_date + datetime.timedelta(days=30)
+    new_date = add_working_days(routed.due_date, 20)
     request = services.extension_request(recommendation=routed, by=staff_a,
                                          proposed_due_date=new_date, reason="Chờ ý kiến Bộ")
     with pytest.raises(services.TransitionNotAllowed):
@@ -211,15 +211,15 @@ def test_inbox_query_count_is_the_same_for_5_and_500_items(client, head_a, offic
 def test_a_failed_mail_is_retried_later(settings, monkeypatch):
     from django_tasks_db.models import DBTaskResult
 
-    from recommendations import notifications
+    from communes import mail
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
     def mail_server_down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("down")
 
-    monkeypatch.setattr(notifications, "send_mail", mail_server_down)
-    notifications.send_email.call(recipients=["a@b.vn"], subject="Tiêu đề", body="Nội dung")
+    monkeypatch.setattr(mail, "send_mail", mail_server_down)
+    mail.send_email.call(recipients=["a@b.vn"], subject="Tiêu đề", body="Nội dung")
     retry = DBTaskResult.objects.get()
     assert retry.args_kwargs["kwargs"]["attempt"] == 2
     assert retry.run_after > timezone.now()
@@ -260,7 +260,7 @@ def test_a_long_answer_and_a_late_extension_are_handled(routed, head_a, staff_a,
                                    proposed_due_date=datetime.date(2001, 1, 1), reason="Cũ")
     request = services.extension_request(
         recommendation=routed, by=staff_a, reason="Chờ ý kiến",
-        proposed_due_date=routed.due_date + datetime.timedelta(days=10))
+        proposed_due_date=add_working_days(routed.due_date, 7))
     # A long answer: the history keeps the step's name, the event the whole text.
     services.recommendation_resolve(recommendation=routed, by=head_a, answer="Trả lời " * 200)
     request.refresh_from_db()

@@ -134,7 +134,7 @@ def test_visible_to_scopes_by_role(recommendation, office_user, other_office_use
 def test_reopening_sets_a_fresh_due_date(recommendation, office_user, head_a, department_a):
     services.recommendation_route(recommendation=recommendation, by=office_user,
                                   lead_department=department_a,
-                                  due_date=datetime.date(2025, 9, 1))
+                                  due_date=datetime.date(2025, 9, 3))
     services.recommendation_accept(recommendation=recommendation, by=head_a)
     services.recommendation_resolve(recommendation=recommendation, by=head_a, answer="Xong")
     services.recommendation_reopen(recommendation=recommendation, by=office_user,

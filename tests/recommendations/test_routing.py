@@ -113,7 +113,8 @@ def test_answer_on_the_spot_and_merge(client, office_user, round_with_items):
     assert client.post(url, data).status_code == 302
     reworded.refresh_from_db()
     assert reworded.consolidated_into == short
-    assert unit in short.units.all()
+    # Who raised each is left as recorded; the merged one keeps its unit and its link.
+    assert unit in reworded.units.all() and unit not in short.units.all()
     # The merged one leaves the routing screen; the target stays.
     page_rows = client.get(url).context["rows"]
     assert [r.pk for _f, r in page_rows] == [short.pk, unrelated.pk]
@@ -172,8 +173,9 @@ def test_merge_cannot_make_a_cycle(round_with_items, office_user):
         services.recommendation_merge(target=reworded, others=[short], by=office_user)
     short.refresh_from_db()
     assert short.consolidated_into is None
-    # The target's units changed: the session's version moved on.
-    assert short.session.version == 2
+    # The merged one is read-only on its session's recording page now: its version moved on.
+    reworded.session.refresh_from_db()
+    assert reworded.session.version == 2
 
 
 def test_routing_checks_every_department_belongs_to_the_province(
