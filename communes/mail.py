@@ -10,7 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template import loader
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,24 @@ def send_email_later(*, recipients: list[str], subject: str, body: str) -> None:
     """Queue a mail once the current transaction has committed (at once outside one)."""
     transaction.on_commit(lambda: send_email.enqueue(
         recipients=recipients, subject=subject, body=body))
+
+
+def notify(users, template: str, context: dict) -> None:
+    """Render a Vietnamese mail (its first line is the subject) to `users` who have an
+    address, and send it once the current transaction has committed. Mails carry a subject
+    and a link, never the content: mailboxes are less protected than the portal."""
+    recipients = sorted({user.email for user in users if user.email})
+    if not recipients:
+        return
+    with translation.override("vi"):
+        subject, _sep, body = loader.render_to_string(template, context).strip().partition("\n")
+    send_email_later(recipients=recipients, subject=subject.strip(), body=body.strip())
+
+
+def site_url(path: str) -> str:
+    """The portal's public address of `path`, for links in mails (never the request's
+    Host header)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -1,6 +1,7 @@
 """Reference data: provinces, commune-level units, departments, people and the working calendar."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,8 @@ class AdministrativeUnitQuerySet(ScopedQuerySet):
         # filter what was routed to it by the unit that raised it.
         if user_scope.kind == Scope.DEPARTMENT:
             return Q(province=user_scope.province_id)
+        if user_scope.kind == Scope.UNIT:
+            return Q(pk=user_scope.unit_id)
         return super().scope_condition(user_scope)
 
 
@@ -163,7 +166,8 @@ class Department(models.Model):
 
 
 class UserProfile(models.Model):
-    """Where a user works: a province, and either the provincial office or one department.
+    """Where a user works: a province, and the provincial office, one department or one
+    commune-level unit.
 
     A national viewer belongs to no province and reads all of them. Roles themselves are Django
     groups (see communes/roles.py); this says only whose data the user works on.
@@ -193,6 +197,15 @@ class UserProfile(models.Model):
         verbose_name=_("department"),
         help_text=_("Empty for the provincial office that runs the working groups."),
     )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("commune-level unit"),
+        help_text=_("For the staff of a commune, ward or special zone: their unit."),
+    )
     job_title = NormalizedCharField(_("job title"), max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -205,10 +218,22 @@ class UserProfile(models.Model):
                 name="profile_department_needs_province",
                 violation_error_message=_("A department user belongs to a province."),
             ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | Q(province__isnull=False,
+                                                   department__isnull=True),
+                name="profile_unit_in_a_province_not_a_department",
+                violation_error_message=_(
+                    "A unit's staff belong to a province and to no department."),
+            ),
         ]
 
     def __str__(self):
         return str(self.user)
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.province_id and self.unit.province_id != self.province_id:
+            raise ValidationError({"unit": _("This unit is in another province.")})
 
 
 class CalendarDayQuerySet(models.QuerySet):

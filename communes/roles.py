@@ -12,6 +12,7 @@ DEPARTMENT_HEAD = "Lãnh đạo sở"
 DEPARTMENT_STAFF = "Chuyên viên sở"
 LEADER = "Lãnh đạo tỉnh"
 NATIONAL_VIEWER = "Theo dõi toàn quốc"
+UNIT_STAFF = "Cán bộ cấp xã"
 
 ROLE_LABELS = {
     OFFICE_STAFF: _("Office staff"),
@@ -19,6 +20,7 @@ ROLE_LABELS = {
     DEPARTMENT_STAFF: _("Department staff"),
     LEADER: _("Leader (read-only)"),
     NATIONAL_VIEWER: _("National viewer"),
+    UNIT_STAFF: _("Commune or ward staff"),
 }
 
 
@@ -37,6 +39,11 @@ def is_office(user) -> bool:
 
 def is_department_user(user) -> bool:
     return bool(role_names(user) & {DEPARTMENT_HEAD, DEPARTMENT_STAFF})
+
+
+def is_unit_user(user) -> bool:
+    """Staff of a commune, ward or special zone: they see what concerns their unit."""
+    return UNIT_STAFF in role_names(user)
 
 
 def is_reader(user) -> bool:
@@ -74,6 +81,8 @@ ROLE_PERMISSIONS = {
     },
     LEADER: {"view": "*"},
     NATIONAL_VIEWER: {"view": "*"},
+    # Works on the portal's own pages only (Django admin is for superusers).
+    UNIT_STAFF: {},
 }
 PERMISSION_APPS = ("communes", "inspections", "recommendations")
 

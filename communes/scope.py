@@ -18,7 +18,8 @@ class Scope:
     """The rows a user may see.
 
     kind: ALL (national viewers, superusers), PROVINCE (office staff and leaders: their
-    province), DEPARTMENT (a department's heads and staff: what is routed to it), NOTHING.
+    province), DEPARTMENT (a department's heads and staff: what is routed to it), UNIT (a
+    commune's or ward's staff: what concerns their unit), NOTHING.
     department_id is the department the user acts for, whatever the kind: a leader who is also
     a department's staff reads the whole province and works on the department's inbox.
     """
@@ -26,16 +27,18 @@ class Scope:
     ALL = "all"
     PROVINCE = "province"
     DEPARTMENT = "department"
+    UNIT = "unit"
     NOTHING = "nothing"
 
     kind: str
     province_id: int | None = None
     department_id: int | None = None
+    unit_id: int | None = None
 
     @property
     def key(self) -> str:
         """For cache keys: users with the same key see the same rows."""
-        return f"{self.kind}:{self.province_id}:{self.department_id}"
+        return f"{self.kind}:{self.province_id}:{self.department_id}:{self.unit_id}"
 
 
 def scope(user) -> Scope:
@@ -45,6 +48,7 @@ def scope(user) -> Scope:
     province_id = getattr(profile, "province_id", None)
     department_id = profile.department_id if profile and roles.is_department_user(user) \
         else None
+    unit_id = profile.unit_id if profile and roles.is_unit_user(user) else None
     if user is not None and roles.sees_all_provinces(user):
         kind = Scope.ALL
     elif province_id is None:
@@ -53,19 +57,24 @@ def scope(user) -> Scope:
         kind = Scope.PROVINCE
     elif department_id:
         kind = Scope.DEPARTMENT
+    elif unit_id:
+        kind = Scope.UNIT
     else:
         kind = Scope.NOTHING
-    return Scope(kind=kind, province_id=province_id, department_id=department_id)
+    return Scope(kind=kind, province_id=province_id, department_id=department_id,
+                 unit_id=unit_id)
 
 
 class ScopedQuerySet(models.QuerySet):
     """A QuerySet with `visible_to(user)`.
 
-    A model's QuerySet names the lookup from the model to its province (`province_lookup`);
-    one whose rows a department may see as well overrides `scope_condition`.
+    A model's QuerySet names the lookup from the model to its province (`province_lookup`)
+    and to the units it concerns (`unit_lookup`, None if a unit's staff see none of it); one
+    whose rows a department may see as well overrides `scope_condition`.
     """
 
     province_lookup = "province"
+    unit_lookup = None
 
     def visible_to(self, user):
         return self.within(scope(user))
@@ -80,4 +89,9 @@ class ScopedQuerySet(models.QuerySet):
         """The condition for a scope other than ALL; None when it sees nothing."""
         if user_scope.kind == Scope.PROVINCE:
             return Q(**{self.province_lookup: user_scope.province_id})
+        if user_scope.kind == Scope.UNIT and self.unit_lookup:
+            # Through a many-to-many lookup a row would come once per match: the ids keep
+            # each row once.
+            return Q(pk__in=self.model.objects.filter(
+                **{self.unit_lookup: user_scope.unit_id}).values("pk"))
         return None

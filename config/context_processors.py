@@ -7,4 +7,4 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user),
-            "nav_reader": roles.is_reader(user)}
+            "nav_reader": roles.is_reader(user), "nav_unit": roles.is_unit_user(user)}

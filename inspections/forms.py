@@ -17,7 +17,9 @@ from .models import (
     Metric,
     ReportedFigure,
     Session,
+    SubmittedFigure,
     UnitReport,
+    UnitSubmission,
     WorkingGroup,
 )
 
@@ -202,6 +204,13 @@ class SessionItemForm(forms.ModelForm):
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 2
 
+    def has_changed(self):
+        # A new row filled in from what a unit sent before the session is recorded as it
+        # stands, changed or not (delete the row to leave it out).
+        if self.instance.pk is None and self.initial.get("from_submission"):
+            return True
+        return super().has_changed()
+
     def full_clean(self):
         """A row recorded before and left as it was needs no checking, and is not saved
         (formsets save changed rows only): a big session's page posts hundreds of them, and
@@ -353,7 +362,7 @@ class SessionItemFormSet(forms.BaseModelFormSet):
         super().__init__(*args, **kwargs)
 
 
-class FigureFormSet(SessionItemFormSet):
+class BaseFigureFormSet(SessionItemFormSet):
     def clean(self):
         """One value per metric, month and unit (or joint) in the session."""
         super().clean()
@@ -389,7 +398,7 @@ def item_formset(form, extra=0):
 
 
 FigureFormSet = forms.modelformset_factory(
-    ReportedFigure, form=FigureForm, formset=FigureFormSet, extra=0, can_delete=True)
+    ReportedFigure, form=FigureForm, formset=BaseFigureFormSet, extra=0, can_delete=True)
 DifficultyFormSet = item_formset(DifficultyForm)
 DirectiveFormSet = item_formset(DirectiveForm)
 FieldVisitFormSet = item_formset(FieldVisitForm)
@@ -402,9 +411,25 @@ def session_record_formsets(session, data=None, choices=None) -> dict:
     common = {"session": session, "choices": choices, "data": data}
     reports = session.unit_reports.select_related("unit")
     missing = [u for u in session.units.all() if u.pk not in {r.unit_id for r in reports}]
+    # What the units sent before the session fills in what the office has not recorded yet.
+    sent = {s.unit_id: s for s in session.submissions.prefetch_related("figures")}
+    report_initial = [{"unit": u.pk, **({
+        "achievements": sent[u.pk].achievements, "facilities": sent[u.pk].facilities,
+        "staffing_notes": sent[u.pk].staffing_notes, "from_submission": True}
+        if u.pk in sent else {})} for u in missing]
     report_formset = forms.modelformset_factory(
         UnitReport, form=UnitReportForm, formset=SessionItemFormSet, extra=len(missing),
         can_delete=False)
+    recorded = {(f.unit_id, f.metric_id, f.month) for f in session.figures.all()}
+    figure_initial = [
+        {"unit": unit_id, "metric": figure.metric_id, "month": figure.month,
+         "value": figure.value, "approximate": figure.approximate, "note": figure.note,
+         "from_submission": True}
+        for unit_id, submission in sent.items() for figure in submission.figures.all()
+        if (unit_id, figure.metric_id, figure.month) not in recorded]
+    figure_formset = forms.modelformset_factory(
+        ReportedFigure, form=FigureForm, formset=BaseFigureFormSet, extra=len(figure_initial),
+        can_delete=True)
     directives = session.directives.prefetch_related("follow_ups__unit")
     addressees = {
         directive.pk: (
@@ -414,10 +439,10 @@ def session_record_formsets(session, data=None, choices=None) -> dict:
         for directive in directives
     }
     return {
-        "reports": report_formset(
-            prefix="report", queryset=reports, initial=[{"unit": u.pk} for u in missing],
-            **common),
-        "figures": FigureFormSet(prefix="figure", queryset=session.figures.all(), **common),
+        "reports": report_formset(prefix="report", queryset=reports, initial=report_initial,
+                                  **common),
+        "figures": figure_formset(prefix="figure", queryset=session.figures.all(),
+                                  initial=figure_initial, **common),
         "difficulties": DifficultyFormSet(
             prefix="difficulty", queryset=session.difficulties.prefetch_related("units"),
             **common),
@@ -427,3 +452,60 @@ def session_record_formsets(session, data=None, choices=None) -> dict:
         "visits": FieldVisitFormSet(prefix="visit", queryset=session.field_visits.all(),
                                     **common),
     }
+
+
+# What a unit sends before a session ------------------------------------------------------------
+
+
+class UnitSubmissionForm(forms.ModelForm):
+    """A unit's report before a session: the same fields as the recording page's."""
+
+    class Meta:
+        model = UnitSubmission
+        fields = ["achievements", "facilities", "staffing_notes"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4})
+                   for name in ("achievements", "facilities", "staffing_notes")}
+
+
+class SubmittedFigureForm(forms.ModelForm):
+    month = MonthField(label=_("Month"))
+    value = VietnameseNumberField(label=_("Value"), decimal_places=2, min_value=0)
+
+    class Meta:
+        model = SubmittedFigure
+        fields = ["metric", "month", "value", "approximate", "note"]
+        widgets = {"note": forms.TextInput}
+
+    def __init__(self, *args, metric_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = metric_choices
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
+        if problem:
+            self.add_error("value", problem)
+        return cleaned
+
+
+class BaseSubmittedFigureFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        # The metrics, read once for every row.
+        kwargs["form_kwargs"] = {"metric_choices": [
+            ("", "---------"), *((m.pk, m.name) for m in Metric.objects.all())]}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or data.get("DELETE") or not data.get("metric"):
+                continue
+            key = (data["metric"].pk, data.get("month"))
+            if key in seen:
+                form.add_error("value", _("This figure is already entered above for this month."))
+            seen.add(key)
+
+
+SubmittedFigureFormSet = forms.formset_factory(
+    SubmittedFigureForm, formset=BaseSubmittedFigureFormSet, extra=1, can_delete=True)

@@ -1,10 +1,12 @@
 """Inspection rounds, working groups and what their sessions recorded."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,7 +18,7 @@ from communes.fields import (
     SortKeyField,
 )
 from communes.models import AdministrativeUnit, Department, Province
-from communes.scope import ScopedQuerySet
+from communes.scope import Scope, ScopedQuerySet
 
 
 class Category(models.Model):
@@ -73,27 +75,59 @@ class CategoryRouting(models.Model):
 
 class InspectionRoundQuerySet(ScopedQuerySet):
     """Rounds, and what they hold, are read by office staff and leaders of their province and
-    by national viewers and admins; departments read what is routed to them, not the rounds."""
+    by national viewers and admins; departments read what is routed to them, not the rounds; a
+    unit's staff see the sessions their unit attended and what concerns their unit there."""
 
     province_lookup = "province"
+    unit_lookup = "groups__sessions__units"
 
 
 class WorkingGroupQuerySet(ScopedQuerySet):
     province_lookup = "round__province"
+    unit_lookup = "sessions__units"
 
 
 class SessionQuerySet(ScopedQuerySet):
     province_lookup = "group__round__province"
+    unit_lookup = "units"
 
 
 class SessionItemQuerySet(ScopedQuerySet):
-    """What a session recorded: reports, figures, difficulties, directives, field visits."""
+    """What a session recorded: reports, figures, difficulties, directives, field visits; a
+    unit's staff see those that name their unit (`unit_lookup` per model)."""
 
     province_lookup = "session__group__round__province"
 
 
+class UnitReportQuerySet(SessionItemQuerySet):
+    unit_lookup = "unit"
+
+
+class ReportedFigureQuerySet(SessionItemQuerySet):
+    def scope_condition(self, user_scope):
+        # A unit sees its own figures and those its session reported jointly.
+        if user_scope.kind == Scope.UNIT:
+            return Q(unit=user_scope.unit_id) | Q(
+                unit__isnull=True,
+                session__in=Session.objects.filter(units=user_scope.unit_id).values("pk"))
+        return super().scope_condition(user_scope)
+
+
+class DifficultyQuerySet(SessionItemQuerySet):
+    unit_lookup = "units"
+
+
+class DirectiveQuerySet(SessionItemQuerySet):
+    unit_lookup = "follow_ups__unit"
+
+
+class FieldVisitQuerySet(SessionItemQuerySet):
+    unit_lookup = "session__units"
+
+
 class DirectiveFollowUpQuerySet(ScopedQuerySet):
     province_lookup = "directive__session__group__round__province"
+    unit_lookup = "unit"
 
 
 class InspectionRound(models.Model):
@@ -279,7 +313,7 @@ class UnitReport(models.Model):
     search_text = SearchTextField(source=("achievements", "facilities", "staffing_notes"))
     history = HistoricalRecords()
 
-    objects = SessionItemQuerySet.as_manager()
+    objects = UnitReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit report")
@@ -349,7 +383,7 @@ class ReportedFigure(models.Model):
     note = NormalizedTextField(_("note"), blank=True)
     history = HistoricalRecords()
 
-    objects = SessionItemQuerySet.as_manager()
+    objects = ReportedFigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reported figure")
@@ -415,7 +449,7 @@ class Difficulty(models.Model):
     search_text = SearchTextField(source="text")
     history = HistoricalRecords(m2m_fields=[units])
 
-    objects = SessionItemQuerySet.as_manager()
+    objects = DifficultyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("difficulty")
@@ -438,7 +472,7 @@ class Directive(models.Model):
     search_text = SearchTextField(source="text")
     history = HistoricalRecords()
 
-    objects = SessionItemQuerySet.as_manager()
+    objects = DirectiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("directive")
@@ -520,7 +554,7 @@ class FieldVisit(models.Model):
     findings = NormalizedTextField(_("findings"), blank=True)
     history = HistoricalRecords()
 
-    objects = SessionItemQuerySet.as_manager()
+    objects = FieldVisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("field visit")
@@ -529,3 +563,116 @@ class FieldVisit(models.Model):
 
     def __str__(self):
         return self.place
+
+
+class UnitSubmissionQuerySet(ScopedQuerySet):
+    province_lookup = "session__group__round__province"
+    unit_lookup = "unit"
+
+
+class UnitSubmission(models.Model):
+    """What a unit sends before a session: its report and monthly figures, as the recording
+    page asks for them. The office sees them on the recording page and records its own
+    UnitReport and ReportedFigure from them; what the unit sent stays as sent (with history)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="submissions",
+                                verbose_name=_("session"))
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT,
+                             related_name="submissions", verbose_name=_("unit"))
+    achievements = NormalizedTextField(_("achievements"), blank=True)
+    facilities = NormalizedTextField(_("facilities"), blank=True)
+    staffing_notes = NormalizedTextField(_("staffing"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("sent by"))
+    submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = UnitSubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit's report before the session")
+        verbose_name_plural = _("units' reports before the session")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "unit"], name="submission_one_per_unit",
+                                    violation_error_message=_(
+                                        "This unit has already sent its report for this "
+                                        "session.")),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.session}"
+
+
+class SubmittedFigure(models.Model):
+    """A monthly figure in a unit's report before a session."""
+
+    submission = models.ForeignKey(UnitSubmission, on_delete=models.CASCADE,
+                                   related_name="figures", verbose_name=_("report"))
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("metric"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    value = models.DecimalField(_("value"), max_digits=17, decimal_places=2,
+                                validators=[MinValueValidator(0)])
+    approximate = models.BooleanField(_("approximate"), default=False)
+    note = NormalizedTextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("figure sent by a unit")
+        verbose_name_plural = _("figures sent by units")
+        ordering = ["month", "metric__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "metric", "month"],
+                                    name="submitted_figure_once",
+                                    violation_error_message=_(
+                                        "This figure is already in the report for this month.")),
+            models.CheckConstraint(condition=Q(month__day=1), name="submitted_month_first_day",
+                                   violation_error_message=_(
+                                       "A month is recorded as its first day.")),
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: {self.value}"
+
+
+class DirectiveReportQuerySet(ScopedQuerySet):
+    province_lookup = "follow_up__directive__session__group__round__province"
+    unit_lookup = "follow_up__unit"
+
+
+class DirectiveReport(models.Model):
+    """A unit's report on a directive given to it: what it did, the day it was done, files.
+    The office accepts it (the follow-up is done, on that day) or sends it back with a note."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for the office")
+        ACCEPTED = "accepted", _("Accepted as done")
+        RETURNED = "returned", _("Sent back")
+
+    follow_up = models.ForeignKey(DirectiveFollowUp, on_delete=models.CASCADE,
+                                  related_name="reports", verbose_name=_("directive follow-up"))
+    text = NormalizedTextField(_("what was done"))
+    done_on = models.DateField(_("done on"), null=True, blank=True,
+                               help_text=_("Empty for a report of progress, not yet done."))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("sent by"))
+    submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices,
+                                default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = NormalizedTextField(_("note on the decision"), blank=True)
+    history = HistoricalRecords()
+
+    objects = DirectiveReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit's report on a directive")
+        verbose_name_plural = _("units' reports on directives")
+        ordering = ["submitted_at", "id"]
+        indexes = [models.Index(fields=["decision"], name="directive_report_decision_idx")]
+
+    def __str__(self):
+        return f"{self.follow_up} – {self.submitted_at:%d/%m/%Y}"

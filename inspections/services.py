@@ -1,12 +1,17 @@
-"""Writes to sessions that must keep the optimistic lock right."""
+"""Writes to sessions that must keep the optimistic lock right, and what units send about
+them: their reports before a session and their reports on the directives given to them."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from .models import DirectiveFollowUp, Session
+from communes import roles
+
+from . import notifications
+from .models import DirectiveFollowUp, DirectiveReport, Session, SubmittedFigure, UnitSubmission
 
 
 class StaleSession(ValidationError):
@@ -36,7 +41,11 @@ def session_save(*, form, expected_version) -> Session:
         if expected_version is None or current != expected_version:
             raise StaleSession(StaleSession.message_text)
         session.version = current + 1
-    return form.save()
+    created = session.pk is None
+    saved = form.save()
+    if created:
+        notifications.notify_units_of_session(saved)
+    return saved
 
 
 def _sync_follow_ups(directive, units, departments):
@@ -92,6 +101,9 @@ def session_record_save(
         current.status = Session.Status.FINAL
         current._change_reason = "finalised"
     current.save()
+    if finalise:
+        # The conclusion is settled: each unit is told the tasks it was given.
+        notifications.notify_units_of_directives(current)
     return current
 
 
@@ -106,3 +118,83 @@ def session_reopen(*, session, by) -> Session:
     current._change_reason = "reopened"
     current.save()
     return current
+
+
+def _require_unit_staff(by, unit_id):
+    profile = getattr(by, "profile", None)
+    if not (roles.is_unit_user(by) and profile is not None and profile.unit_id == unit_id):
+        raise ValidationError(_("Only the staff of this unit may do this."))
+
+
+def _require_office_of(by, province_id):
+    profile = getattr(by, "profile", None)
+    if not (by.is_superuser or (roles.OFFICE_STAFF in roles.role_names(by)
+                                and profile is not None and profile.province_id == province_id)):
+        raise ValidationError(_("Only the provincial office may do this."))
+
+
+@transaction.atomic
+def unit_submission_save(*, session, unit, by, report: dict, figures: list[dict]):
+    """A unit's report and figures before a session: created, or replaced while the session
+    is still a draft (each version is kept in the history)."""
+    _require_unit_staff(by, unit.pk)
+    current = Session.objects.select_for_update().get(pk=session.pk)
+    if current.status == Session.Status.FINAL:
+        raise ValidationError(_("The session is final: the office has recorded it."))
+    if not current.units.filter(pk=unit.pk).exists():
+        raise ValidationError(_("This unit does not attend this session."))
+    submission, _created = UnitSubmission.objects.update_or_create(
+        session=current, unit=unit,
+        defaults={**report, "submitted_by": by, "submitted_at": timezone.now()})
+    kept = set()
+    for figure in figures:
+        item, _created = SubmittedFigure.objects.update_or_create(
+            submission=submission, metric=figure["metric"], month=figure["month"],
+            defaults={"value": figure["value"], "approximate": figure.get("approximate", False),
+                      "note": figure.get("note", "")})
+        kept.add(item.pk)
+    for figure in submission.figures.exclude(pk__in=kept):
+        figure.delete()  # one by one, so the history records each
+    return submission
+
+
+@transaction.atomic
+def directive_report_submit(*, follow_up, by, text: str, done_on=None):
+    """A unit reports on a directive given to it: what it did, and the day it was done if it
+    is done. The office then accepts the report or sends it back."""
+    follow_up = DirectiveFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    _require_unit_staff(by, follow_up.unit_id)
+    if not text.strip():
+        raise ValidationError(_("Say what was done."))
+    if follow_up.status == DirectiveFollowUp.Status.DONE:
+        raise ValidationError(_("The office has already recorded this task as done."))
+    if done_on and done_on > timezone.localdate():
+        raise ValidationError(_("The day it was done cannot be in the future."))
+    return DirectiveReport.objects.create(follow_up=follow_up, text=text, done_on=done_on,
+                                          submitted_by=by)
+
+
+@transaction.atomic
+def directive_report_decide(*, report, by, accept: bool, note: str = ""):
+    """The office accepts a unit's report (a report of the task done marks it done, on the
+    day the unit gave) or sends it back with a note."""
+    report = DirectiveReport.objects.select_for_update().select_related(
+        "follow_up__directive__session__group__round").get(pk=report.pk)
+    follow_up = report.follow_up
+    _require_office_of(by, follow_up.directive.session.group.round.province_id)
+    if report.decision != DirectiveReport.Decision.PENDING:
+        raise ValidationError(_("This report has already been decided."))
+    if not accept and not note.strip():
+        raise ValidationError(_("Say why the report is sent back."))
+    report.decision = DirectiveReport.Decision.ACCEPTED if accept else \
+        DirectiveReport.Decision.RETURNED
+    report.decided_by, report.decided_at, report.decision_note = by, timezone.now(), note
+    report.save()
+    notifications.notify_unit_of_report_decision(report)
+    if accept and report.done_on:
+        follow_up.status = DirectiveFollowUp.Status.DONE
+        follow_up.completed_on = report.done_on
+        follow_up.note = report.text
+        follow_up.save()
+    session_touch(session_ids=[follow_up.directive.session_id])
+    return report

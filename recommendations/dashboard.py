@@ -4,15 +4,15 @@ recommendations the user may see, so the page's query count does not grow with t
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.workdays import WorkingDayCounter
-from inspections.models import Difficulty
+from inspections.models import Difficulty, DirectiveFollowUp
 
-from .models import OPEN_STATUSES, Status, deadlines
+from .models import OPEN_STATUSES, Recommendation, Status, deadlines
 
 
 @dataclass
@@ -151,3 +151,66 @@ def recurring_difficulties(difficulties, limit=20) -> list[dict]:
                        "difficulty__category__name")
         .annotate(rounds=Count("difficulty__session__group__round", distinct=True))
         .filter(rounds__gte=2).order_by("-rounds", "administrativeunit__sort_name")[:limit])
+
+
+@dataclass
+class Completion:
+    """How a unit stands with what it must do, in the standard split of a Vietnamese report:
+    hoàn thành đúng hạn, hoàn thành quá hạn, chưa hoàn thành trong hạn, chưa hoàn thành quá
+    hạn."""
+
+    unit_id: int
+    name: str
+    on_time: int = 0
+    late: int = 0
+    pending: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self):
+        return self.on_time + self.late + self.pending + self.overdue
+
+
+def _split(rows, key, name):
+    return sorted((Completion(unit_id=row[key], name=row[name], on_time=row["on_time"],
+                              late=row["late"], pending=row["pending"],
+                              overdue=row["overdue"]) for row in rows),
+                  key=lambda c: (-c.overdue, -c.pending, c.name))
+
+
+def directive_completion(follow_ups, today=None, limit=20) -> list[Completion]:
+    """Per unit, the directives given to it (`follow_ups`, those the user may see)."""
+    today = today or timezone.localdate()
+    due = "directive__due_date"
+    done = Q(status=DirectiveFollowUp.Status.DONE)
+    pending = Q(status=DirectiveFollowUp.Status.PENDING)
+    rows = follow_ups.filter(unit__isnull=False).values("unit_id", "unit__name").annotate(
+        on_time=Count("id", filter=done & (Q(**{f"{due}__isnull": True})
+                                           | Q(completed_on__lte=F(due)))),
+        late=Count("id", filter=done & Q(completed_on__gt=F(due))),
+        pending=Count("id", filter=pending & (Q(**{f"{due}__isnull": True})
+                                              | Q(**{f"{due}__gte": today}))),
+        overdue=Count("id", filter=pending & Q(**{f"{due}__lt": today})))
+    return _split(rows, "unit_id", "unit__name")[:limit]
+
+
+def recommendation_completion(recommendations, today=None, limit=20) -> list[Completion]:
+    """Per unit, the recommendations it raised that have a due date (`recommendations`, those
+    the user may see; a merged duplicate counts as the one it was merged into): resolved (or
+    answered at the session) on time or late, open within or past its due date."""
+    today = today or timezone.localdate()
+    raised = Recommendation.units.through.objects.filter(
+        recommendation__in=recommendations.filter(consolidated_into=None))
+    done = Q(recommendation__status=Status.RESOLVED)
+    resolved_on = TruncDate("recommendation__resolved_at")
+    rows = raised.annotate(resolved_on=resolved_on).values(
+        "administrativeunit_id", "administrativeunit__name").annotate(
+        on_time=Count("id", filter=Q(recommendation__status=Status.ANSWERED_ON_THE_SPOT)
+                      | (done & Q(resolved_on__lte=F("recommendation__due_date")))),
+        late=Count("id", filter=done & Q(resolved_on__gt=F("recommendation__due_date"))),
+        pending=Count("id", filter=Q(recommendation__status__in=OPEN_STATUSES,
+                                     recommendation__due_date__gte=today)),
+        overdue=Count("id", filter=Q(recommendation__status__in=OPEN_STATUSES,
+                                     recommendation__due_date__lt=today)))
+    return [c for c in _split(rows, "administrativeunit_id", "administrativeunit__name")
+            if c.total][:limit]

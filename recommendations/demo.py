@@ -18,6 +18,7 @@ from django.utils import timezone
 from communes import roles
 from communes.models import AdministrativeUnit, Department, Province, UserProfile
 from communes.services import DATA_DIR, departments_import, units_import
+from communes.text import fold
 from communes.workdays import add_working_days, calendar_seed
 from inspections.models import (
     Category,
@@ -67,6 +68,16 @@ DEMO_ACCOUNTS = {
 }
 
 UNIT_KINDS = {"ward": AdministrativeUnit.Kind.WARD, "commune": AdministrativeUnit.Kind.COMMUNE}
+# Working groups whose units each get a demo account of a commune's or ward's staff.
+UNIT_ACCOUNT_GROUPS = (1, 9)
+UNIT_KIND_WORDS = {AdministrativeUnit.Kind.WARD: "phường", AdministrativeUnit.Kind.COMMUNE: "xã",
+                   AdministrativeUnit.Kind.SPECIAL_ZONE: "đặc khu"}
+SECOND_ROUND_TITLE = "Kiểm tra, khảo sát hoạt động của chính quyền địa phương hai cấp (đợt 2)"
+
+
+def unit_username(unit) -> str:
+    """A demo login for a unit's staff: "Phường Đông Kinh" → "phuongdongkinh"."""
+    return fold(f"{UNIT_KIND_WORDS[unit.kind]} {unit.name}").replace(" ", "")
 
 # The statuses the 22 demo recommendations end in, in scenario order: every status at least
 # once, Sở Nội vụ's items spread over its inbox tabs, a few overdue. A negative due offset is
@@ -132,6 +143,35 @@ def accounts_load(province) -> list[str]:
     return list(DEMO_ACCOUNTS)
 
 
+def unit_accounts_load(units) -> list[str]:
+    """One account of a unit's staff per unit (password `langson2025`), e.g. phuongdongkinh."""
+    User = get_user_model()
+    role = Group.objects.get(name=roles.UNIT_STAFF)
+    usernames = []
+    for unit in units:
+        username = unit_username(unit)
+        user, _created = User.objects.update_or_create(username=username, defaults={
+            "first_name": f"Cán bộ {unit}", "last_name": "", "email": f"{username}@example.vn",
+            "is_staff": False, "is_superuser": False, "is_active": True})
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([role])
+        UserProfile.objects.update_or_create(user=user, defaults={
+            "province": unit.province, "department": None, "unit": unit,
+            "job_title": f"Công chức Văn phòng HĐND và UBND {unit}"})
+        usernames.append(username)
+    return usernames
+
+
+def unit_accounts() -> list[tuple[str, str]]:
+    """(username, unit) of the demo's accounts of units' staff, for `load_demo` to print."""
+    title = json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))["round"]["title_vi"]
+    units = AdministrativeUnit.objects.filter(
+        working_groups__round__title=title, working_groups__number__in=UNIT_ACCOUNT_GROUPS,
+        people__isnull=False).distinct().order_by("sort_name")
+    return [(unit_username(unit), str(unit)) for unit in units]
+
+
 @transaction.atomic
 def demo_load() -> dict:
     """Load (or load again) the whole demo; returns what was created."""
@@ -140,7 +180,8 @@ def demo_load() -> dict:
     accounts_load(province)
     scenario = json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))
     # Loading again replaces the round rather than adding a second one.
-    InspectionRound.objects.filter(province=province, title=scenario["round"]["title_vi"]).delete()
+    InspectionRound.objects.filter(province=province, title__in=[
+        scenario["round"]["title_vi"], SECOND_ROUND_TITLE]).delete()
     inspection_round = InspectionRound.objects.create(
         province=province,
         title=scenario["round"]["title_vi"],
@@ -232,6 +273,10 @@ def demo_load() -> dict:
             )
             recommendations.append(recommendation)
     _walk_lifecycle(province, recommendations)
+    account_units = [u for g in inspection_round.groups.filter(number__in=UNIT_ACCOUNT_GROUPS)
+                     .prefetch_related("units") for u in g.units.all()]
+    unit_accounts_load(account_units)
+    _units_life(province, recommendations, inspection_round, account_units)
     return {
         "groups": inspection_round.groups.count(),
         "sessions": Session.objects.filter(group__round=inspection_round).count(),
@@ -241,6 +286,43 @@ def demo_load() -> dict:
         "recommendations": len(recommendations),
         "directives": Directive.objects.filter(session__group__round=inspection_round).count(),
     }
+
+
+def _units_life(province, recommendations, inspection_round, account_units):
+    """What the units' staff find in the demo: the answers to what was answered or resolved,
+    a report on a task waiting for the office, and a coming session of group 1 (a second
+    round) to send their report before."""
+    office = get_user_model().objects.get(username="vanphong")
+    for recommendation in recommendations:
+        recommendation.refresh_from_db()
+        answers = list(recommendation.responses.filter(kind__in=("answer", "on_the_spot")))
+        if recommendation.status in ("resolved", "answered_on_the_spot") and answers:
+            lifecycle.answer_publish(recommendation=recommendation, by=office,
+                                     text=answers[-1].text)
+    follow_up = DirectiveFollowUp.objects.filter(
+        directive__session__group__round=inspection_round, unit__in=account_units,
+        status=DirectiveFollowUp.Status.PENDING, directive__session__group__number=9,
+    ).select_related("unit").order_by("id").first()
+    if follow_up:
+        lifecycle.unit_directive_report(
+            follow_up=follow_up, by=get_user_model().objects.get(
+                username=unit_username(follow_up.unit)),
+            text="Đã rà soát, bố trí lại trang thiết bị tại Trung tâm Phục vụ hành chính công.",
+            done_on=add_working_days(timezone.localdate(), -2))
+    today = timezone.localdate()
+    second = InspectionRound.objects.create(
+        province=province, title=SECOND_ROUND_TITLE, period_start=today,
+        period_end=today + datetime.timedelta(days=90),
+        convened_by="Ban Thường vụ Tỉnh ủy Lạng Sơn")
+    first_group = inspection_round.groups.get(number=1)
+    group = WorkingGroup.objects.create(round=second, number=1,
+                                        leader_name=first_group.leader_name,
+                                        leader_title=first_group.leader_title)
+    units = list(first_group.units.all())
+    group.units.set(units)
+    session = Session.objects.create(group=group, date=add_working_days(today, 10),
+                                     venue=f"Trụ sở Đảng ủy {units[0]}")
+    session.units.set(units)
 
 
 def _walk_lifecycle(province, recommendations):

@@ -154,6 +154,74 @@ class FollowUpForm(forms.ModelForm):
         return cleaned
 
 
+class PublishForm(forms.Form):
+    """The answer the units that raised the recommendation will read."""
+
+    text = forms.CharField(label=_("Answer to the units"), widget=forms.Textarea(
+        attrs={"rows": 4}), help_text=_(
+            "Proposed from the last answer recorded; write it as the units should read it."))
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = [r.text for r in recommendation.responses.all()
+                   if r.kind in (r.Kind.ANSWER, r.Kind.ON_THE_SPOT)]
+        if answers:
+            self.fields["text"].initial = answers[-1]
+
+
+class DeclineReopeningForm(forms.Form):
+    note = forms.CharField(label=_("Why it stays as it is (the unit reads this)"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VerdictForm(forms.Form):
+    """A unit's view of an answer it received."""
+
+    verdict = forms.ChoiceField(label=_("Does the answer settle it?"), widget=forms.RadioSelect,
+                                choices=[("satisfied", _("Yes: satisfied")),
+                                         ("not_satisfied", _("No: not satisfied"))])
+    reason = forms.CharField(label=_("If not, why"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("verdict") == "not_satisfied" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the answer does not settle it."))
+        return cleaned
+
+
+class DirectiveReportForm(forms.Form):
+    """A unit's report on a directive given to it."""
+
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
+    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput, help_text=_(
+        "The day the task was completed; leave empty for a report of progress."))
+    files = MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("PDF, DOCX, XLSX, JPEG or PNG; several files may be chosen."))
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data["done_on"]
+        if done_on and done_on > timezone.localdate():
+            raise forms.ValidationError(_("The day it was done cannot be in the future."))
+        return done_on
+
+
+class ReportDecisionForm(forms.Form):
+    """The office's decision on a unit's report on a directive."""
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("accept", _("Accept")), ("return", _("Send back"))])
+    note = forms.CharField(label=_("Note to the unit"), required=False,
+                           widget=forms.TextInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why the report is sent back."))
+        return cleaned
+
+
 # The recording page's recommendations ---------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from communes.fields import NormalizedCharField, NormalizedTextField, SearchText
 from communes.models import AdministrativeUnit, Department, Province
 from communes.scope import Scope, ScopedQuerySet, scope
 from communes.workdays import add_working_days
-from inspections.models import Category, Session
+from inspections.models import Category, DirectiveReport, Session
 
 
 class Status(models.TextChoices):
@@ -58,6 +58,13 @@ class RecommendationQuerySet(ScopedQuerySet):
         co-operating); office staff and leaders their province's."""
         if user_scope.kind == Scope.DEPARTMENT:
             return self.department_condition(user_scope.department_id)
+        if user_scope.kind == Scope.UNIT:
+            # What the unit raised, alone or with others, and what a duplicate it raised was
+            # merged into (that one carries the answer).
+            raised = Recommendation.units.through.objects.filter(
+                administrativeunit_id=user_scope.unit_id)
+            return Q(pk__in=raised.values("recommendation_id")) | Q(
+                pk__in=raised.values("recommendation__consolidated_into_id"))
         if user_scope.kind == Scope.PROVINCE:
             # As a bigint, not the int a literal would be: the (province, trigram) GIN index
             # of the search (btree_gin) has no int4 = int8 operator, B-tree indexes take both.
@@ -316,16 +323,20 @@ def attachment_path(attachment, filename):
 
 class AttachmentQuerySet(ScopedQuerySet):
     def within(self, user_scope):
-        """A file is seen by whoever may see what it is attached to."""
+        """A file is seen by whoever may see what it is attached to; a department's files on
+        a response are its and the office's working papers, not the unit's."""
         if user_scope.kind == Scope.ALL:
             return self.all()
+        responses = Q() if user_scope.kind == Scope.UNIT else Q(
+            response__recommendation__in=Recommendation.objects.within(user_scope))
         return self.filter(
-            Q(response__recommendation__in=Recommendation.objects.within(user_scope))
-            | Q(session__in=Session.objects.within(user_scope)))
+            responses | Q(session__in=Session.objects.within(user_scope))
+            | Q(directive_report__in=DirectiveReport.objects.within(user_scope)))
 
 
 class Attachment(models.Model):
-    """A file attached to a response or to a session: PDF, DOCX, XLSX, JPEG or PNG.
+    """A file attached to a response, a session or a unit's report on a directive: PDF, DOCX,
+    XLSX, JPEG or PNG.
 
     Served only through a view that checks the user may see what it is attached to.
     """
@@ -337,6 +348,10 @@ class Attachment(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments",
         verbose_name=_("session"),
+    )
+    directive_report = models.ForeignKey(
+        DirectiveReport, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="attachments", verbose_name=_("unit's report on a directive"),
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = NormalizedCharField(_("file name"), max_length=255)
@@ -356,10 +371,14 @@ class Attachment(models.Model):
         ordering = ["uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(response__isnull=False, session__isnull=True)
-                | Q(response__isnull=True, session__isnull=False),
+                condition=Q(response__isnull=False, session__isnull=True,
+                            directive_report__isnull=True)
+                | Q(response__isnull=True, session__isnull=False, directive_report__isnull=True)
+                | Q(response__isnull=True, session__isnull=True,
+                    directive_report__isnull=False),
                 name="attachment_one_owner",
-                violation_error_message=_("Attach a file to one response or one session."),
+                violation_error_message=_(
+                    "Attach a file to one response, one session or one unit's report."),
             ),
         ]
 
@@ -433,3 +452,96 @@ class DigestSent(models.Model):
 
     def __str__(self):
         return f"{self.department} {self.day:%d/%m/%Y}"
+
+
+class PublishedAnswerQuerySet(ScopedQuerySet):
+    def within(self, user_scope):
+        return self.filter(recommendation__in=Recommendation.objects.within(user_scope))
+
+
+class PublishedAnswer(models.Model):
+    """The answer the office sends to the units that raised a recommendation: what they are
+    told, in the office's words (a department's answers are its working papers)."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE,
+                                       related_name="published_answers",
+                                       verbose_name=_("recommendation"))
+    text = NormalizedTextField(_("answer to the units"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("sent by"))
+    published_at = models.DateTimeField(_("sent"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = PublishedAnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer sent to the units")
+        verbose_name_plural = _("answers sent to the units")
+        ordering = ["published_at", "id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class AnswerReceiptQuerySet(ScopedQuerySet):
+    province_lookup = "answer__recommendation__province"
+    unit_lookup = "unit"
+
+
+class AnswerReceipt(models.Model):
+    """One unit's side of a published answer: when its staff read it, whether the unit is
+    satisfied, and — if not, with its reason — the office's decision on reopening."""
+
+    class Verdict(models.TextChoices):
+        NONE = "", _("not given yet")
+        SATISFIED = "satisfied", _("Satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+    class Decision(models.TextChoices):
+        NONE = "", _("nothing to decide")
+        PENDING = "pending", _("Waiting for the office")
+        REOPENED = "reopened", _("Reopened")
+        DECLINED = "declined", _("Not reopened")
+
+    answer = models.ForeignKey(PublishedAnswer, on_delete=models.CASCADE,
+                               related_name="receipts", verbose_name=_("answer"))
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("unit"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+", verbose_name=_("read by"))
+    verdict = models.CharField(_("the unit's view"), max_length=14, choices=Verdict.choices,
+                               blank=True)
+    reason = NormalizedTextField(_("reason"), blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("answered by"))
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decision = models.CharField(_("decision on reopening"), max_length=8,
+                                choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = NormalizedTextField(_("note on the decision"), blank=True)
+    history = HistoricalRecords()
+
+    objects = AnswerReceiptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer received by a unit")
+        verbose_name_plural = _("answers received by units")
+        indexes = [models.Index(fields=["unit", "read_at"], name="receipt_unit_read_idx"),
+                   models.Index(fields=["decision"], name="receipt_decision_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "unit"], name="receipt_one_per_unit",
+                                    violation_error_message=_(
+                                        "This unit already received this answer.")),
+            models.CheckConstraint(
+                condition=~Q(verdict="not_satisfied") | ~Q(reason=""),
+                name="receipt_not_satisfied_says_why",
+                violation_error_message=_("Say why the unit is not satisfied.")),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.answer}"

@@ -8,39 +8,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from communes import roles
 
-# Tasks queued before the task moved to communes.mail name it here.
-from communes.mail import (
-    send_email,  # noqa: F401
-    send_email_later,
-)
+# send_email: tasks queued before the task moved to communes.mail name it here.
+from communes.mail import notify, send_email, site_url  # noqa: F401
 from communes.models import Department
+from inspections.notifications import office_users, unit_users
 
 from .models import DigestSent, Recommendation, deadlines
 
 
-def _emails(users) -> list[str]:
-    return sorted({user.email for user in users if user.email})
-
-
-def _notify(users, template: str, context: dict) -> None:
-    """Render a Vietnamese mail and send it once the current transaction has committed."""
-    recipients = _emails(users)
-    if not recipients:
-        return
-    with translation.override("vi"):
-        subject, _sep, body = render_to_string(template, context).strip().partition("\n")
-    send_email_later(recipients=recipients, subject=subject.strip(), body=body.strip())
-
-
 def _link(recommendation) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("recommendations:detail",
-                                                   args=[recommendation.pk])
+    return site_url(reverse("recommendations:detail", args=[recommendation.pk]))
 
 
 def department_users(department_ids):
@@ -49,23 +30,17 @@ def department_users(department_ids):
         groups__name__in=[roles.DEPARTMENT_HEAD, roles.DEPARTMENT_STAFF]).distinct()
 
 
-def office_users(province_id):
-    return get_user_model().objects.filter(
-        is_active=True, profile__province_id=province_id,
-        groups__name=roles.OFFICE_STAFF).distinct()
-
-
 def notify_routed(recommendation) -> None:
     """To the heads and staff of the lead and co-operating departments."""
     departments = [recommendation.lead_department_id,
                    *recommendation.cooperating_departments.values_list("pk", flat=True)]
-    _notify(department_users(departments), "recommendations/email/routed.txt",
+    notify(department_users(departments), "recommendations/email/routed.txt",
             {"recommendation": recommendation, "link": _link(recommendation)})
 
 
 def notify_office(recommendation, what: str) -> None:
     """To the province's office staff: a department answered, returned or asked for time."""
-    _notify(office_users(recommendation.session.group.round.province_id),
+    notify(office_users(recommendation.session.group.round.province_id),
             "recommendations/email/to_office.txt",
             {"recommendation": recommendation, "what": what, "link": _link(recommendation)})
 
@@ -74,15 +49,31 @@ def notify_departments(recommendation, what: str) -> None:
     """To the lead department's heads and staff: the office reopened the item or decided on
     more time."""
     if recommendation.lead_department_id:
-        _notify(department_users([recommendation.lead_department_id]),
+        notify(department_users([recommendation.lead_department_id]),
                 "recommendations/email/to_department.txt",
                 {"recommendation": recommendation, "what": what,
                  "link": _link(recommendation)})
 
 
+def notify_units(units, recommendation, template: str, what: str) -> None:
+    """To the staff of the units that raised a recommendation: an answer, or the office's
+    decision on reopening."""
+    notify(unit_users([unit.pk for unit in units]), template, {
+        "recommendation": recommendation, "what": what,
+        "link": site_url(reverse("recommendations:unit_recommendation",
+                                 args=[recommendation.pk]))})
+
+
+def notify_office_of_unit(recommendation, unit, what: str) -> None:
+    """To the office: a unit said it is not satisfied with an answer."""
+    notify(office_users(recommendation.province_id), "recommendations/email/unit_to_office.txt",
+            {"unit": unit, "what": what, "link": _link(recommendation),
+             "subject_number": recommendation.pk})
+
+
 def notify_assignee(recommendation) -> None:
     if recommendation.assignee_id:
-        _notify([recommendation.assignee], "recommendations/email/assigned.txt",
+        notify([recommendation.assignee], "recommendations/email/assigned.txt",
                 {"recommendation": recommendation, "link": _link(recommendation)})
 
 
@@ -104,7 +95,7 @@ def digest_send(*, today) -> int:
                                                                 day=today)
             if not created:  # another run took it meanwhile
                 continue
-            _notify(department_users([department.pk]), "recommendations/email/digest.txt",
+            notify(department_users([department.pk]), "recommendations/email/digest.txt",
                     {"department": department, "link": inbox, "today": today, **counts})
         sent += 1
     return sent

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes import roles
+from communes.models import AdministrativeUnit
 from communes.workdays import add_working_days, day_off_problem
+from inspections import notifications as inspection_notifications
 from inspections import services as inspection_services
 from inspections.models import Session
 
@@ -26,8 +29,10 @@ from . import notifications
 from .attachments import check_upload
 from .models import (
     OPEN_STATUSES,
+    AnswerReceipt,
     Attachment,
     ExtensionRequest,
+    PublishedAnswer,
     Recommendation,
     RecommendationEvent,
     Response,
@@ -134,6 +139,14 @@ def pending_extension(recommendation):
                  if r.decision == ExtensionRequest.Decision.PENDING), None)
 
 
+def pending_reopening(recommendation):
+    """A unit's request to reopen, waiting for the office (from prefetched answers when the
+    caller prefetched them)."""
+    return next((receipt for answer in recommendation.published_answers.all()
+                 for receipt in answer.receipts.all()
+                 if receipt.decision == AnswerReceipt.Decision.PENDING), None)
+
+
 @dataclass(frozen=True)
 class Action:
     """Something a user may do on a recommendation's page: a lifecycle step (`step`), or work
@@ -169,6 +182,11 @@ ACTIONS = {
     "decide": Action(_("Decide on the extension request"), actors=frozenset({OFFICE}),
                      possible=lambda r: pending_extension(r) is not None),
     "reopen": Action(_("Reopen"), step="reopen"),
+    "publish": Action(_("Send the answer to the units"), actors=frozenset({OFFICE}),
+                      possible=lambda r: r.status not in (Status.NEW, Status.RETURNED)),
+    "decline_reopening": Action(_("Keep it closed (the unit asked to reopen)"),
+                                actors=frozenset({OFFICE}),
+                                possible=lambda r: pending_reopening(r) is not None),
 }
 
 
@@ -377,6 +395,9 @@ def recommendation_reopen(*, recommendation, by, reason: str,
         recommendation=recommendation, step_name="reopen", by=by, note=_text(reason), at=at,
         due_date=due_date,
     )
+    # A unit that asked for it has its answer.
+    _decide_reopening_requests(recommendation, by=by, decision=AnswerReceipt.Decision.REOPENED,
+                               note=reason)
     notifications.notify_departments(recommendation, _("reopened"))
     return recommendation
 
@@ -462,7 +483,8 @@ def _require(kinds, allowed, message):
 
 
 @transaction.atomic
-def attachments_save(*, files, by, response=None, session=None) -> list[Attachment]:
+def attachments_save(*, files, by, response=None, session=None,
+                     directive_report=None) -> list[Attachment]:
     """Store uploaded files, each checked from its content; one bad file stores none. A final
     session is read-only: its documents too, until the office reopens it."""
     if session is not None and Session.objects.filter(
@@ -473,7 +495,8 @@ def attachments_save(*, files, by, response=None, session=None) -> list[Attachme
     try:
         for upload, content_type in checked:
             saved.append(Attachment.objects.create(
-                response=response, session=session, file=upload, original_name=upload.name,
+                response=response, session=session, directive_report=directive_report,
+                file=upload, original_name=upload.name,
                 content_type=content_type, size=upload.size, uploaded_by=by))
     except Exception:
         # The rows roll back with the transaction; the files already written must go too.
@@ -602,3 +625,120 @@ def session_with_recommendations_save(*, session, expected_version, formsets, by
                 recommendation=recommendation, answered_by=form.cleaned_data["answered_by"],
                 answer=form.cleaned_data["answer"], by=by)
     return saved
+
+
+# What units send and receive ------------------------------------------------------------------
+
+
+def raising_units(recommendation) -> list:
+    """The units that raised a recommendation, and those that raised a duplicate merged into
+    it: they all receive its answer."""
+    return list(AdministrativeUnit.objects.filter(
+        Q(recommendations=recommendation) | Q(recommendations__consolidated_into=recommendation)
+    ).distinct().order_by("sort_name"))
+
+
+@transaction.atomic
+def answer_publish(*, recommendation, by, text: str) -> PublishedAnswer:
+    """The office sends the units that raised the recommendation the answer they are to
+    read; each unit's staff can then say whether it is satisfied."""
+    recommendation = _locked(recommendation)
+    _require(actor_kinds(by, recommendation), {OFFICE},
+             _("Only the provincial office sends answers to the units."))
+    if recommendation.status in (Status.NEW, Status.RETURNED):
+        raise TransitionNotAllowed(_("There is no answer to send yet."))
+    _require_text(text, _("Write the answer the units will read."))
+    answer = PublishedAnswer.objects.create(recommendation=recommendation, text=text,
+                                            published_by=by)
+    units = raising_units(recommendation)
+    AnswerReceipt.objects.bulk_create(AnswerReceipt(answer=answer, unit=unit) for unit in units)
+    _record(recommendation, by=by, note=format_lazy(
+        _("Answer sent to the units: {units}"), units=", ".join(str(u) for u in units)))
+    notifications.notify_units(units, recommendation, "recommendations/email/to_unit.txt",
+                               _("an answer to your recommendation"))
+    return answer
+
+
+def _receipt_for(receipt, by):
+    receipt = AnswerReceipt.objects.select_for_update(of=("self",)).select_related(
+        "answer__recommendation").get(pk=receipt.pk)
+    profile = getattr(by, "profile", None)
+    if not (roles.is_unit_user(by) and profile is not None and profile.unit_id == receipt.unit_id):
+        raise TransitionNotAllowed(_("Only the staff of this unit may do this."))
+    return receipt
+
+
+@transaction.atomic
+def answer_read(*, receipt, by) -> AnswerReceipt:
+    """The unit's staff have read the answer (the first reading is kept)."""
+    receipt = _receipt_for(receipt, by)
+    if receipt.read_at is None:
+        receipt.read_at, receipt.read_by = timezone.now(), by
+        receipt.save(update_fields=["read_at", "read_by"])
+    return receipt
+
+
+@transaction.atomic
+def answer_respond(*, receipt, by, satisfied: bool, reason: str = "") -> AnswerReceipt:
+    """The unit says whether the answer settles what it raised; "not satisfied", with its
+    reason, asks the office to reopen the recommendation (the office decides)."""
+    receipt = _receipt_for(receipt, by)
+    if receipt.verdict:
+        raise TransitionNotAllowed(_("Your unit has already given its view on this answer."))
+    if not satisfied:
+        _require_text(reason, _("Say why the answer does not settle it."))
+    now = timezone.now()
+    if receipt.read_at is None:
+        receipt.read_at, receipt.read_by = now, by
+    receipt.verdict = AnswerReceipt.Verdict.SATISFIED if satisfied else \
+        AnswerReceipt.Verdict.NOT_SATISFIED
+    receipt.reason, receipt.responded_by, receipt.responded_at = reason, by, now
+    if not satisfied:
+        receipt.decision = AnswerReceipt.Decision.PENDING
+    receipt.save()
+    recommendation = receipt.answer.recommendation
+    _record(recommendation, by=by, note=format_lazy(
+        _("{unit}: satisfied with the answer.") if satisfied else
+        _("{unit}: not satisfied with the answer, asks to reopen: {reason}"),
+        unit=receipt.unit, reason=reason))
+    if not satisfied:
+        notifications.notify_office_of_unit(recommendation, receipt.unit,
+                                            _("not satisfied with the answer"))
+    return receipt
+
+
+def _decide_reopening_requests(recommendation, *, by, decision, note=""):
+    pending = AnswerReceipt.objects.filter(answer__recommendation=recommendation,
+                                           decision=AnswerReceipt.Decision.PENDING)
+    units = [receipt.unit for receipt in pending.select_related("unit")]
+    for receipt in pending:
+        receipt.decision, receipt.decided_by = decision, by
+        receipt.decided_at, receipt.decision_note = timezone.now(), _text(note)
+        receipt.save()
+    if units:
+        notifications.notify_units(units, recommendation, "recommendations/email/to_unit.txt",
+                                   _("the office's decision on reopening"))
+
+
+@transaction.atomic
+def reopening_decline(*, recommendation, by, note: str):
+    """The office keeps the recommendation as it is, answering the units that asked to
+    reopen it why."""
+    recommendation = _locked(recommendation)
+    _require(actor_kinds(by, recommendation), {OFFICE},
+             _("Only the provincial office decides on reopening."))
+    _require_text(note, _("Tell the unit why the recommendation stays as it is."))
+    _decide_reopening_requests(recommendation, by=by, decision=AnswerReceipt.Decision.DECLINED,
+                               note=note)
+    _record(recommendation, by=by, note=format_lazy(_("Not reopened: {note}"), note=note))
+    return recommendation
+
+
+@transaction.atomic
+def unit_directive_report(*, follow_up, by, text: str, done_on=None, files=()):
+    """A unit's report on a directive given to it, with its files."""
+    report = inspection_services.directive_report_submit(follow_up=follow_up, by=by, text=text,
+                                                         done_on=done_on)
+    attachments_save(files=files, by=by, directive_report=report)
+    inspection_notifications.notify_office_of_unit_report(report)
+    return report

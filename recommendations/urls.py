@@ -18,6 +18,13 @@ urlpatterns = [
     path("recommendations/", views.recommendation_list, name="list"),
     path("follow-up/", views.follow_up, name="follow_up"),
     path("follow-ups/<int:pk>/", views.follow_up_update, name="follow_up_update"),
+    path("unit-reports/<int:pk>/", views.unit_report_decide, name="unit_report_decide"),
+    # The pages of a commune's or ward's staff.
+    path("unit/", views.unit_home, name="unit_home"),
+    path("unit/sessions/<int:pk>/", views.unit_session, name="unit_session"),
+    path("unit/recommendations/<int:pk>/", views.unit_recommendation,
+         name="unit_recommendation"),
+    path("unit/tasks/<int:pk>/", views.unit_directive, name="unit_directive"),
     path("recommendations/<int:pk>/", views.detail, name="detail"),
     path("recommendations/<int:pk>/<slug:action>/", views.act, name="act"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

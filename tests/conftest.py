@@ -1,7 +1,7 @@
 """The standard cast of users, and the objects they work on.
 
-Province P ("20", Lạng Sơn-like) has departments A and B; a second province Q has its own
-office. Every protected view is tested with these users.
+Province P ("20", Lạng Sơn-like) has departments A and B and wards A and B, each with its
+staff; a second province Q has its own office. Every protected view is tested with these users.
 """
 
 import pytest
@@ -61,6 +61,30 @@ def staff_a(department_a):
 def head_b(department_b):
     user = factories.UserFactory(username="head.b", role=roles.DEPARTMENT_HEAD)
     return factories.profile(user, province=department_b.province, department=department_b)
+
+
+@pytest.fixture
+def ward_a_unit(province):
+    return factories.UnitFactory(province=province, name="Đông Kinh", kind="ward")
+
+
+@pytest.fixture
+def ward_b_unit(province):
+    return factories.UnitFactory(province=province, name="Kỳ Lừa", kind="ward")
+
+
+@pytest.fixture
+def ward_a(ward_a_unit):
+    """Staff of a ward of province P."""
+    user = factories.UserFactory(username="ward.a", role=roles.UNIT_STAFF)
+    return factories.profile(user, province=ward_a_unit.province, unit=ward_a_unit)
+
+
+@pytest.fixture
+def ward_b(ward_b_unit):
+    """Staff of another ward of province P."""
+    user = factories.UserFactory(username="ward.b", role=roles.UNIT_STAFF)
+    return factories.profile(user, province=ward_b_unit.province, unit=ward_b_unit)
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
 
 
-def profile(user, *, province=None, department=None):
+def profile(user, *, province=None, department=None, unit=None):
     UserProfile.objects.update_or_create(
-        user=user, defaults={"province": province, "department": department})
+        user=user, defaults={"province": province, "department": department, "unit": unit})
     return user

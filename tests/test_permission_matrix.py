@@ -13,12 +13,14 @@ from inspections.models import Directive
 from recommendations import services
 from tests import factories
 
-ROLES = ["anonymous", "office", "head_a", "staff_a", "head_b", "leader", "admin"]
+ROLES = ["anonymous", "office", "head_a", "staff_a", "head_b", "leader", "admin", "ward_a",
+         "ward_b"]
 LOGIN = "login"
 
-# Expected status per role; "login" means a redirect to the login page.
+# Expected status per role; "login" means a redirect to the login page. A ward's staff work
+# on their unit's own pages only.
 EVERYONE = {"anonymous": LOGIN, "office": 200, "head_a": 200, "staff_a": 200, "head_b": 200,
-            "leader": 200, "admin": 200}
+            "leader": 200, "admin": 200, "ward_a": 403, "ward_b": 403}
 READERS = {**EVERYONE, "head_a": 403, "staff_a": 403, "head_b": 403}
 EDITORS = {**READERS, "leader": 403}
 # Creating a round needs a province: an admin without one works in Django admin.
@@ -27,6 +29,10 @@ PROVINCE_EDITORS = {**EDITORS, "admin": 403}
 RECOMMENDATION_READERS = {**EVERYONE, "head_b": 404}
 DEPARTMENTS = {**EVERYONE, "office": 403, "leader": 403, "admin": 403}
 POSTED = {**EDITORS, "office": 302, "admin": 302}
+NOBODY = dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN}
+# Ward A raised the recommendation, attends the session and was given the directive.
+UNITS = {**NOBODY, "ward_a": 200, "ward_b": 200}
+WARD_A = {**UNITS, "ward_b": 404}
 
 
 def _round(o):
@@ -48,7 +54,7 @@ def _recommendation(o):
 # url name → (kwargs builder, {role: status}[, "post"])
 MATRIX = {
     "inspections:home": (lambda o: {}, {**EVERYONE, "head_a": 302, "staff_a": 302,
-                                        "head_b": 302}),
+                                        "head_b": 302, "ward_a": 302, "ward_b": 302}),
     "inspections:round_list": (lambda o: {}, READERS),
     "inspections:round_create": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:round_detail": (_round, READERS),
@@ -77,8 +83,9 @@ MATRIX = {
         lambda o: {"pk": o["recommendation"].pk, "action": "note"},
         {**RECOMMENDATION_READERS, "office": 403, "leader": 403, "head_a": 400, "staff_a": 400,
          "admin": 400}, "post"),
+    # A department's file on its response is not the ward's to read.
     "recommendations:attachment": (lambda o: {"pk": o["attachment"].pk},
-                                   RECOMMENDATION_READERS),
+                                   {**RECOMMENDATION_READERS, "ward_a": 404, "ward_b": 404}),
     "recommendations:session_attachment_add": (_session, POSTED, "post"),
     "recommendations:dashboard": (lambda o: {}, READERS),
     # Department users see the list of their own items.
@@ -87,13 +94,24 @@ MATRIX = {
     "recommendations:search": (lambda o: {}, EVERYONE),
     "recommendations:round_report": (_round, READERS),
     "inspections:figures_import": (_round, EDITORS),
+    "recommendations:unit_home": (lambda o: {}, UNITS),
+    "recommendations:unit_session": (_session, WARD_A),
+    "recommendations:unit_recommendation": (_recommendation, WARD_A),
+    "recommendations:unit_directive": (lambda o: {"pk": o["follow_up"].pk}, WARD_A),
+    # An empty decision: 400 with the follow-up page for the office.
+    "recommendations:unit_report_decide": (lambda o: {"pk": o["unit_report"].pk},
+                                           {**EDITORS, "office": 400, "admin": 400}, "post"),
 }
+# Pages of a unit's staff: another province's office may not open them at all (403).
+UNIT_PAGES = {"recommendations:unit_home", "recommendations:unit_session",
+              "recommendations:unit_recommendation", "recommendations:unit_directive"}
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("inspections:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
-                               "recommendations:list", "recommendations:search")]
+                               "recommendations:list", "recommendations:search")
+               and name not in UNIT_PAGES]
 # Django's and libraries' own pages, tested where they are configured.
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
 
@@ -114,14 +132,15 @@ def test_every_url_has_a_row_in_the_matrix():
 
 
 @pytest.fixture
-def users(office_user, head_a, staff_a, head_b, leader, admin_user_):
+def users(office_user, head_a, staff_a, head_b, leader, admin_user_, ward_a, ward_b):
     return {"anonymous": None, "office": office_user, "head_a": head_a, "staff_a": staff_a,
-            "head_b": head_b, "leader": leader, "admin": admin_user_}
+            "head_b": head_b, "leader": leader, "admin": admin_user_, "ward_a": ward_a,
+            "ward_b": ward_b}
 
 
 @pytest.fixture
-def objects(province, department_a, head_a, office_user):
-    unit = factories.UnitFactory(province=province)
+def objects(province, department_a, head_a, office_user, ward_a_unit, ward_a):
+    unit = ward_a_unit
     session = factories.SessionFactory(group__round__province=province, units=[unit])
     recommendation = factories.RecommendationFactory(session=session)
     services.recommendation_route(recommendation=recommendation, by=office_user,
@@ -129,10 +148,13 @@ def objects(province, department_a, head_a, office_user):
     response = services.recommendation_respond(
         recommendation=recommendation, by=head_a, text="Trả lời",
         files=[SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4 test", "application/pdf")])
+    recommendation.units.set([unit])
     directive = Directive.objects.create(session=session, text="Nhiệm vụ")
+    follow_up = directive.follow_ups.create(unit=unit)
+    report = services.unit_directive_report(follow_up=follow_up, by=ward_a, text="Đã làm")
     return {"session": session, "recommendation": recommendation,
             "attachment": response.attachments.get(), "directive": directive,
-            "follow_up": directive.follow_ups.create(unit=unit)}
+            "follow_up": follow_up, "unit_report": report}
 
 
 def _request(client, url_name, objects):

@@ -126,3 +126,22 @@ def test_a_new_department_changes_what_the_user_sees_and_the_cache_key(
     assert page_part_key(moved, "page") != before_key
     assert scope(moved).department_id == department_b.pk
     assert not Recommendation.objects.visible_to(moved).exists()
+
+
+def test_a_units_staff_see_their_units_records_only(world, ward_a, ward_a_unit, province):
+    """Ward A attends the session of `world`; its staff see what names their unit there."""
+    session = world["session"]
+    session.units.add(ward_a_unit)
+    mine = factories.RecommendationFactory(session=session, text="Của phường A")
+    mine.units.set([ward_a_unit])
+    directive = Directive.objects.create(session=session, text="Việc của phường A")
+    DirectiveFollowUp.objects.create(directive=directive, unit=ward_a_unit)
+    assert scope(ward_a) == Scope(Scope.UNIT, province.pk, None, ward_a_unit.pk)
+    assert set(Recommendation.objects.visible_to(ward_a)) == {mine}
+    assert set(Session.objects.visible_to(ward_a)) == {session}
+    assert set(Directive.objects.visible_to(ward_a)) == {directive}
+    assert set(AdministrativeUnit.objects.visible_to(ward_a)) == {ward_a_unit}
+    assert not UnitReport.objects.visible_to(ward_a).exists()  # world's report is another's
+    # The department's file on its response is its own; the session's documents are shared.
+    assert set(Attachment.objects.visible_to(ward_a)) == {
+        Attachment.objects.get(session=session)}

@@ -26,10 +26,13 @@ from ..queries import round_for
 @read_only
 @login_required
 def home(request):
-    """The rounds with their groups and sessions; department users go to their inbox."""
+    """The rounds with their groups and sessions; department users go to their inbox, a
+    unit's staff to their unit's page."""
     user = request.user
     if roles.is_department_user(user):
         return redirect("recommendations:inbox")
+    if roles.is_unit_user(user) and not roles.is_reader(user):
+        return redirect("recommendations:unit_home")
     sessions = Session.objects.prefetch_related("units").order_by("date", "part_of_day")
     groups = WorkingGroup.objects.prefetch_related(Prefetch("sessions", queryset=sessions))
     rounds = (

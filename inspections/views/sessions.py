@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communes.decorators import office_required, read_only, reader_required
-from communes.timeline import history_entries
+from communes.timeline import Entry, history_entries
 
 from ..forms import SessionForm
 from ..models import (
     Difficulty,
     Directive,
     DirectiveFollowUp,
+    DirectiveReport,
     FieldVisit,
     ReportedFigure,
     Session,
@@ -87,10 +88,29 @@ def directive_detail(request, pk):
     entries += history_entries(
         DirectiveFollowUp.history.filter(directive_id=directive.pk).select_related(
             "history_user"), label=capfirst(DirectiveFollowUp._meta.verbose_name))
+    entries += report_entries(DirectiveReport.objects.filter(
+        follow_up__directive=directive).select_related(
+        "follow_up__unit", "submitted_by", "decided_by").prefetch_related("attachments"))
     return render(request, "inspections/directive_detail.html", {
         "directive": directive, "follow_ups": follow_ups,
         "timeline": sorted(entries, key=lambda entry: entry.at, reverse=True),
     })
+
+
+def report_entries(reports) -> list[Entry]:
+    """A unit's reports on a directive, and the office's decisions on them, as timeline
+    entries."""
+    entries = []
+    for report in reports:
+        done = _(" Done on %(day)s.") % {"day": f"{report.done_on:%d/%m/%Y}"} \
+            if report.done_on else ""
+        entries.append(Entry(at=report.submitted_at, actor=report.submitted_by, kind="response",
+                             title=_("%(unit)s reported") % {"unit": report.follow_up.unit},
+                             text=report.text + done, attachments=list(report.attachments.all())))
+        if report.decided_at:
+            entries.append(Entry(at=report.decided_at, actor=report.decided_by, kind="step",
+                                 title=report.get_decision_display(), text=report.decision_note))
+    return entries
 
 
 @require_POST

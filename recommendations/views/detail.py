@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from communes.cache import page_part_key
-from communes.decorators import office_required, read_only
+from communes.decorators import office_required, read_only, scoped_reader_required
 from communes.timeline import Entry, history_entries
 from inspections.queries import session_for
 
@@ -20,8 +20,10 @@ from ..forms import (
     AssignForm,
     ConfirmForm,
     DecisionForm,
+    DeclineReopeningForm,
     ExtensionForm,
     ProposeForm,
+    PublishForm,
     ReasonForm,
     ReopenForm,
     ResolveForm,
@@ -55,14 +57,18 @@ FORMS = {
         note=d["note"])),
     "reopen": (ReopenForm, lambda r, u, d: services.recommendation_reopen(
         recommendation=r, by=u, reason=d["reason"], due_date=d["due_date"])),
+    "publish": (PublishForm, lambda r, u, d: services.answer_publish(
+        recommendation=r, by=u, text=d["text"])),
+    "decline_reopening": (DeclineReopeningForm, lambda r, u, d: services.reopening_decline(
+        recommendation=r, by=u, note=d["note"])),
 }
 
 
 def _form(name, recommendation, *args):
     form_class = FORMS[name][0]
     # These start from the recommendation (its department's people, its due date).
-    kwargs = {"recommendation": recommendation} if form_class in (AssignForm, ReopenForm) \
-        else {}
+    kwargs = {"recommendation": recommendation} \
+        if form_class in (AssignForm, ReopenForm, PublishForm) else {}
     return form_class(*args, prefix=name, **kwargs)
 
 
@@ -71,7 +77,8 @@ def _recommendation_for(user, pk):
     it besides is read only when that part of the page is not in the cache (_render)."""
     return get_object_or_404(
         Recommendation.objects.visible_to(user).prefetch_related(
-            "cooperating_departments", "extension_requests"), pk=pk)
+            "cooperating_departments", "extension_requests", "responses",
+            "published_answers__receipts__unit"), pk=pk)
 
 
 def _shown(recommendation):
@@ -139,13 +146,13 @@ def _render(request, recommendation, bound=None, status=200):
 
 
 @read_only
-@login_required
+@scoped_reader_required
 def detail(request, pk):
     return _render(request, _recommendation_for(request.user, pk))
 
 
 @require_POST
-@login_required
+@scoped_reader_required
 def act(request, pk, action):
     recommendation = _recommendation_for(request.user, pk)
     if action not in FORMS:

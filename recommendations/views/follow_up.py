@@ -4,6 +4,7 @@ decision, and how each addressee is carrying out the directives."""
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import QueryDict
@@ -15,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from communes.decorators import office_required, read_only
 from communes.exports import export
-from inspections.models import DirectiveFollowUp
-from inspections.services import session_touch
+from inspections.models import DirectiveFollowUp, DirectiveReport
+from inspections.services import directive_report_decide, session_touch
 
 from ..exports import recommendation_rows
-from ..forms import FollowUpForm
-from ..models import ExtensionRequest, Recommendation, deadlines
+from ..forms import FollowUpForm, ReportDecisionForm
+from ..models import AnswerReceipt, ExtensionRequest, Recommendation, deadlines
 
 FOLLOW_UP_STATES = {
     "pending": Q(status=DirectiveFollowUp.Status.PENDING),
@@ -29,7 +30,7 @@ FOLLOW_UP_STATES = {
 }
 
 
-SECTIONS = ("overdue", "due_soon", "extensions", "directives")
+SECTIONS = ("overdue", "due_soon", "extensions", "directives", "unit_reports", "reopening")
 
 
 @read_only
@@ -51,6 +52,11 @@ def _follow_up_page(request, params, bound=None):
     extensions = ExtensionRequest.objects.filter(
         decision=ExtensionRequest.Decision.PENDING, recommendation__in=visible)
     counts["extensions"] = extensions.count()
+    unit_reports = DirectiveReport.objects.visible_to(request.user).filter(
+        decision=DirectiveReport.Decision.PENDING)
+    reopening = AnswerReceipt.objects.visible_to(request.user).filter(
+        decision=AnswerReceipt.Decision.PENDING)
+    counts["unit_reports"], counts["reopening"] = unit_reports.count(), reopening.count()
     section = params.get("show") if params.get("show") in SECTIONS else "overdue"
     state = params.get("directives") if params.get("directives") in FOLLOW_UP_STATES \
         else "pending"
@@ -60,6 +66,13 @@ def _follow_up_page(request, params, bound=None):
     elif section == "extensions":
         rows = extensions.select_related(
             "recommendation__lead_department", "requested_by").order_by("requested_at")
+    elif section == "unit_reports":
+        rows = unit_reports.select_related(
+            "follow_up__unit", "follow_up__directive__session__group", "submitted_by"
+        ).prefetch_related("attachments").order_by("submitted_at", "id")
+    elif section == "reopening":
+        rows = reopening.select_related("unit", "answer__recommendation").order_by(
+            "responded_at", "id")
     else:
         rows = DirectiveFollowUp.objects.visible_to(request.user).filter(
             FOLLOW_UP_STATES[state])
@@ -67,8 +80,9 @@ def _follow_up_page(request, params, bound=None):
             rows = rows.filter(directive__due_date__lt=today)
         rows = rows.select_related("unit", "department", "directive__session__group").order_by(
             "directive__due_date", "directive_id", "id")
-    exported = bound is None and export(request, _follow_up_rows(section, rows),
-                                        f"theo-doi-don-doc-{today:%Y%m%d}", str(_("Follow-up")))
+    exportable = bound is None and section in ("overdue", "due_soon", "extensions", "directives")
+    exported = exportable and export(request, _follow_up_rows(section, rows),
+                                     f"theo-doi-don-doc-{today:%Y%m%d}", str(_("Follow-up")))
     if exported:
         return exported
     page = Paginator(rows, 50).get_page(params.get("page"))
@@ -76,6 +90,10 @@ def _follow_up_page(request, params, bound=None):
         for item in page.object_list:
             item.form = bound if bound is not None and bound.instance.pk == item.pk else \
                 FollowUpForm(instance=item, prefix=f"f{item.pk}")
+    elif section == "unit_reports":
+        for item in page.object_list:
+            item.form = bound if bound is not None and bound.prefix == f"r{item.pk}" else \
+                ReportDecisionForm(prefix=f"r{item.pk}")
     return render(request, "recommendations/follow_up.html", {
         "section": section, "state": state, "counts": counts, "today": today, "page": page,
         "back": f"{request.path}?{params.urlencode()}" if params else request.path,
@@ -122,3 +140,25 @@ def follow_up_update(request, pk):
     session_touch(session_ids=[follow_up.directive.session_id])
     messages.success(request, _("Saved: %(addressee)s.") % {"addressee": follow_up})
     return redirect(f"{reverse('recommendations:follow_up')}?{params.urlencode()}")
+
+
+@require_POST
+@office_required
+def unit_report_decide(request, pk):
+    """The office accepts a unit's report on a directive, or sends it back."""
+    report = get_object_or_404(DirectiveReport.objects.visible_to(request.user), pk=pk)
+    form = ReportDecisionForm(request.POST, prefix=f"r{pk}")
+    params = QueryDict("show=unit_reports")
+    if form.is_valid():
+        try:
+            directive_report_decide(report=report, by=request.user,
+                                    accept=form.cleaned_data["decision"] == "accept",
+                                    note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved: %(addressee)s.") % {
+                "addressee": report.follow_up})
+            return redirect(f"{reverse('recommendations:follow_up')}?{params.urlencode()}")
+    messages.error(request, _("Not saved: correct the row marked below."))
+    return _follow_up_page(request, params, bound=form)

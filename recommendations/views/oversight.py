@@ -10,7 +10,7 @@ from communes.cache import page_part_key
 from communes.decorators import read_only, reader_required, scoped_reader_required
 from communes.exports import export
 from communes.scope import Scope, scope
-from inspections.models import Difficulty
+from inspections.models import Difficulty, DirectiveFollowUp
 
 from .. import dashboard
 from ..exports import recommendation_rows
@@ -29,8 +29,18 @@ def dashboard_view(request):
                                      request=request)
     chosen = filters.applied
     national = scope(user).kind == Scope.ALL
+    follow_ups = DirectiveFollowUp.objects.visible_to(user)
+    period = filters.form.cleaned_data if filters.form.is_valid() else {}
+    for name, lookup in (("round", "directive__session__group__round_id"),
+                         ("date_from", "directive__session__date__gte"),
+                         ("date_to", "directive__session__date__lte")):
+        if period.get(name):
+            follow_ups = follow_ups.filter(**{lookup: period[name]})
     return render(request, "recommendations/dashboard.html", {
         "figures": SimpleLazyObject(lambda: dashboard.figures(filters.qs, by_province=national)),
+        "completion": SimpleLazyObject(lambda: {
+            "directives": dashboard.directive_completion(follow_ups),
+            "recommendations": dashboard.recommendation_completion(filters.qs)}),
         "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(
             Difficulty.objects.visible_to(user))),
         "filters": filters, "chosen": chosen, "national": national,

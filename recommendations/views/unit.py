@@ -1,0 +1,181 @@
+"""The pages of a commune's or ward's staff: what needs their unit's action, the sessions it
+prepares for, the recommendations it raised with the answers the office sent, and the tasks it
+was given. Everything is looked up within the unit's scope: another unit's objects are 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from communes import roles
+from communes.decorators import read_only, role_required
+from communes.models import AdministrativeUnit
+from inspections.forms import SubmittedFigureFormSet, UnitSubmissionForm
+from inspections.models import (
+    DirectiveFollowUp,
+    DirectiveReport,
+    ReportedFigure,
+    Session,
+    UnitSubmission,
+)
+from inspections.services import unit_submission_save
+
+from .. import services
+from ..forms import DirectiveReportForm, VerdictForm
+from ..models import AnswerReceipt, PublishedAnswer, Recommendation
+
+unit_required = role_required(roles.is_unit_user)
+
+
+def _unit(user) -> AdministrativeUnit:
+    return get_object_or_404(AdministrativeUnit.objects.visible_to(user))
+
+
+@read_only
+@unit_required
+def unit_home(request):
+    """What needs the unit's action, with counts: tasks due, answers to read, sessions to
+    prepare; then the recommendations it raised."""
+    user = request.user
+    unit = _unit(user)
+    today = timezone.localdate()
+    tasks = DirectiveFollowUp.objects.visible_to(user).filter(
+        status=DirectiveFollowUp.Status.PENDING).select_related(
+        "directive__session__group").order_by("directive__due_date", "id")
+    tasks_shown = tasks.prefetch_related(Prefetch(
+        "reports", queryset=DirectiveReport.objects.order_by("submitted_at", "id"),
+        to_attr="report_list"))
+    answers = AnswerReceipt.objects.visible_to(user).filter(read_at__isnull=True).select_related(
+        "answer__recommendation").order_by("-answer__published_at")
+    sent = UnitSubmission.objects.filter(session=OuterRef("pk"), unit=unit)
+    sessions = Session.objects.visible_to(user).filter(
+        status=Session.Status.DRAFT, date__gte=today).annotate(sent=Exists(sent)).select_related(
+        "group__round").order_by("date")
+    recommendations = Recommendation.objects.visible_to(user).select_related(
+        "session__group", "lead_department").order_by("-created_at", "-id")
+    return render(request, "recommendations/unit_home.html", {
+        "unit": unit, "today": today, "tasks": tasks_shown[:50], "answers": answers[:50],
+        "sessions": sessions[:20],
+        "counts": {"tasks": tasks.count(), "overdue": tasks.filter(
+            directive__due_date__lt=today).count(), "answers": answers.count(),
+            "sessions": sessions.filter(sent=False).count()},
+        "page": Paginator(recommendations, 25).get_page(request.GET.get("page")),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@unit_required
+def unit_session(request, pk):
+    """A session of the unit, and the report and figures it sends before it."""
+    user = request.user
+    unit = _unit(user)
+    session = get_object_or_404(Session.objects.visible_to(user).select_related(
+        "group__round"), pk=pk)
+    submission = UnitSubmission.objects.filter(session=session, unit=unit).prefetch_related(
+        "figures").first()
+    initial_figures = [{"metric": f.metric_id, "month": f.month, "value": f.value,
+                        "approximate": f.approximate, "note": f.note}
+                       for f in submission.figures.all()] if submission else []
+    data = request.POST if request.method == "POST" else None
+    form = UnitSubmissionForm(data, instance=submission or UnitSubmission(session=session,
+                                                                          unit=unit))
+    figures = SubmittedFigureFormSet(data, prefix="figure", initial=initial_figures)
+    can_send = session.status == Session.Status.DRAFT
+    if request.method == "POST" and not can_send:
+        messages.error(request, _("The session is final: the office has recorded it."))
+    elif request.method == "POST" and form.is_valid() and figures.is_valid():
+        try:
+            unit_submission_save(
+                session=session, unit=unit, by=user,
+                report={name: form.cleaned_data[name] for name in UnitSubmissionForm.Meta.fields},
+                figures=[f.cleaned_data for f in figures.forms
+                         if f.cleaned_data and not f.cleaned_data.get("DELETE")])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Your unit's report was sent to the provincial office."))
+            return redirect("recommendations:unit_session", pk=session.pk)
+    return render(request, "recommendations/unit_session.html", {
+        "unit": unit, "session": session, "form": form, "figures": figures,
+        "submission": submission, "can_send": can_send,
+        "recorded": ReportedFigure.objects.visible_to(user).filter(session=session)
+        .select_related("metric", "unit") if not can_send else [],
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@unit_required
+def unit_recommendation(request, pk):
+    """A recommendation the unit raised: where it stands, and the answers the office sent,
+    which the unit's staff mark read and say whether they settle it."""
+    user = request.user
+    unit = _unit(user)
+    recommendation = get_object_or_404(Recommendation.objects.visible_to(user).select_related(
+        "session__group", "lead_department", "category"), pk=pk)
+    receipts = {r.answer_id: r for r in AnswerReceipt.objects.visible_to(user).filter(
+        answer__recommendation=recommendation)}
+    answers = list(PublishedAnswer.objects.filter(recommendation=recommendation))
+    bound = None
+    if request.method == "POST":
+        receipt = receipts.get(_int(request.POST.get("answer")))
+        if receipt is None:
+            messages.error(request, _("This answer was not sent to your unit."))
+            return redirect("recommendations:unit_recommendation", pk=pk)
+        try:
+            if request.POST.get("action") == "read":
+                services.answer_read(receipt=receipt, by=user)
+                return redirect("recommendations:unit_recommendation", pk=pk)
+            bound = (receipt.answer_id, VerdictForm(request.POST, prefix=f"a{receipt.answer_id}"))
+            if bound[1].is_valid():
+                services.answer_respond(
+                    receipt=receipt, by=user,
+                    satisfied=bound[1].cleaned_data["verdict"] == "satisfied",
+                    reason=bound[1].cleaned_data["reason"])
+                messages.success(request, _("Your unit's view was sent to the provincial office."))
+                return redirect("recommendations:unit_recommendation", pk=pk)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+    shown = [(answer, receipts.get(answer.pk),
+              bound[1] if bound and bound[0] == answer.pk else
+              VerdictForm(prefix=f"a{answer.pk}")) for answer in answers]
+    return render(request, "recommendations/unit_recommendation.html", {
+        "unit": unit, "recommendation": recommendation, "answers": shown,
+    }, status=400 if bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@unit_required
+def unit_directive(request, pk):
+    """A task given to the unit: what the directive says, the unit's reports on it and the
+    office's decisions, and a form to report (with files)."""
+    user = request.user
+    follow_up = get_object_or_404(DirectiveFollowUp.objects.visible_to(user).select_related(
+        "directive__session__group"), pk=pk)
+    reports = follow_up.reports.select_related("submitted_by").prefetch_related(
+        Prefetch("attachments")).order_by("-submitted_at")
+    form = DirectiveReportForm(request.POST or None, request.FILES or None)
+    can_report = follow_up.status == DirectiveFollowUp.Status.PENDING
+    if request.method == "POST" and can_report and form.is_valid():
+        try:
+            services.unit_directive_report(
+                follow_up=follow_up, by=user, text=form.cleaned_data["text"],
+                done_on=form.cleaned_data["done_on"], files=form.cleaned_data["files"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your report was sent to the provincial office."))
+            return redirect("recommendations:unit_directive", pk=follow_up.pk)
+    return render(request, "recommendations/unit_directive.html", {
+        "follow_up": follow_up, "reports": reports, "form": form, "can_report": can_report,
+        "pending": DirectiveReport.Decision.PENDING,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _int(value):
+    return int(value) if isinstance(value, str) and value.isdecimal() and len(value) < 18 \
+        else None
+
