@@ -49,9 +49,12 @@ TEXT_WIDTH = Cm(21 - 3 - 1.5).twips
 # The guideline puts the page number 10 mm below the top edge.
 HEADER_DISTANCE = Cm(1)
 # How far the header may reach into the (wide) left margin when the names need it.
-HEADER_OVERHANG = Cm(1).twips
-# Room in a header column beyond its longest line: Word and LibreOffice round differently.
-SLACK = Cm(0.3).twips
+HEADER_OVERHANG = Cm(1.25).twips
+# Room in a header column beyond its longest line: Word and LibreOffice round widths
+# differently, and the issuer must stand apart from the national name beside it.
+SLACK = Cm(0.5).twips
+# The least room, when the names are long.
+TIGHT_SLACK = Cm(0.2).twips
 FIRST_LINE_INDENT = Cm(1)
 BODY_LINE_SPACING = Pt(18)
 PARAGRAPH_SPACING = Pt(6)
@@ -202,6 +205,29 @@ def split_to_fit(text: str, size: float, width: int, *, bold=False) -> list[str]
     if not candidates:
         return [text]
     return list(min(candidates, key=lambda s: max(text_width(p, size, bold=bold) for p in s)))
+
+
+def _break_before_level(text: str) -> list[str]:
+    """`text` in two lines before the level of the place it names, if it names one after
+    its first word: "THÀNH ỦY / THÀNH PHỐ HỒ CHÍ MINH"."""
+    words = text.split()
+    for index in range(len(words) - 1, 0, -1):
+        if words[index] in _BREAK_BEFORE:
+            return [" ".join(words[:index]), " ".join(words[index:])]
+    return [text]
+
+
+def _columns(left_line: int, right_line: int):
+    """The header's (left, right) widths for its widest lines, with room around them; None
+    if they cannot stand side by side even reaching into the left margin."""
+    for slack in (SLACK, TIGHT_SLACK):
+        left, right = left_line + slack, right_line + slack
+        if left + right <= TEXT_WIDTH:
+            spare = (TEXT_WIDTH - left - right) // 2
+            return left + spare, TEXT_WIDTH - left - spare
+        if left + right <= TEXT_WIDTH + HEADER_OVERHANG:
+            return left, right
+    return None
 
 
 def sentence(text: str) -> str:
@@ -432,26 +458,31 @@ class OfficialDocument:
         date = date_line(lh.place, lh.date)
         heading = PARTY_HEADING if party else NATIONAL_NAME
 
-        right_need = max(text_width(heading, sizes.heading, bold=True),
+        right_line = max(text_width(heading, sizes.heading, bold=True),
                          0 if party else text_width(MOTTO, sizes.motto, bold=True),
-                         text_width(date, sizes.date, italic=True)) + SLACK
-        left_need = max([text_width(line, sizes.parent) for line in parents]
-                        + [text_width(line, sizes.issuer, bold=True) for line in issuers]
-                        + [text_width(number, sizes.number)]) + SLACK
-        widest = TEXT_WIDTH + HEADER_OVERHANG
-        if left_need + right_need <= TEXT_WIDTH:
-            spare = (TEXT_WIDTH - left_need - right_need) // 2
-            left, right = left_need + spare, TEXT_WIDTH - left_need - spare
-        elif left_need + right_need <= widest:
-            left, right = left_need, right_need
-        else:
-            right = right_need
-            left = widest - right
-            fit = left - SLACK
+                         text_width(date, sizes.date, italic=True))
+
+        def left_line():
+            return max([text_width(line, sizes.parent) for line in parents]
+                       + [text_width(line, sizes.issuer, bold=True) for line in issuers]
+                       + [text_width(number, sizes.number)])
+
+        columns = _columns(left_line(), right_line)
+        if columns is None:
+            # A name too long beside the right column: first where a clerk would break it,
+            # before the place's level; failing that, wherever it fits.
+            parents = [part for line in parents for part in _break_before_level(line)]
+            issuers = [part for line in issuers for part in _break_before_level(line)]
+            columns = _columns(left_line(), right_line)
+        if columns is None:
+            right = right_line + TIGHT_SLACK
+            fit = TEXT_WIDTH + HEADER_OVERHANG - right - TIGHT_SLACK
             parents = [part for line in parents for part in split_to_fit(
                 line, sizes.parent, fit)]
             issuers = [part for line in issuers for part in split_to_fit(
                 line, sizes.issuer, fit, bold=True)]
+            columns = (TEXT_WIDTH + HEADER_OVERHANG - right, right)
+        left, right = columns
         overhang = max(0, left + right - TEXT_WIDTH)
         self.header_widths = (left, right)
 

@@ -107,8 +107,10 @@ def _addressees(directive, units) -> tuple:
     follow_ups = list(directive.follow_ups.all())
     if not follow_ups:
         return tuple(units), ()
-    return (tuple(f.unit for f in follow_ups if f.unit),
-            tuple(f.department for f in follow_ups if f.department))
+    # In the order the rest of the notice names them, so equal sets read the same.
+    return (tuple(sorted((f.unit for f in follow_ups if f.unit), key=lambda u: u.sort_name)),
+            tuple(sorted((f.department for f in follow_ups if f.department),
+                         key=lambda d: d.sort_name)))
 
 
 def _addressee_phrase(units, departments) -> str:
