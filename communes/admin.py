@@ -11,6 +11,7 @@ from .models import (
     AdministrativeUnit,
     CalendarDay,
     Department,
+    IssuingBody,
     PredecessorUnit,
     Province,
     UserProfile,
@@ -113,6 +114,18 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     readonly_fields = ("sort_name",)
 
     display_name = sort_name_column(description=_("Vietnamese name"))
+
+
+@admin.register(IssuingBody)
+class IssuingBodyAdmin(SimpleHistoryAdmin):
+    """A province's issuer per layout; what is left empty is derived from the province."""
+
+    list_display = ("province", "kind", "name", "symbol", "place", "signer_name")
+    list_filter = ("kind", "province")
+    search_fields = ("name", "province__name")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    ordering = ("province__sort_name", "kind")
 
 
 @admin.register(UserProfile)

@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import numbers
+from .documents import Letterhead
+from .models import IssuingBody
 from .workdays import day_off_problem
 
 
@@ -89,3 +91,54 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(validators.MaxLengthValidator(username.max_length))
+
+
+class LetterheadForm(forms.Form):
+    """The header of an official document (communes/documents.py): who issues it, with what
+    number, where and when, its summary, who receives it and who signs. The layout is chosen
+    before the form (`issuer_kind`), so that each field starts from that layout's defaults."""
+
+    issuer_kind = forms.ChoiceField(choices=IssuingBody.Kind.choices, widget=forms.HiddenInput)
+    parent_body = forms.CharField(
+        label=_("Body above the issuer (optional)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 1}))
+    issuing_body = forms.CharField(
+        label=_("Issuing body"), widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One line per printed line; a name too long for its column is split."))
+    number = forms.CharField(
+        label=_("Number"), required=False, max_length=6,
+        help_text=_("Leave it empty for the registry to write it in."))
+    symbol = forms.CharField(label=_("Symbol of the issuing body"), max_length=30)
+    place = forms.CharField(label=_("Place"), max_length=100)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    recipients = forms.CharField(
+        label=_("Recipients"), widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("One per line; the dashes and the punctuation of each layout are added."))
+    signer = forms.CharField(label=_("Signature: capacity and title"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    signer_name = forms.CharField(label=_("Signature: name"), max_length=150, required=False)
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if number and not number.isdigit():
+            raise forms.ValidationError(_("A document number is written in digits only."))
+        return number
+
+    @staticmethod
+    def initial_for(province, kind, today) -> dict:
+        """The fields every document starts from: the province's issuer for the layout."""
+        issuer = IssuingBody.for_province(province, kind)
+        return {"issuer_kind": kind, "issuing_body": issuer.name,
+                "parent_body": issuer.parent_name, "symbol": issuer.symbol,
+                "place": issuer.place, "date": today, "signer": issuer.signer,
+                "signer_name": issuer.signer_name}
+
+    def letterhead(self, *, doc_type: str, type_code: str) -> Letterhead:
+        data = self.cleaned_data
+        return Letterhead(
+            kind=data["issuer_kind"], issuer=data["issuing_body"], parent=data["parent_body"],
+            number=data["number"], symbol=data["symbol"], type_code=type_code,
+            doc_type=doc_type, summary=data["summary"], place=data["place"], date=data["date"],
+            recipients=data["recipients"], signer=data["signer"],
+            signer_name=data["signer_name"])

@@ -165,6 +165,112 @@ class Department(models.Model):
         return self.name
 
 
+class IssuingBody(models.Model):
+    """How a province's documents name who issues them, per layout: its Party committee (Tỉnh
+    ủy, Hướng dẫn 36-HD/VPTW) or its People's Committee (UBND tỉnh, Decree 30/2020/NĐ-CP).
+
+    Every field may be left empty: `for_province` fills it from the province's name, so a
+    province with no row here still gets "Tỉnh ủy Lạng Sơn", "TU", "T/M BAN THƯỜNG VỤ" and
+    "Ủy ban nhân dân tỉnh Lạng Sơn", "UBND", "TM. ỦY BAN NHÂN DÂN".
+    """
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Party body (Hướng dẫn 36-HD/VPTW layout)")
+        STATE = "state", _("state body (Decree 30/2020/NĐ-CP layout)")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="issuing_bodies",
+        verbose_name=_("province"),
+    )
+    kind = models.CharField(_("layout"), max_length=5, choices=Kind.choices)
+    name = NormalizedTextField(
+        _("name"), blank=True,
+        help_text=_("As printed top left, one line per line: “Tỉnh ủy Lạng Sơn”, “Ủy ban nhân "
+                    "dân tỉnh Lạng Sơn”."))
+    parent_name = NormalizedTextField(
+        _("body above it"), blank=True,
+        help_text=_("Printed above the name, when the issuer belongs to another body."))
+    symbol = NormalizedCharField(
+        _("symbol"), max_length=30, blank=True,
+        help_text=_("The issuer's code in document numbers: “TU” in “Số 05-TB/TU”, “UBND” in "
+                    "“Số: 05/TB-UBND”."))
+    place = NormalizedCharField(
+        _("place"), max_length=100, blank=True,
+        help_text=_("The place in the date line: “Lạng Sơn, ngày 05 tháng 8 năm 2025”."))
+    signer = NormalizedTextField(
+        _("signature: capacity and title"), blank=True,
+        help_text=_("One per line: “T/M BAN THƯỜNG VỤ”, “PHÓ BÍ THƯ”; or “TM. ỦY BAN NHÂN "
+                    "DÂN”, “KT. CHỦ TỊCH”, “PHÓ CHỦ TỊCH”."))
+    signer_name = NormalizedCharField(_("signature: name"), max_length=150, blank=True)
+    filed_by = NormalizedCharField(
+        _("copy kept by"), max_length=200, blank=True,
+        help_text=_("The last recipient line: “Văn phòng Tỉnh ủy” gives “- Lưu Văn phòng Tỉnh "
+                    "ủy.”; “VT, TH” gives “- Lưu: VT, TH.”."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("issuing body")
+        verbose_name_plural = _("issuing bodies")
+        ordering = ["province__sort_name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "kind"], name="issuing_body_one_per_layout",
+                violation_error_message=_("This province already has settings for this layout."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} – {self.get_kind_display()}"
+
+    @classmethod
+    def for_province(cls, province, kind) -> "IssuingBody":
+        """The province's settings for the layout, each empty field filled with its default
+        (an unsaved row when the province has none)."""
+        stored = cls.objects.filter(province=province, kind=kind).first() or cls(
+            province=province, kind=kind)
+        for field, value in cls.defaults(province, kind).items():
+            if not getattr(stored, field):
+                setattr(stored, field, value)
+        return stored
+
+    @staticmethod
+    def defaults(province, kind) -> dict:
+        """What a provincial office writes when nothing is set, from the province's name."""
+        city = province.kind == Province.Kind.CITY
+        # Decree 30/2020: a place named after a person is written in full.
+        named_after_a_person = province.name in PLACES_NAMED_AFTER_PEOPLE
+        place = province.full_name if named_after_a_person and province.full_name \
+            else province.name
+        committee = party_committee(province)
+        if kind == IssuingBody.Kind.PARTY:
+            return {
+                "name": f"{committee} {place}", "parent_name": "", "symbol": "TU",
+                "place": place, "signer": "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ",
+                "filed_by": f"Văn phòng {committee}",
+            }
+        level = "" if named_after_a_person else "thành phố " if city else "tỉnh "
+        return {
+            "name": f"Ủy ban nhân dân {level}{place}", "parent_name": "", "symbol": "UBND",
+            "place": place, "signer": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+            "filed_by": "VT, TH",
+        }
+
+    @property
+    def filing_line(self) -> str:
+        """"Lưu Văn phòng Tỉnh ủy" (Party) or "Lưu: VT, TH" (state)."""
+        if self.kind == IssuingBody.Kind.PARTY:
+            return f"Lưu {self.filed_by}"
+        return f"Lưu: {self.filed_by}"
+
+
+PLACES_NAMED_AFTER_PEOPLE = {"Hồ Chí Minh"}
+
+
+def party_committee(province) -> str:
+    """"Tỉnh ủy" for a province, "Thành ủy" for a centrally-run city."""
+    return "Thành ủy" if province.kind == Province.Kind.CITY else "Tỉnh ủy"
+
+
 class UserProfile(models.Model):
     """Where a user works: a province, and the provincial office, one department or one
     commune-level unit.

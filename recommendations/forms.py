@@ -269,36 +269,3 @@ class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
 
 
 RecommendationFormSet = item_formset(RecommendationEntryForm)
-
-
-class ReportForm(forms.Form):
-    """The header of the synthesis report: who issues it, with what number, where and when."""
-
-    issuer_kind = forms.ChoiceField(
-        label=_("Issuing body"), widget=forms.RadioSelect, choices=[
-            ("party", _("A Party body (Hướng dẫn 36-HD/VPTW layout)")),
-            ("state", _("A state body (Decree 30/2020/NĐ-CP layout)"))])
-    issuing_body = forms.CharField(label=_("Name of the issuing body"), max_length=200)
-    parent_body = forms.CharField(label=_("Body above it (state layout, optional)"),
-                                  max_length=200, required=False)
-    number = forms.CharField(label=_("Number and symbol"), max_length=100)
-    place = forms.CharField(label=_("Place"), max_length=100)
-    date = forms.DateField(label=_("Date"), widget=DateInput)
-    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
-    recipients = forms.CharField(label=_("Recipients"), widget=forms.Textarea(attrs={"rows": 3}))
-    signer_title = forms.CharField(label=_("Signature: capacity and title"),
-                                   widget=forms.Textarea(attrs={"rows": 2}))
-    signer_name = forms.CharField(label=_("Signature: name"), max_length=150, required=False)
-
-    @staticmethod
-    def defaults(inspection_round, today):
-        province = inspection_round.province.name
-        return {
-            "issuer_kind": "party", "issuing_body": f"Tỉnh ủy {province}",
-            "number": "Số        -BC/TU", "place": province, "date": today,
-            "title": f"Báo cáo\nkết quả {inspection_round.title[:1].lower()}"
-                     f"{inspection_round.title[1:]}",
-            "recipients": "- Ban Thường vụ Tỉnh ủy (để báo cáo),\n- Các sở, ban, ngành liên quan,"
-                          "\n- Lưu Văn phòng Tỉnh ủy.",
-            "signer_title": "T/M Ban Thường vụ\nPhó Bí thư", "signer_name": "",
-        }

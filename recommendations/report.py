@@ -1,45 +1,33 @@
 """The synthesis report of a round, per working group, as DOCX in the official layout of its
-issuing body, and as XLSX.
+issuing body (communes/documents.py: a Party body per Hướng dẫn 36-HD/VPTW, a state body per
+Decree 30/2020/NĐ-CP), and as XLSX."""
 
-A Party body (Tỉnh ủy, a Party committee) writes per Hướng dẫn 36-HD/VPTW: the issuing body
-and "*" top left, "ĐẢNG CỘNG SẢN VIỆT NAM" top right. A state body writes per Decree
-30/2020/NĐ-CP: the national motto "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh
-phúc" top right. Both have number, place and date, title, body, recipients and signature.
-"""
-
-import datetime
 import io
+import itertools
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import translation
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
-from communes.exports import cell_text, xml_text
+from communes.documents import PARTY, Letterhead, OfficialDocument, list_letter, sentence
+from communes.exports import cell_text
 from inspections.models import Difficulty, Directive, ReportedFigure, Session, WorkingGroup
 
+from .documents import (
+    committee_recipient,
+    handled_by,
+    issuer,
+    leader_phrase,
+    lower_first,
+    province_leadership,
+    short_date,
+    units_phrase,
+    upper_first,
+)
 from .models import Recommendation
 
-PARTY, STATE = "party", "state"
-
-
-@dataclass
-class Header:
-    issuer_kind: str
-    issuing_body: str
-    parent_body: str
-    number: str
-    place: str
-    date: datetime.date
-    title: str
-    recipients: str
-    signer_title: str
-    signer_name: str
+DOC_TYPE, TYPE_CODE = "Báo cáo", "BC"
 
 
 def round_content(inspection_round):
@@ -64,157 +52,101 @@ def _raised_by(item):
     return "Các đơn vị" if item.raised_jointly else ", ".join(u.name for u in item.units.all())
 
 
-def _handled_by(item):
-    """Who handles it: the central body it was proposed to, or the lead department and the
-    co-operating ones."""
-    if item.status == item.Status.PROPOSED_CENTRAL or not item.lead_department:
-        return item.central_body or "—"
-    cooperating = ", ".join(d.name for d in item.cooperating_departments.all())
-    return item.lead_department.name + (f" (phối hợp: {cooperating})" if cooperating else "")
-
-
 def _directive_status(directive):
     follow_ups = list(directive.follow_ups.all())
     done = sum(1 for f in follow_ups if f.status == f.Status.DONE)
-    return f"{done}/{len(follow_ups)} đơn vị đã hoàn thành" if follow_ups else "—"
+    return f"{done}/{len(follow_ups)} đơn vị đã hoàn thành" if follow_ups else ""
 
 
-def _paragraph(document, text="", *, bold=False, italic=False, underline=False, size=13,
-               align=None, space_after=0):
-    paragraph = document.add_paragraph()
-    run = paragraph.add_run(xml_text(text))
-    run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.size = Pt(size)
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    return paragraph
+@translation.override("vi")
+def report_initial(inspection_round, kind) -> dict:
+    """The header form's defaults for the layout: the province's issuer, a summary from the
+    round's title, and recipients as that layout writes them."""
+    province = inspection_round.province
+    body = issuer(province, kind)
+    title = lower_first(inspection_round.title)
+    departments = "Các sở, ban, ngành liên quan"
+    if kind == PARTY:
+        recipients = [committee_recipient(province, kind), departments, body.filing_line]
+    else:
+        recipients = [committee_recipient(province, kind), province_leadership(province),
+                      departments, body.filing_line]
+    return {
+        "summary": f"kết quả {title}" if kind == PARTY else f"Kết quả {title}",
+        "recipients": "\n".join(recipients),
+    }
 
 
-def _cell_lines(cell, lines):
-    """Lines in a header cell: (text, bold, italic, underline, size)."""
-    cell.paragraphs[0].text = ""
-    for index, (text, bold, italic, underline, size) in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(xml_text(text))
-        run.bold, run.italic, run.underline = bold, italic, underline
-        run.font.size = Pt(size)
+def _figure_line(figure):
+    who = figure.unit.name if figure.unit else "số liệu chung của các đơn vị"
+    value = figure.shown_value
+    about = "khoảng " if figure.approximate else ""
+    return f"{figure.metric.name} tháng {figure.month:%m/%Y} ({who}): {about}{value}"
 
 
-def _date_line(header):
-    """"Lạng Sơn, ngày 05 tháng 8 năm 2025": a leading zero for days below 10 and for
-    January and February only (Decree 30/2020, Hướng dẫn 36)."""
-    day = header.date
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{header.place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+def _session_part(document, number, session):
+    units = list(session.units.all())
+    document.heading(f"{number}. Buổi làm việc ngày {short_date(session.date)} với "
+                     f"{units_phrase(units)}")
+    parts = []
+    figures = list(session.figures.all())
+    if figures:
+        parts.append(("Số liệu chủ yếu", [_figure_line(f) for f in figures]))
+    difficulties = defaultdict(list)
+    for difficulty in session.difficulties.all():
+        difficulties[difficulty.category.name].append(difficulty.text.strip().rstrip(".;"))
+    if difficulties:
+        parts.append(("Khó khăn, vướng mắc",
+                      [f"{category}: {'; '.join(texts)}" for category, texts in
+                       difficulties.items()]))
+    recommendations = list(session.recommendations.all())
+    directives = list(session.directives.all())
+    letters = itertools.count()
+    for label, lines in parts:
+        document.paragraph(f"{list_letter(next(letters))} {label}:", italic=True)
+        for line in lines:
+            document.item(line)
+    if recommendations:
+        document.paragraph(f"{list_letter(next(letters))} Kiến nghị, đề xuất và tình hình "
+                           "xử lý:", italic=True)
+        rows = []
+        for index, item in enumerate(recommendations, start=1):
+            due = f", hạn {short_date(item.due_date)}" if item.due_date else ""
+            rows.append([str(index), item.text, _raised_by(item), handled_by(item),
+                         f"{upper_first(item.get_status_display())}{due}"])
+        document.table(["TT", "Kiến nghị, đề xuất", "Đơn vị nêu",
+                        "Cơ quan chủ trì (phối hợp)", "Tình hình xử lý"], rows,
+                       [0.06, 0.38, 0.17, 0.22, 0.17])
+    if directives:
+        document.paragraph(f"{list_letter(next(letters))} Kết luận, nhiệm vụ giao:",
+                           italic=True)
+        for directive in directives:
+            notes = [f"hạn {short_date(directive.due_date)}" if directive.due_date else "",
+                     _directive_status(directive)]
+            notes = "; ".join(note for note in notes if note)
+            text = directive.text.strip().rstrip(".")
+            document.item(f"{text} ({notes})" if notes else text)
 
 
 # The report is a Vietnamese official document whatever language its reader's screen is in.
 @translation.override("vi")
-def docx_report(inspection_round, header: Header) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(14)
-
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    if header.issuer_kind == PARTY:
-        _cell_lines(left, [(header.issuing_body.upper(), True, False, False, 14),
-                           ("*", False, False, False, 14),
-                           (header.number, False, False, False, 14)])
-        _cell_lines(right, [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False, True, 15),
-                            ("", False, False, False, 8),
-                            (_date_line(header), False, True, False, 14)])
-    else:
-        lines = [(header.parent_body.upper(), False, False, False, 13)] if header.parent_body \
-            else []
-        lines += [(header.issuing_body.upper(), True, False, True, 13),
-                  (header.number, False, False, False, 13)]
-        _cell_lines(left, lines)
-        _cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, False, 13),
-                            ("Độc lập - Tự do - Hạnh phúc", True, False, True, 14),
-                            ("", False, False, False, 8),
-                            (_date_line(header), False, True, False, 14)])
-
-    _paragraph(document, "")
-    title_lines = header.title.splitlines() or [""]
-    _paragraph(document, title_lines[0].upper(), bold=True, size=14,
-               align=WD_ALIGN_PARAGRAPH.CENTER)
-    for line in title_lines[1:]:
-        _paragraph(document, line, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
-
-    for group in round_content(inspection_round):
-        _paragraph(document, str(group).upper(), bold=True, space_after=2)
-        leader = f"{group.leader_name}, {group.leader_title}" if group.leader_title \
-            else group.leader_name
-        _paragraph(document, f"Tổ trưởng: {leader}.", italic=True)
-        for session in group.sessions.all():
-            units = ", ".join(str(unit) for unit in session.units.all())
-            _paragraph(document, f"Buổi làm việc ngày {session.date:%d/%m/%Y} với: {units}.",
-                       space_after=4)
-            figures = list(session.figures.all())
-            if figures:
-                _paragraph(document, "Số liệu chủ yếu:", bold=True)
-                for figure in figures:
-                    who = figure.unit.name if figure.unit else "số liệu chung của các đơn vị"
-                    value = figure.shown_value
-                    _paragraph(document, f"- {figure.metric.name} tháng {figure.month:%m/%Y} "
-                                         f"({who}): {'khoảng ' if figure.approximate else ''}"
-                                         f"{value}.")
-            difficulties = defaultdict(list)
-            for difficulty in session.difficulties.all():
-                difficulties[difficulty.category.name].append(difficulty.text)
-            if difficulties:
-                _paragraph(document, "Khó khăn, vướng mắc:", bold=True)
-                for category, texts in difficulties.items():
-                    _paragraph(document, f"- {category}: {'; '.join(texts)}.")
-            recommendations = list(session.recommendations.all())
-            if recommendations:
-                _paragraph(document, "Kiến nghị, đề xuất và tình hình xử lý:", bold=True)
-                rows = document.add_table(rows=1, cols=4)
-                rows.style = "Table Grid"
-                for cell, text in zip(rows.rows[0].cells,
-                                      ["Kiến nghị", "Đơn vị nêu", "Cơ quan chủ trì (phối hợp)",
-                                       "Tình hình xử lý"], strict=True):
-                    cell.text = text
-                    cell.paragraphs[0].runs[0].bold = True
-                for item in recommendations:
-                    cells = rows.add_row().cells
-                    cells[0].text = xml_text(item.text)
-                    cells[1].text = _raised_by(item)
-                    cells[2].text = _handled_by(item)
-                    due = f", hạn {item.due_date:%d/%m/%Y}" if item.due_date else ""
-                    cells[3].text = f"{item.get_status_display()}{due}"
-            directives = list(session.directives.all())
-            if directives:
-                _paragraph(document, "Kết luận, nhiệm vụ giao:", bold=True)
-                for directive in directives:
-                    _paragraph(document, f"- {directive.text} ({_directive_status(directive)}).")
-
-    _paragraph(document, "")
-    signature = document.add_table(rows=1, cols=2)
-    recipients_cell, signer_cell = signature.rows[0].cells
-    recipients = [("Nơi nhận:", True, True, False, 12)] + [
-        (line, False, False, False, 11) for line in header.recipients.splitlines()]
-    _cell_lines(recipients_cell, recipients)
-    for paragraph in recipients_cell.paragraphs:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _cell_lines(signer_cell, [(line.upper(), True, False, False, 14)
-                              for line in header.signer_title.splitlines()]
-                + [("", False, False, False, 14)] * 3
-                + [(header.signer_name, True, False, False, 14)])
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def docx_report(inspection_round, letterhead: Letterhead) -> bytes:
+    document = OfficialDocument(letterhead)
+    groups = list(round_content(inspection_round))
+    units = {unit.pk for group in groups for session in group.sessions.all()
+             for unit in session.units.all()}
+    convened = f" của {inspection_round.convened_by}" if inspection_round.convened_by else ""
+    document.paragraph(sentence(
+        f"Thực hiện chủ trương{convened} về {lower_first(inspection_round.title)}, từ ngày "
+        f"{short_date(inspection_round.period_start)} đến ngày "
+        f"{short_date(inspection_round.period_end)}, {len(groups)} tổ công tác đã làm việc "
+        f"với {len(units)} đơn vị cấp xã. Kết quả cụ thể như sau:"))
+    for index, group in enumerate(groups, start=1):
+        document.section(index, str(group))
+        document.paragraph(sentence(f"Tổ trưởng: {leader_phrase(group)}"))
+        for number, session in enumerate(group.sessions.all(), start=1):
+            _session_part(document, number, session)
+    return document.to_bytes()
 
 
 def _append(sheet, row):

@@ -9,6 +9,7 @@ urlpatterns = [
     # inspections app keeps of it (recommendations/views/sessions.py).
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/record/", views.session_record, name="session_record"),
+    path("sessions/<int:pk>/notice/", views.session_notice, name="session_notice"),
     path("units/<int:pk>/", views.unit_profile, name="unit_profile"),
     path("search/", views.search_view, name="search"),
     path("rounds/<int:pk>/report/", views.round_report, name="round_report"),

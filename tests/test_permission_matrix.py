@@ -67,6 +67,9 @@ MATRIX = {
     "inspections:session_history": (_session, READERS),
     "inspections:session_edit": (_session, EDITORS),
     "recommendations:session_record": (_session, READERS),
+    # The conclusion notice is the office's to issue; leaders read the draft of it as they
+    # read the round's report (it changes nothing).
+    "recommendations:session_notice": (_session, READERS),
     # The draft session cannot be reopened, so office staff are sent back to it.
     "inspections:session_reopen": (_session, POSTED, "post"),
     "inspections:directive_detail": (lambda o: {"pk": o["directive"].pk}, READERS),

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0005_profile_unit'),
+        ('communes', '0006_profile_unit'),
         ('inspections', '0004_metric_kind_and_decimal_values'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

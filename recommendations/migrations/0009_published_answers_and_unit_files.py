@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0005_profile_unit'),
+        ('communes', '0006_profile_unit'),
         ('inspections', '0005_unit_submissions_and_directive_reports'),
         ('recommendations', '0008_digest_sent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -67,7 +67,7 @@ def test_demo_accounts_log_in(demo, client):
 
 def test_load_demo_runs_twice_without_duplicating(demo):
     call_command("load_demo", stdout=StringIO())
-    assert InspectionRound.objects.count() == 1
+    assert InspectionRound.objects.count() == 2  # the scenario round and the coming one
     assert Recommendation.objects.count() == 22
 
 

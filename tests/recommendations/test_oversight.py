@@ -182,17 +182,20 @@ def test_the_synthesis_report_holds_all_22_recommendations(client, demo):
     text = "\n".join(p.text for p in document.paragraphs)
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in cells[1] and "TỈNH ỦY LẠNG SƠN" in cells[0]
-    assert "Lạng Sơn, ngày 15 tháng 8 năm 2025" in cells[1]
+    assert "Lạng Sơn, ngày 15 tháng 8 năm 2025" in cells[3]
     for recommendation in Recommendation.objects.select_related("lead_department"):
         assert recommendation.text in cells
-        assert recommendation.get_status_display() in " ".join(cells)
+        status = recommendation.get_status_display()
+        assert status[:1].upper() + status[1:] in " ".join(cells)
     assert "TỔ CÔNG TÁC SỐ 9" in text
-    params["issuer_kind"] = "state"
-    params["issuing_body"] = "Ủy ban nhân dân tỉnh Lạng Sơn"
+    form = client.get(url, {"issuer_kind": "state"}).context["form"]
+    params = {name: form.initial[name] for name in form.fields if name in form.initial}
+    params.update(format="docx", date="15/08/2025")
     state = Document(io.BytesIO(client.get(url, params).content))
-    header = " ".join(c.text for c in state.tables[0].rows[0].cells)
+    header = " ".join(c.text for c in state.tables[0]._cells)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header
     assert "Độc lập - Tự do - Hạnh phúc" in header
+    assert "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in header
     workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
     rows = list(workbook["Kiến nghị"].iter_rows(values_only=True))[1:]
     assert len(rows) == 22
@@ -252,7 +255,7 @@ def test_exports_and_reports_survive_formulas_and_control_characters(client, dem
     assert client.get(url, {"format": "xlsx"}).status_code == 200
     form = client.get(url).context["form"]
     params = {name: form.initial[name] for name in form.fields if name in form.initial}
-    params.update(format="docx", date="05/01/2026", number="Số 12\x01-BC/TU")
+    params.update(format="docx", date="05/01/2026", summary="kết quả\x01 kiểm tra")
     response = client.get(url, params)
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))

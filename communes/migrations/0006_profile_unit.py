@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0004_cache_table'),
+        ('communes', '0005_issuing_body'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

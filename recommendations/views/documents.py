@@ -1,0 +1,73 @@
+"""The official documents: the round's synthesis report (recommendations/report.py) and a
+session's conclusion notice (recommendations/notice.py). Each page is a form for the
+document's header, in the layout chosen first, then the DOCX."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.decorators import read_only, reader_required
+from communes.documents import PARTY, STATE
+from communes.exports import DOCX_TYPE, XLSX_TYPE
+from communes.forms import LetterheadForm
+from inspections.queries import round_for, session_for
+
+from .. import notice, report
+
+LAYOUTS = ((PARTY, _("Party document (Hướng dẫn 36-HD/VPTW)")),
+           (STATE, _("State document (Decree 30/2020/NĐ-CP)")))
+
+
+def _official_document(request, *, province, initial, write, doc_type, type_code, filename,
+                       template, context):
+    """The header form of a document in the layout the request chose (Party unless it says
+    otherwise), filled with that layout's defaults; the DOCX once the form is sent."""
+    kind = request.GET.get("issuer_kind")
+    kind = kind if kind in (PARTY, STATE) else PARTY
+    today = timezone.localdate()
+    form = LetterheadForm(
+        request.GET if request.GET.get("format") == "docx" else None,
+        initial={**LetterheadForm.initial_for(province, kind, today), **initial(kind)})
+    if form.is_bound and form.is_valid():
+        letterhead = form.letterhead(doc_type=doc_type, type_code=type_code)
+        return HttpResponse(write(letterhead), headers={
+            "Content-Type": DOCX_TYPE,
+            "Content-Disposition": f'attachment; filename="{filename}-{today:%Y%m%d}.docx"'})
+    return render(request, template, {
+        **context, "form": form, "kind": kind, "layouts": LAYOUTS,
+    }, status=400 if form.is_bound else 200)
+
+
+@read_only
+@reader_required
+def round_report(request, pk):
+    """The synthesis report of a round: DOCX in an official layout, or XLSX."""
+    inspection_round = round_for(request.user, pk)
+    if request.GET.get("format") == "xlsx":
+        return HttpResponse(report.xlsx_report(inspection_round), headers={
+            "Content-Type": XLSX_TYPE,
+            "Content-Disposition": f'attachment; filename="bao-cao-{inspection_round.pk}-'
+                                   f'{timezone.localdate():%Y%m%d}.xlsx"'})
+    return _official_document(
+        request, province=inspection_round.province,
+        initial=lambda kind: report.report_initial(inspection_round, kind),
+        write=lambda letterhead: report.docx_report(inspection_round, letterhead),
+        doc_type=report.DOC_TYPE, type_code=report.TYPE_CODE,
+        filename=f"bao-cao-{inspection_round.pk}", template="recommendations/report.html",
+        context={"round": inspection_round})
+
+
+@read_only
+@reader_required
+def session_notice(request, pk):
+    """A session's conclusion notice (Thông báo kết luận), DOCX in an official layout."""
+    session = session_for(request.user, pk)
+    content = notice.notice_content(session)
+    return _official_document(
+        request, province=session.group.round.province,
+        initial=lambda kind: notice.notice_initial(content, kind),
+        write=lambda letterhead: notice.docx_notice(content, letterhead),
+        doc_type=notice.DOC_TYPE, type_code=notice.TYPE_CODE,
+        filename=f"thong-bao-ket-luan-{session.pk}", template="recommendations/notice.html",
+        context={"session": session})
