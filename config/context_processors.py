@@ -1,4 +1,5 @@
 from communes import roles
+from communes.scope import Scope, scope
 
 
 def navigation(request):
@@ -7,4 +8,4 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user),
-            "nav_reader": roles.is_reader(user)}
+            "nav_reader": roles.is_reader(user), "nav_api": scope(user).kind != Scope.NOTHING}

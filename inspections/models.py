@@ -13,7 +13,13 @@ from communes.fields import (
     SortKeyField,
 )
 from communes.models import AdministrativeUnit, Department, Province
-from communes.scope import ScopedQuerySet
+from communes.scope import Scope, ScopedQuerySet
+
+
+class CategoryQuerySet(ScopedQuerySet):
+    def scope_condition(self, user_scope):
+        """The same categories serve every province: whoever sees anything sees them."""
+        return None if user_scope.kind == Scope.NOTHING else Q()
 
 
 class Category(models.Model):
@@ -23,12 +29,17 @@ class Category(models.Model):
     name = NormalizedCharField(_("Vietnamese name"), max_length=200)
     name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
     sort_name = SortKeyField(source="name")
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["sort_name"]
+        indexes = [models.Index(fields=["updated_at"], name="category_updated_idx")]
 
     def __str__(self):
         return self.name
@@ -104,6 +115,8 @@ class InspectionRound(models.Model):
     period_end = models.DateField(_("end date"))
     convened_by = NormalizedCharField(_("convened by"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
     objects = InspectionRoundQuerySet.as_manager()
@@ -112,7 +125,8 @@ class InspectionRound(models.Model):
         verbose_name = _("inspection round")
         verbose_name_plural = _("inspection rounds")
         ordering = ["-period_start", "title"]
-        indexes = [models.Index(fields=["province", "-period_start"], name="round_province_idx")]
+        indexes = [models.Index(fields=["province", "-period_start"], name="round_province_idx"),
+                   models.Index(fields=["updated_at"], name="round_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -141,6 +155,8 @@ class WorkingGroup(models.Model):
         AdministrativeUnit, blank=True, related_name="working_groups",
         verbose_name=_("assigned units"),
     )
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[units])
 
     objects = WorkingGroupQuerySet.as_manager()
@@ -149,6 +165,7 @@ class WorkingGroup(models.Model):
         verbose_name = _("working group")
         verbose_name_plural = _("working groups")
         ordering = ["round", "number"]
+        indexes = [models.Index(fields=["updated_at"], name="group_updated_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "number"],
@@ -226,6 +243,8 @@ class Session(models.Model):
     # Optimistic locking: a save carries the version it was read at, and is refused if the
     # session has moved on since.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Moves with the version: any change of the session or of its items (session_touch).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[units])
 
     objects = SessionQuerySet.as_manager()
@@ -238,6 +257,7 @@ class Session(models.Model):
             models.Index(fields=["group", "date"], name="session_group_date_idx"),
             models.Index(fields=["date"], name="session_date_idx"),
             models.Index(fields=["status"], name="session_status_idx"),
+            models.Index(fields=["updated_at"], name="session_updated_idx"),
         ]
 
     def __str__(self):
@@ -375,6 +395,8 @@ class Difficulty(models.Model):
         AdministrativeUnit, blank=True, related_name="difficulties", verbose_name=_("raised by")
     )
     search_text = SearchTextField(source="text")
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[units])
 
     objects = SessionItemQuerySet.as_manager()
@@ -383,7 +405,8 @@ class Difficulty(models.Model):
         verbose_name = _("difficulty")
         verbose_name_plural = _("difficulties")
         ordering = ["session", "id"]
-        indexes = [models.Index(fields=["category"], name="difficulty_category_idx")]
+        indexes = [models.Index(fields=["category"], name="difficulty_category_idx"),
+                   models.Index(fields=["updated_at"], name="difficulty_updated_idx")]
 
     def __str__(self):
         return self.text[:80]
@@ -398,6 +421,8 @@ class Directive(models.Model):
     text = NormalizedTextField(_("text"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     search_text = SearchTextField(source="text")
+    # Moves with its follow-ups too (directive_touch).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
     objects = SessionItemQuerySet.as_manager()
@@ -406,7 +431,8 @@ class Directive(models.Model):
         verbose_name = _("directive")
         verbose_name_plural = _("directives")
         ordering = ["session", "id"]
-        indexes = [models.Index(fields=["due_date"], name="directive_due_idx")]
+        indexes = [models.Index(fields=["due_date"], name="directive_due_idx"),
+                   models.Index(fields=["updated_at"], name="directive_updated_idx")]
 
     def __str__(self):
         return self.text[:80]

@@ -213,3 +213,8 @@ class ReportForm(forms.Form):
                           "\n- Lưu Văn phòng Tỉnh ủy.",
             "signer_title": "T/M Ban Thường vụ\nPhó Bí thư", "signer_name": "",
         }
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_(
+        "What the token is for, e.g. the system that uses it (“Kho dữ liệu của tỉnh”)."))

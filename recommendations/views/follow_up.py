@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from communes.decorators import office_required, read_only
 from communes.exports import export
 from inspections.models import DirectiveFollowUp
-from inspections.services import session_touch
+from inspections.services import directive_touch, session_touch
 
 from ..exports import recommendation_rows
 from ..forms import FollowUpForm
@@ -100,6 +100,7 @@ def follow_up_update(request, pk):
     if form.is_valid():
         form.save()
         session_touch(session_ids=[follow_up.directive.session_id])
+        directive_touch(directive_ids=[follow_up.directive_id])
         messages.success(request, _("Saved: %(addressee)s.") % {"addressee": follow_up})
     else:
         messages.error(request, _("Not saved: %(errors)s") % {
