@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from communes import services as communes_services
 from inspections.models import Directive
 from recommendations import services
 from tests import factories
@@ -85,15 +86,25 @@ MATRIX = {
     "recommendations:search": (lambda o: {}, EVERYONE),
     "recommendations:round_report": (_round, READERS),
     "inspections:figures_import": (_round, EDITORS),
+    # Everyone who sees something has API tokens of their own.
+    "recommendations:api_tokens": (lambda o: {}, EVERYONE),
+    # Another user's token answers 404, one's own is revoked and sends back to the page.
+    "recommendations:api_token_revoke": (lambda o: {"pk": o["api_token"].pk},
+                                         {**EVERYONE, "head_a": 302, "office": 404,
+                                          "staff_a": 404, "head_b": 404, "leader": 404,
+                                          "admin": 404}, "post"),
 }
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("inspections:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
-                               "recommendations:list", "recommendations:search")]
-# Django's and libraries' own pages, tested where they are configured.
-NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
+                               "recommendations:list", "recommendations:search",
+                               "recommendations:api_tokens",
+                               "recommendations:api_token_revoke")]
+# Django's and libraries' own pages, tested where they are configured; the API's addresses
+# answer JSON to tokens and have their own exhaustive test (tests/api/test_permissions.py).
+NOT_OURS = ("admin:", "set_language", "login", "logout", "password_", "api:")
 
 
 def walk(patterns, prefix=""):
@@ -129,6 +140,7 @@ def objects(province, department_a, head_a, office_user):
         files=[SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4 test", "application/pdf")])
     directive = Directive.objects.create(session=session, text="Nhiệm vụ")
     return {"session": session, "recommendation": recommendation,
+            "api_token": communes_services.api_token_create(user=head_a, name="Kho")[0],
             "attachment": response.attachments.get(), "directive": directive,
             "follow_up": directive.follow_ups.create(unit=unit)}
 

@@ -9,7 +9,6 @@ import re
 
 import django_filters
 from django import forms
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -192,10 +191,6 @@ def _requests(user):
 
 class Open311View(ConditionalMixin):
     pagination_class = None
-
-    @classmethod
-    def as_view(cls, **initkwargs):
-        return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
 
 class ServiceList(Open311View, ListAPIView):

@@ -43,7 +43,16 @@ from . import filters, serializers
 from .docs import DESCRIPTION, TAGS
 
 
-class ConditionalMixin:
+class NoTransaction:
+    """Reads only: no transaction around the view (communes.decorators.read_only, for
+    pages)."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return transaction.non_atomic_requests(super().as_view(*args, **kwargs))
+
+
+class ConditionalMixin(NoTransaction):
     """An ETag on every answer, from the data version (communes/cache.py: it moves on with
     every committed change of the data), what the user may see, the day, the language and
     the address. A client that sends it back in If-None-Match gets 304 without a query."""
@@ -68,11 +77,6 @@ class ApiViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
     model = None
     lookup_value_regex = "[0-9]+"
-
-    @classmethod
-    def as_view(cls, actions=None, **initkwargs):
-        # Reads only: no transaction around them (communes.decorators.read_only, for pages).
-        return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
 
     def related(self, queryset):
         """What the serializer reads besides the row, in a constant number of queries."""
@@ -246,10 +250,6 @@ def _dashboard_data(figures, recurring) -> dict:
 class DashboardView(ConditionalMixin, APIView):
     """The dashboard's figures over what the user may see, with the dashboard's filters."""
 
-    @classmethod
-    def as_view(cls, **initkwargs):
-        return transaction.non_atomic_requests(super().as_view(**initkwargs))
-
     @extend_schema(
         tags=["dashboard"], responses=serializers.DashboardSerializer,
         parameters=[
@@ -278,7 +278,7 @@ class DashboardView(ConditionalMixin, APIView):
         return Response(data)
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(NoTransaction, SpectacularAPIView):
     """The OpenAPI 3 schema, JSON unless YAML is asked for (Accept: application/yaml)."""
 
     renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
@@ -286,7 +286,7 @@ class SchemaView(SpectacularAPIView):
     custom_settings = {"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
 
 
-class DocsView(SpectacularSwaggerSplitView):
+class DocsView(NoTransaction, SpectacularSwaggerSplitView):
     """Swagger UI from the portal's static files (drf-spectacular-sidecar), its settings in a
     script of its own: nothing inline, as the portal's Content-Security-Policy requires."""
 
