@@ -1,5 +1,6 @@
 """Personal API tokens (communes.models.ApiToken), sent as `Authorization: Bearer <token>`."""
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -25,7 +26,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError:
             secret = ""
-        token = (ApiToken.objects.active().select_related("user__profile")
+        # From the primary database, never a replica that may lag: a revoked token stops
+        # working at once, and a new one works at once.
+        token = (ApiToken.objects.using(DEFAULT_DB_ALIAS).active()
+                 .select_related("user__profile")
                  .filter(digest=ApiToken.digest_of(secret)).first())
         if token is None:
             raise exceptions.AuthenticationFailed(

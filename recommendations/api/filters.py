@@ -3,11 +3,12 @@ for the other lists the ids of what their rows belong to; on every list `updated
 an incremental sync. Each lookup is backed by an index; a value that is not valid answers 400
 with a message per parameter."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from communes.models import AdministrativeUnit
@@ -16,7 +17,12 @@ from inspections.models import Session
 from ..filters import RecommendationFilterSet
 
 
-@extend_schema_field(OpenApiTypes.INT)
+def _documented(filter_, schema):
+    """The filter's schema for drf-spectacular, with its label as the description (given
+    per filter: a class-level override would drop it)."""
+    return extend_schema_field({**schema, "description": filter_.label})(filter_)
+
+
 class IdFilter(django_filters.NumberFilter):
     """The id of an object; a number out of the ids' range is refused, not sent to the
     database."""
@@ -27,21 +33,28 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+        _documented(self, {"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 
 
 class SinceField(IsoDateTimeField):
     def clean(self, value):
         value = super().clean(value)
         # A year the database (or the conversion to UTC) cannot hold would be a 500.
-        if value is not None and not 1900 <= value.year <= 9000:
+        if value is None:
+            return value
+        if not 1900 <= value.year <= 9000:
             raise forms.ValidationError(_("Give a date and time between the years 1900 and "
                                           "9000."))
-        return value
+        # In UTC: ISO 8601 allows offsets (up to ±23:59) that PostgreSQL refuses.
+        return value.astimezone(datetime.UTC)
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
 class SinceFilter(django_filters.IsoDateTimeFilter):
     field_class = SinceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _documented(self, {"type": "string", "format": "date-time"})
 
 
 def updated_since():

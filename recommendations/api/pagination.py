@@ -11,6 +11,9 @@ class IdCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    page_size_query_description = _("Rows per page, from 1 to 500 (50 unless given).")
+    cursor_query_description = _("Where the page starts: take it from the links next and "
+                                 "previous.")
     invalid_cursor_message = _("This page cursor is not valid: follow the links next and "
                                "previous of a page.")
 

@@ -1,5 +1,6 @@
 """A user's own API tokens: make one (shown once), see when each was last used, revoke one."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,8 @@ def api_tokens(request):
     response = render(request, "recommendations/api_tokens.html", {
         "form": form, "secret": secret,
         "tokens": ApiToken.objects.filter(user=request.user),
-        "api_url": request.build_absolute_uri(reverse("api:recommendation-list")),
+        # SITE_URL, as in mails: never the Host header the request carried.
+        "api_url": settings.SITE_URL.rstrip("/") + reverse("api:recommendation-list"),
         "docs_url": reverse("api:docs"),
     }, status=400 if form.errors else 200)
     response["Cache-Control"] = "no-store"  # the page may hold a token

@@ -225,3 +225,11 @@ def test_the_docs_page_is_served_without_inline_code(client):
     schema = client.get(reverse("api:schema")).json()
     assert schema["openapi"].startswith("3.")
     assert "Open311" in schema["info"]["description"]
+
+
+@pytest.mark.django_db
+def test_any_utc_offset_iso_8601_allows_is_taken(api_get_query, office_user, world):
+    """PostgreSQL refuses offsets beyond ±15:59; the filter converts to UTC first."""
+    response = api_get_query(office_user, reverse("api:department-list"),
+                             {"updated_since": "2025-03-13T12:17:31-22:42"})
+    assert response.status_code == 200

@@ -8,7 +8,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -53,6 +55,17 @@ def _real_id(case, world):
             candidates += [world["other"][keys[0]].pk] if keys[0] in world["other"] else []
             if value % 4:  # three in four: an object; otherwise the drawn id
                 case.path_parameters["id"] = candidates[value % len(candidates)]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """As Django's test client does: the requests go through the WSGI handler, whose signals
+    would otherwise close the connection that holds the test's transaction (PostgreSQL)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
