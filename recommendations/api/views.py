@@ -53,21 +53,29 @@ class NoTransaction:
 
 
 class ConditionalMixin(NoTransaction):
-    """An ETag on every answer, from the data version (communes/cache.py: it moves on with
-    every committed change of the data), what the user may see, the day, the language and
-    the address. A client that sends it back in If-None-Match gets 304 without a query."""
+    """Answers computed once per data version, like the pages' cached parts
+    (communes/cache.py): keyed by what the user may see, the day, the language and the full
+    address (its host too: the pages' links are absolute). An ETag on every answer from the
+    same key; a client that sends it back in If-None-Match gets 304 without a query."""
+
+    def answer_key(self, request) -> tuple:
+        return (scope(request.user).key, timezone.localdate().isoformat(), get_language(),
+                request.build_absolute_uri())
 
     def etag(self, request) -> str:
-        parts = (data_version(), scope(request.user).key, timezone.localdate().isoformat(),
-                 get_language(), request.get_full_path())
+        parts = (data_version(), *self.answer_key(request))
         return f'"{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"'
 
     def conditional(self, request, answer):
+        """`answer()` (a Response of 200), from the cache while the data are unchanged; an
+        error it raises is answered, and never cached."""
         etag = self.etag(request)
-        response = get_conditional_response(request, etag=etag) or answer()
-        if response.status_code in (200, 304):
-            response["ETag"] = etag
-            response["Cache-Control"] = "private, no-cache"
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            response = Response(cached("api-answer", self.answer_key(request),
+                                       lambda: answer().data))
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
         return response
 
@@ -269,13 +277,9 @@ class DashboardView(ConditionalMixin, APIView):
         if not filters_.is_valid():
             raise ValidationError(filters_.errors)
         national = scope(user).kind == Scope.ALL
-        key = (scope(user).key, sorted(filters_.applied.items()), timezone.localdate(),
-               get_language())
-        data = cached("api-dashboard", key, lambda: serializers.DashboardSerializer(
-            _dashboard_data(dashboard.figures(filters_.qs, by_province=national),
-                            dashboard.recurring_difficulties(
-                                Difficulty.objects.visible_to(user)))).data)
-        return Response(data)
+        return Response(serializers.DashboardSerializer(_dashboard_data(
+            dashboard.figures(filters_.qs, by_province=national),
+            dashboard.recurring_difficulties(Difficulty.objects.visible_to(user)))).data)
 
 
 class SchemaView(NoTransaction, SpectacularAPIView):

@@ -68,7 +68,11 @@ def test_an_etag_answers_304_until_the_data_change(client, office_user, head_a, 
     assert again.status_code == 304 and not again.content
     # Another user sees other rows: the same ETag is not theirs.
     other = token_of(head_a)
-    assert client.get(url, HTTP_AUTHORIZATION=other, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    theirs = client.get(url, HTTP_AUTHORIZATION=other, HTTP_IF_NONE_MATCH=etag)
+    assert theirs.status_code == 200
+    # The answers are cached per scope: the department's holds only its own.
+    assert [r["id"] for r in theirs.json()["results"]] == [world["recommendation"].pk]
+    assert len(client.get(url, HTTP_AUTHORIZATION=header).json()["results"]) == 2
     caches["default"].clear()  # what a committed change does: a new data version
     assert client.get(url, HTTP_AUTHORIZATION=header,
                       HTTP_IF_NONE_MATCH=etag).status_code == 200
