@@ -90,8 +90,37 @@ def pages():
         ("dashboard (national)", "bench.national", "/dashboard/"),
         ("search", "bench.office", "/search/?q=bien+che"),
         ("recommendation page", "bench.head", f"/recommendations/{recommendation.pk}/"),
+        # The read API, as another system reads it: with a personal token ("token:" users).
+        ("API list (office)", "token:bench.office", "/api/v1/recommendations/"),
+        ("API list, filtered", "token:bench.office",
+         "/api/v1/recommendations/?status=routed&deadline=overdue"),
+        ("API list (department)", "token:bench.head", "/api/v1/recommendations/"),
+        ("API list (national)", "token:bench.national", "/api/v1/recommendations/"),
         (export, "bench.national", f"/recommendations/?format=csv&round={biggest.pk}"),
     ]
+
+
+TOKENS = {}
+
+
+def token_header(user):
+    """'Authorization: Bearer …' of a token made for this run (user "token:<username>")."""
+    from django.contrib.auth import get_user_model
+
+    from communes.services import api_token_create
+
+    username = user.removeprefix("token:")
+    if username not in TOKENS:
+        TOKENS[username] = api_token_create(
+            user=get_user_model().objects.get(username=username), name="make bench")[1]
+    return f"Bearer {TOKENS[username]}"
+
+
+def request_headers(user, cookies):
+    """The headers a request of `user` carries: a token, or the session cookie."""
+    if user.startswith("token:"):
+        return {"Authorization": token_header(user)}
+    return {"Cookie": cookies[user]}
 
 
 def queries_per_request(rows):
@@ -109,12 +138,16 @@ def queries_per_request(rows):
     counts = {}
     for name, username, path in rows:
         client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
+        extra = {}
+        if username.startswith("token:"):
+            extra["HTTP_AUTHORIZATION"] = token_header(username)
+        else:
+            client.force_login(get_user_model().objects.get(username=username))
         measured = []
         data_changed()  # the first request finds every cached part stale
         for _ in range(2):
             with CaptureQueriesContext(connection) as context:
-                response = client.get(path)
+                response = client.get(path, **extra)
                 if hasattr(response, "streaming_content"):
                     b"".join(response.streaming_content)
             measured.append(len(context.captured_queries))
@@ -132,13 +165,13 @@ def worker_peak_memory(master_pid):
     return max(peaks, default=0)
 
 
-def cold_request_ms(cookie, path):
+def cold_request_ms(headers, path):
     """One request right after the data changed: every cached part of the page is stale."""
     from communes.cache import data_changed
 
     data_changed()
     request = urllib.request.Request(BASE + path, headers={
-        "Cookie": cookie, "X-Forwarded-Proto": "https"})
+        **headers, "X-Forwarded-Proto": "https"})
     started = time.monotonic()
     with urllib.request.urlopen(request, timeout=300) as response:
         response.read()
@@ -245,7 +278,9 @@ def main():
            "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuv",
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "BENCH_FLOOR": "1",
            "STATIC_ROOT": static_root, "GUNICORN_BIND": f"127.0.0.1:{PORT}",
-           "TRUSTED_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+           "TRUSTED_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "127.0.0.1",
+           # The load is the measurement: the API's per-token allowance must not answer 429.
+           "API_THROTTLE_RATE": "100000000/minute"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
                    cwd=ROOT, env=env, check=True)
     # The server's log goes to a file: a pipe nobody reads would fill and stall the workers.
@@ -266,17 +301,23 @@ def main():
                 time.sleep(1)
         else:
             sys.exit("gunicorn did not answer within a minute: see its log")
-        cookies = {user: log_in(user) for user in {user for _n, user, _p in rows}}
+        # bench.office's session also waits for the server to be idle between pages.
+        cookies = {user: log_in(user) for user in {user for _n, user, _p in rows}
+                   | {"bench.office"} if not user.startswith("token:")}
         results, raw = {}, []
         for name, user, path in rows:
             wait_until_idle(cookies["bench.office"])
-            cold = cold_request_ms(cookies[user], path)
+            headers = request_headers(user, cookies)
+            cold = cold_request_ms(headers, path)
             command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "30s",
                        "-s", str(ROOT / "bench" / "report.lua"),
-                       "-H", f"Cookie: {cookies[user]}", "-H", "X-Forwarded-Proto: https",
-                       BASE + path]
+                       *[arg for name, value in headers.items()
+                         for arg in ("-H", f"{name}: {value}")],
+                       "-H", "X-Forwarded-Proto: https", BASE + path]
             output = subprocess.run(command, capture_output=True, text=True).stdout
-            raw.append(f"## {name}\n$ {shlex.join(command)}\n{output}")
+            # The token is this run's, but a secret all the same: not written to the results.
+            shown = [re.sub(r"Bearer \S+", "Bearer …", arg) for arg in command]
+            raw.append(f"## {name}\n$ {shlex.join(shown)}\n{output}")
             results[name] = json.loads(output.strip().splitlines()[-1])
             results[name]["peak_mb"] = worker_peak_memory(gunicorn.pid)
             results[name]["cold"] = cold

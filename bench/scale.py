@@ -193,28 +193,29 @@ def generate(*, recommendations: int, seed: int, rounds: int = 5,
             start = datetime.date(2025, 8, 1) + datetime.timedelta(days=61 * number)
             title = f"Đợt kiểm tra số {number + 1}"
             round_rows.append((round_id, province_id, title, start,
-                               start + datetime.timedelta(days=27), "Ban Thường vụ", now))
+                               start + datetime.timedelta(days=27), "Ban Thường vụ", now, now))
             for index in range(0, len(units), UNITS_PER_GROUP):
                 chunk = units[index:index + UNITS_PER_GROUP]
                 group_rows.append((group_id, round_id, index // UNITS_PER_GROUP + 1,
-                                   "Tổ trưởng", ""))
+                                   "Tổ trưởng", "", now))
                 group_units += [(group_id, unit.pk) for unit in chunk]
                 day = start + datetime.timedelta(days=index // UNITS_PER_GROUP % 20)
                 session_rows.append((session_id, group_id, day, "morning", "", "", "",
-                                     "final", 1))
+                                     "final", 1, now))
                 session_units += [(session_id, unit.pk) for unit in chunk]
                 sessions.append((session_id, province_id, chunk, day))
                 group_id += 1
                 session_id += 1
             round_id += 1
     _write(InspectionRound, ["id", "province_id", "title", "period_start", "period_end",
-                             "convened_by", "created_at"], round_rows, counts)
-    _write(WorkingGroup, ["id", "round_id", "number", "leader_name", "leader_title"],
-           group_rows, counts)
+                             "convened_by", "created_at", "updated_at"], round_rows, counts)
+    _write(WorkingGroup, ["id", "round_id", "number", "leader_name", "leader_title",
+                          "updated_at"], group_rows, counts)
     _write(WorkingGroup.units.through, ["workinggroup_id", "administrativeunit_id"],
            group_units, counts)
     _write(Session, ["id", "group_id", "date", "part_of_day", "venue", "unit_side",
-                     "leader_assessment", "status", "version"], session_rows, counts)
+                     "leader_assessment", "status", "version", "updated_at"], session_rows,
+           counts)
     _write(Session.units.through, ["session_id", "administrativeunit_id"], session_units,
            counts)
 
@@ -241,16 +242,19 @@ def generate(*, recommendations: int, seed: int, rounds: int = 5,
                 if status == Status.RESOLVED else None
             plan.append((rec_id, status, created))
             full_text = f"{text} – {unit.name}"
+            # Its last step (event_rows below takes one every two days).
+            updated = created + datetime.timedelta(days=2 * len(PATHS[status]))
             yield (rec_id, session_pk, province_id, index % 3 != 0, category_id, full_text,
                    "province", status, lead, None, due, "normal", "",
                    "Bộ Nội vụ" if status == Status.PROPOSED_CENTRAL else "", None, created,
-                   resolved, f"{folded[text]} {fold(unit.name)}", unit.pk)
+                   resolved, updated, f"{folded[text]} {fold(unit.name)}", unit.pk)
             rec_id += 1
 
     rec_columns = ["id", "session_id", "province_id", "raised_jointly", "category_id", "text",
                    "authority_level", "status", "lead_department_id", "assignee_id",
                    "due_date", "priority", "answered_by", "central_body",
-                   "consolidated_into_id", "created_at", "resolved_at", "search_text"]
+                   "consolidated_into_id", "created_at", "resolved_at", "updated_at",
+                   "search_text"]
     rec_units = []
 
     def recommendation_only():
@@ -295,10 +299,10 @@ def generate(*, recommendations: int, seed: int, rounds: int = 5,
             unit = units[rng.randrange(len(units))]
             difficulty_units.append((first_difficulty + index, unit.pk))
             yield (first_difficulty + index, session_pk, categories[code], text, False,
-                   folded[text])
+                   folded[text], now)
 
     _write(Difficulty, ["id", "session_id", "category_id", "text", "raised_jointly",
-                        "search_text"], difficulty_rows(), counts)
+                        "search_text", "updated_at"], difficulty_rows(), counts)
     _write(Difficulty.units.through, ["difficulty_id", "administrativeunit_id"],
            difficulty_units, counts)
 
@@ -315,9 +319,9 @@ def generate(*, recommendations: int, seed: int, rounds: int = 5,
                                "done" if done else "pending", "",
                                day + datetime.timedelta(days=20) if done else None))
             yield (first_directive + index, session_pk, text,
-                   today + datetime.timedelta(days=rng.randint(-30, 60)), folded[text])
+                   today + datetime.timedelta(days=rng.randint(-30, 60)), folded[text], now)
 
-    _write(Directive, ["id", "session_id", "text", "due_date", "search_text"],
+    _write(Directive, ["id", "session_id", "text", "due_date", "search_text", "updated_at"],
            directive_rows(), counts)
     _write(DirectiveFollowUp, ["directive_id", "unit_id", "department_id", "status", "note",
                                "completed_on"], follow_ups, counts)

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import text
 from .models import (
     AdministrativeUnit,
+    ApiToken,
     CalendarDay,
     Department,
     IssuingBody,
@@ -16,6 +17,7 @@ from .models import (
     Province,
     UserProfile,
 )
+from .services import api_token_revoke
 
 User = get_user_model()
 
@@ -180,3 +182,24 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "note")
     date_hierarchy = "date"
     ordering = ("date",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """People make their tokens on their own page; here an administrator sees them all and
+    can revoke one (a token is never shown again, nor edited)."""
+
+    list_display = ("name", "user", "key_start", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__username", "key_start")
+    readonly_fields = ("user", "name", "key_start", "created_at", "last_used_at", "revoked_at")
+    exclude = ("digest",)
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token, by=request.user)

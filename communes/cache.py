@@ -29,6 +29,8 @@ from .scope import scope
 logger = logging.getLogger(__name__)
 # The portal's apps, and auth: pages show users (assignees, who did what) and their roles.
 WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
+# No page shows these: making or revoking an API token leaves every cached part valid.
+UNWATCHED_MODELS = {"communes.apitoken"}
 VERSION_KEY = "portal:data-version"
 # Entries of old versions are never read again; they only wait to expire.
 TIMEOUT = 60 * 60
@@ -112,7 +114,7 @@ def template_context(request):
 
 def on_model_change(sender, **kwargs):
     """Receiver of post_save, post_delete and m2m_changed for every model."""
-    if sender._meta.app_label not in WATCHED_APPS:
+    if sender._meta.app_label not in WATCHED_APPS or sender._meta.label_lower in UNWATCHED_MODELS:
         return
     if not kwargs.get("action", "post_").startswith("post_"):  # m2m_changed's pre_ actions
         return

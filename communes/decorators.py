@@ -13,6 +13,7 @@ from django.db import transaction
 from django.views.decorators.http import require_GET
 
 from . import roles
+from .scope import uses_api
 
 
 def read_only(view):
@@ -45,3 +46,5 @@ department_required = role_required(roles.is_department_user)
 # Pages that show only what the user's scope holds (lists, search): readers and departments.
 scoped_reader_required = role_required(
     lambda user: roles.is_reader(user) or roles.is_department_user(user))
+# The API and its tokens (communes.scope.uses_api; visible_to decides what each sees).
+api_user_required = role_required(uses_api)

@@ -1,9 +1,13 @@
-"""Reference data: provinces, commune-level units, departments, people and the working calendar."""
+"""Reference data: provinces, commune-level units, departments, people and the working calendar;
+and the personal API tokens people read the portal's API with."""
+
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,6 +78,8 @@ class AdministrativeUnit(models.Model):
     )
     sort_name = SortKeyField(source="name")
     search_text = SearchTextField(source="name")
+    # For the API's incremental sync (?updated_since=).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
     objects = AdministrativeUnitQuerySet.as_manager()
@@ -82,7 +88,8 @@ class AdministrativeUnit(models.Model):
         verbose_name = _("commune-level unit")
         verbose_name_plural = _("commune-level units")
         ordering = ["sort_name"]
-        indexes = [models.Index(fields=["province", "sort_name"], name="unit_province_name_idx")]
+        indexes = [models.Index(fields=["province", "sort_name"], name="unit_province_name_idx"),
+                   models.Index(fields=["updated_at"], name="unit_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[0-9]{5}$"),
@@ -135,6 +142,15 @@ class PredecessorUnit(models.Model):
         return self.name
 
 
+class DepartmentQuerySet(ScopedQuerySet):
+    def scope_condition(self, user_scope):
+        # A province's departments are known to all its people: a department sees the others
+        # it co-operates with, as the lists' filters offer them.
+        if user_scope.kind == Scope.DEPARTMENT:
+            return Q(province=user_scope.province_id)
+        return super().scope_condition(user_scope)
+
+
 class Department(models.Model):
     """A provincial department or agency (sở, ban, ngành) that recommendations are routed to."""
 
@@ -147,12 +163,16 @@ class Department(models.Model):
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_name = SortKeyField(source="name")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["sort_name"]
+        indexes = [models.Index(fields=["updated_at"], name="department_updated_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "short_code"],
@@ -374,3 +394,46 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at=None, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal token that a user's program reads the API with, as that user.
+
+    Shown once when it is made; only its SHA-256 digest is stored. A slow password hash
+    protects secrets people choose; this one is 256 random bits, so a fast digest is as safe
+    and lets every API request find its token with one indexed lookup.
+    """
+
+    PREFIX = "kt_"  # "kiểm tra": tells a leaked token apart from other secrets in a scan
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = NormalizedCharField(_("name"), max_length=100,
+                               help_text=_("What the token is for, e.g. the system that uses it."))
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    # The first characters of the token, so its owner can tell tokens apart.
+    key_start = models.CharField(_("starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_start}…)"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()

@@ -95,3 +95,11 @@ class ScopedQuerySet(models.QuerySet):
             return Q(pk__in=self.model.objects.filter(
                 **{self.unit_lookup: user_scope.unit_id}).values("pk"))
         return None
+
+
+def uses_api(user) -> bool:
+    """Who reads the API (the province's other systems, through a person's token): the
+    office, leaders, national viewers, administrators and departments. A unit's staff work
+    on their unit's pages, which show them the office's answers rather than the
+    departments' working papers the API carries."""
+    return scope(user).kind in (Scope.ALL, Scope.PROVINCE, Scope.DEPARTMENT)

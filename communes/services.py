@@ -1,17 +1,23 @@
-"""Imports of the official reference lists. Each is all-or-nothing: every row is checked first,
-and a file with any bad row changes nothing and names each bad line."""
+"""Imports of the official reference lists, and people's API tokens.
 
+Each import is all-or-nothing: every row is checked first, and a file with any bad row changes
+nothing and names each bad line."""
+
+import datetime
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import text
 from .cache import data_changed
 from .csvfiles import CSVProblems, read_rows
 from .fields import refresh_derived_fields
-from .models import AdministrativeUnit, Department, PredecessorUnit, Province
+from .models import AdministrativeUnit, ApiToken, Department, PredecessorUnit, Province
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCES_FILE = DATA_DIR / "provinces_34.csv"
@@ -47,6 +53,8 @@ def _upsert(model, wanted: dict, existing: dict, summary: ImportSummary, make):
     """Create the missing rows (`make(key, values)`) and update the changed ones, in bulk."""
     to_create, to_update = [], []
     fields = sorted({name for values in wanted.values() for name in values})
+    stamped = ["updated_at"] if any(f.name == "updated_at" for f in model._meta.fields) else []
+    now = timezone.now()
     for key, values in wanted.items():
         obj = existing.get(key)
         if obj is None:
@@ -54,12 +62,15 @@ def _upsert(model, wanted: dict, existing: dict, summary: ImportSummary, make):
         elif any(getattr(obj, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(obj, name, value)
-            # bulk_update does not run pre_save: refresh the sort and search columns here.
+            # bulk_update does not run pre_save: refresh the sort and search columns here,
+            # and the time of the change where the API's incremental sync reads it.
             derived = refresh_derived_fields(obj)
+            if stamped:
+                obj.updated_at = now
             to_update.append(obj)
     model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
-        model.objects.bulk_update(to_update, [*fields, *derived], batch_size=1000)
+        model.objects.bulk_update(to_update, [*fields, *derived, *stamped], batch_size=1000)
     if to_create or to_update:
         data_changed()  # bulk writes send no signals
     summary.created += len(to_create)
@@ -251,3 +262,39 @@ def departments_import(*, path, province_code: str, dry_run: bool = False) -> Im
     if dry_run:
         transaction.set_rollback(True)
     return summary
+
+
+# A token's last use is written at most this often, not on every request.
+TOKEN_USE_PRECISION = datetime.timedelta(minutes=1)
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`: the token row and the secret, which is shown once and never
+    stored (only its digest is)."""
+    secret = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(secret),
+                                    key_start=secret[:len(ApiToken.PREFIX) + 4])
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
+    """Revoke `token` (its owner does, or an administrator): it stops working at once; the row
+    stays, with when it was revoked."""
+    if token.user_id != by.pk and not by.is_superuser:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_used(*, token: ApiToken) -> None:
+    """Note that `token` was used now, at most once a minute: a write per API request would
+    double the database's work for a last-use date. An update(), so it is not a change of the
+    data that cached pages depend on."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

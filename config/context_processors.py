@@ -1,4 +1,5 @@
 from communes import roles
+from communes.scope import uses_api
 
 
 def navigation(request):
@@ -7,4 +8,5 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user),
-            "nav_reader": roles.is_reader(user), "nav_unit": roles.is_unit_user(user)}
+            "nav_reader": roles.is_reader(user), "nav_unit": roles.is_unit_user(user),
+            "nav_api": uses_api(user)}

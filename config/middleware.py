@@ -9,7 +9,8 @@ class ChosenLanguageMiddleware:
     """Vietnamese unless the user chose another language with the switch (a cookie).
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, and many office
-    computers run an English browser; the portal is Vietnamese first.
+    computers run an English browser; the portal is Vietnamese first. The API (/api/) does
+    follow Accept-Language when no language was chosen: a program that sends it asks for it.
     """
 
     def __init__(self, get_response):
@@ -18,12 +19,16 @@ class ChosenLanguageMiddleware:
 
     def __call__(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        api = request.path_info.startswith("/api/")
         if language not in self.languages:
-            language = settings.LANGUAGE_CODE
+            # get_language_from_request: the cookie (not set here), Accept-Language, else
+            # LANGUAGE_CODE (Vietnamese).
+            language = (translation.get_language_from_request(request) if api
+                        else settings.LANGUAGE_CODE)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if api else ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -22,6 +22,7 @@ _site = urlsplit(settings.SITE_URL)
 urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("recommendations.urls")),
+    path("api/", include("recommendations.api.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
@@ -44,3 +45,7 @@ handler400 = "config.views.bad_request"
 
 # MEDIA_ROOT is never served directly, not even in development: attachments go through
 # recommendations:attachment, which checks who may see them.
+
+# Under /api/ an unknown address or a server error answers a problem (JSON), like the API.
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

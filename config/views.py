@@ -1,4 +1,9 @@
 from django.shortcuts import render
+from django.views import defaults
+
+from recommendations.api.problems import problem_response
+
+API_PREFIX = "/api/"
 
 
 def benchmark_floor(request):
@@ -19,3 +24,15 @@ def bad_request(request, exception=None):
 def csrf_failure(request, reason=""):
     """The CSRF failure page in the portal's language and layout, not Django's English one."""
     return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request, exception):
+    if request.path.startswith(API_PREFIX):
+        return problem_response(request, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith(API_PREFIX):
+        return problem_response(request, 500)
+    return defaults.server_error(request)

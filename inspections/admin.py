@@ -28,7 +28,7 @@ from .models import (
     UnitReport,
     WorkingGroup,
 )
-from .services import session_touch
+from .services import directive_touch, session_touch
 
 
 def truncated(value, length=80):
@@ -374,6 +374,20 @@ class DirectiveFollowUpAdmin(SessionContentAdmin):
     @admin.display(description=_("directive"))
     def short_directive(self, obj):
         return truncated(obj.directive.text)
+
+    # The directive changes with its follow-ups (the API shows them together).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        directive_touch(directive_ids=[obj.directive_id, form.initial.get("directive")])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        directive_touch(directive_ids=[obj.directive_id])
+
+    def delete_queryset(self, request, queryset):
+        directive_ids = set(queryset.values_list("directive", flat=True))
+        super().delete_queryset(request, queryset)
+        directive_touch(directive_ids=directive_ids)
 
 
 @admin.register(FieldVisit)

@@ -21,6 +21,12 @@ from communes.models import AdministrativeUnit, Department, Province
 from communes.scope import Scope, ScopedQuerySet
 
 
+class CategoryQuerySet(ScopedQuerySet):
+    def scope_condition(self, user_scope):
+        """The same categories serve every province: whoever sees anything sees them."""
+        return None if user_scope.kind == Scope.NOTHING else Q()
+
+
 class Category(models.Model):
     """A subject a difficulty or recommendation is about (staffing, facilities, transport, …)."""
 
@@ -28,12 +34,17 @@ class Category(models.Model):
     name = NormalizedCharField(_("Vietnamese name"), max_length=200)
     name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
     sort_name = SortKeyField(source="name")
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["sort_name"]
+        indexes = [models.Index(fields=["updated_at"], name="category_updated_idx")]
 
     def __str__(self):
         return self.name
@@ -141,6 +152,8 @@ class InspectionRound(models.Model):
     period_end = models.DateField(_("end date"))
     convened_by = NormalizedCharField(_("convened by"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
     objects = InspectionRoundQuerySet.as_manager()
@@ -149,7 +162,8 @@ class InspectionRound(models.Model):
         verbose_name = _("inspection round")
         verbose_name_plural = _("inspection rounds")
         ordering = ["-period_start", "title"]
-        indexes = [models.Index(fields=["province", "-period_start"], name="round_province_idx")]
+        indexes = [models.Index(fields=["province", "-period_start"], name="round_province_idx"),
+                   models.Index(fields=["updated_at"], name="round_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -178,6 +192,8 @@ class WorkingGroup(models.Model):
         AdministrativeUnit, blank=True, related_name="working_groups",
         verbose_name=_("assigned units"),
     )
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[units])
 
     objects = WorkingGroupQuerySet.as_manager()
@@ -186,6 +202,7 @@ class WorkingGroup(models.Model):
         verbose_name = _("working group")
         verbose_name_plural = _("working groups")
         ordering = ["round", "number"]
+        indexes = [models.Index(fields=["updated_at"], name="group_updated_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "number"],
@@ -263,6 +280,8 @@ class Session(models.Model):
     # Optimistic locking: a save carries the version it was read at, and is refused if the
     # session has moved on since.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Moves with the version: any change of the session or of its items (session_touch).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[units])
 
     objects = SessionQuerySet.as_manager()
@@ -275,6 +294,7 @@ class Session(models.Model):
             models.Index(fields=["group", "date"], name="session_group_date_idx"),
             models.Index(fields=["date"], name="session_date_idx"),
             models.Index(fields=["status"], name="session_status_idx"),
+            models.Index(fields=["updated_at"], name="session_updated_idx"),
         ]
 
     def __str__(self):
@@ -447,6 +467,8 @@ class Difficulty(models.Model):
         AdministrativeUnit, blank=True, related_name="difficulties", verbose_name=_("raised by")
     )
     search_text = SearchTextField(source="text")
+    # For the API's incremental sync (?updated_since=); changes of what the row holds move it too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[units])
 
     objects = DifficultyQuerySet.as_manager()
@@ -455,7 +477,8 @@ class Difficulty(models.Model):
         verbose_name = _("difficulty")
         verbose_name_plural = _("difficulties")
         ordering = ["session", "id"]
-        indexes = [models.Index(fields=["category"], name="difficulty_category_idx")]
+        indexes = [models.Index(fields=["category"], name="difficulty_category_idx"),
+                   models.Index(fields=["updated_at"], name="difficulty_updated_idx")]
 
     def __str__(self):
         return self.text[:80]
@@ -470,6 +493,8 @@ class Directive(models.Model):
     text = NormalizedTextField(_("text"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     search_text = SearchTextField(source="text")
+    # Moves with its follow-ups too (directive_touch).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
     objects = DirectiveQuerySet.as_manager()
@@ -478,7 +503,8 @@ class Directive(models.Model):
         verbose_name = _("directive")
         verbose_name_plural = _("directives")
         ordering = ["session", "id"]
-        indexes = [models.Index(fields=["due_date"], name="directive_due_idx")]
+        indexes = [models.Index(fields=["due_date"], name="directive_due_idx"),
+                   models.Index(fields=["updated_at"], name="directive_updated_idx")]
 
     def __str__(self):
         return self.text[:80]

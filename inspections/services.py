@@ -11,7 +11,14 @@ from simple_history.utils import bulk_create_with_history
 from communes import roles
 
 from . import notifications
-from .models import DirectiveFollowUp, DirectiveReport, Session, SubmittedFigure, UnitSubmission
+from .models import (
+    Directive,
+    DirectiveFollowUp,
+    DirectiveReport,
+    Session,
+    SubmittedFigure,
+    UnitSubmission,
+)
 
 
 class StaleSession(ValidationError):
@@ -25,10 +32,19 @@ class StaleSession(ValidationError):
 
 
 def session_touch(*, session_ids) -> None:
-    """Move the sessions' version on by one: any change to a session or its items counts."""
+    """Move the sessions' version on by one: any change to a session or its items counts
+    (and so the time of its last change, which the API's incremental sync reads)."""
     session_ids = {pk for pk in session_ids if pk is not None}
     if session_ids:
-        Session.objects.filter(pk__in=session_ids).update(version=F("version") + 1)
+        Session.objects.filter(pk__in=session_ids).update(version=F("version") + 1,
+                                                          updated_at=timezone.now())
+
+
+def directive_touch(*, directive_ids) -> None:
+    """A directive changes when one of its follow-ups does: the API shows them together."""
+    directive_ids = {pk for pk in directive_ids if pk is not None}
+    if directive_ids:
+        Directive.objects.filter(pk__in=directive_ids).update(updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -56,20 +72,23 @@ def _sync_follow_ups(directive, units, departments):
     wanted_units = {u.pk for u in units}
     wanted_departments = {d.pk for d in departments}
     existing = list(directive.follow_ups.all())
+    changed = False
     for follow_up in existing:
         unticked = (follow_up.unit_id and follow_up.unit_id not in wanted_units) or (
             follow_up.department_id and follow_up.department_id not in wanted_departments)
         if unticked and follow_up.status == DirectiveFollowUp.Status.PENDING:
             follow_up.delete()
+            changed = True
     have_units = {f.unit_id for f in existing if f.unit_id}
     have_departments = {f.department_id for f in existing if f.department_id}
+    new = ([DirectiveFollowUp(directive=directive, unit_id=pk)
+            for pk in wanted_units - have_units]
+           + [DirectiveFollowUp(directive=directive, department_id=pk)
+              for pk in wanted_departments - have_departments])
     # With history, so the directive's timeline shows each addressee from the start.
-    bulk_create_with_history(
-        [DirectiveFollowUp(directive=directive, unit_id=pk) for pk in wanted_units - have_units]
-        + [DirectiveFollowUp(directive=directive, department_id=pk)
-           for pk in wanted_departments - have_departments],
-        DirectiveFollowUp,
-    )
+    bulk_create_with_history(new, DirectiveFollowUp)
+    if changed or new:
+        directive_touch(directive_ids=[directive.pk])
 
 
 @transaction.atomic
@@ -197,4 +216,5 @@ def directive_report_decide(*, report, by, accept: bool, note: str = ""):
         follow_up.note = report.text
         follow_up.save()
     session_touch(session_ids=[follow_up.directive.session_id])
+    directive_touch(directive_ids=[follow_up.directive_id])
     return report

@@ -71,7 +71,7 @@ class SessionPeriodFilterSet(PortalFilterSet):
     choice_kinds = {"round": "rounds"}
 
 
-def _raised_by(queryset, name, value):
+def _raised_by(queryset, name, value: str):
     """Raised by the unit, or merged with one it raised (counted as the one merged into, as
     the dashboard's bars by unit count it)."""
     raised = Recommendation.units.through.objects.filter(administrativeunit_id=value)
@@ -79,7 +79,7 @@ def _raised_by(queryset, name, value):
                            | Q(pk__in=raised.values("recommendation__consolidated_into_id")))
 
 
-def _deadline(queryset, name, value):
+def _deadline(queryset, name, value: str):
     return queryset.filter(getattr(deadlines(timezone.localdate()), value))
 
 

@@ -269,3 +269,8 @@ class RecommendationEntryForm(RaisedByMixin, SessionItemForm):
 
 
 RecommendationFormSet = item_formset(RecommendationEntryForm)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_(
+        "What the token is for, e.g. the system that uses it (“Kho dữ liệu của tỉnh”)."))

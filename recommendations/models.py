@@ -189,6 +189,9 @@ class Recommendation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # For the API's incremental sync (?updated_since=): moves with every lifecycle step,
+    # response and routing too (the services write it).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_text = SearchTextField(source="text")
     history = HistoricalRecords(m2m_fields=[units, cooperating_departments])
 
@@ -215,6 +218,10 @@ class Recommendation(models.Model):
             models.Index(fields=["category", "status"], name="rec_category_status_idx"),
             models.Index(fields=["session", "status"], name="rec_session_status_idx"),
             models.Index(fields=["-created_at", "-id"], name="rec_created_idx"),
+            # The API's lists: a province's items in the order of their ids (cursor pages),
+            # and the incremental sync.
+            models.Index(fields=["province", "id"], name="rec_province_id_idx"),
+            models.Index(fields=["updated_at"], name="rec_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -353,7 +353,7 @@ def recommendation_return(*, recommendation, by, reason: str, at=None):
     # "Not ours": the department lets go of it (its event records who returned it and why),
     # so it leaves that department's lists and counts until the office routes it again.
     recommendation.lead_department = None
-    recommendation.save(update_fields=["lead_department"])
+    recommendation.save(update_fields=["lead_department", "updated_at"])
     recommendation.cooperating_departments.clear()
     return recommendation
 
@@ -437,7 +437,7 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
     for other in others:
         other.consolidated_into = target
         other._change_reason = "merged"
-        other.save(update_fields=["consolidated_into"])
+        other.save(update_fields=["consolidated_into", "updated_at"])
         RecommendationEvent.objects.create(
             recommendation=other, actor=by, at=at, from_status=other.status,
             to_status=other.status,
@@ -447,6 +447,7 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
         to_status=target.status,
         note=_("Recommendations merged into this one: %(numbers)s")
         % {"numbers": ", ".join(f"#{o.pk}" for o in others)})
+    _touch(target)
     # The merged ones are read-only on their sessions' recording pages now: a page opened
     # before must not save them as they were.
     inspection_services.session_touch(session_ids={o.session_id for o in others})
@@ -475,6 +476,13 @@ def _record(recommendation, *, by, note, at=None):
     RecommendationEvent.objects.create(
         recommendation=recommendation, actor=by, at=at or timezone.now(),
         from_status=recommendation.status, to_status=recommendation.status, note=note)
+    _touch(recommendation)
+
+
+def _touch(recommendation):
+    """What the API shows of a recommendation (its events, responses) changed without a save
+    of the row: move its updated_at, which the API's incremental sync reads."""
+    Recommendation.objects.filter(pk=recommendation.pk).update(updated_at=timezone.now())
 
 
 def _require(kinds, allowed, message):
@@ -516,7 +524,7 @@ def recommendation_assign(*, recommendation, assignee, by) -> Recommendation:
     if profile is None or profile.department_id != recommendation.lead_department_id:
         raise TransitionNotAllowed(_("Assign it to someone of the lead department."))
     recommendation.assignee = assignee
-    recommendation.save(update_fields=["assignee"])
+    recommendation.save(update_fields=["assignee", "updated_at"])
     _record(recommendation, by=by, note=format_lazy(
         _("Assigned to {name}"), name=assignee.get_full_name() or assignee.username))
     notifications.notify_assignee(recommendation)
@@ -544,6 +552,7 @@ def recommendation_respond(*, recommendation, by, text: str, files=(), progress=
         recommendation=recommendation, kind=kind, department_id=department_id, author=by,
         text=text)
     attachments_save(files=files, by=by, response=response)
+    _touch(recommendation)
     if kind != Response.Kind.PROGRESS:
         notifications.notify_office(recommendation, _("a response was added"))
     return response
@@ -594,7 +603,7 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
     request.save()
     if approve:
         recommendation.due_date = request.proposed_due_date
-        recommendation.save(update_fields=["due_date"])
+        recommendation.save(update_fields=["due_date", "updated_at"])
     decision = (format_lazy(_("Extension approved: due {date}."),
                             date=f"{request.proposed_due_date:%d/%m/%Y}")
                 if approve else _("Extension refused."))

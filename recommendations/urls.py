@@ -31,4 +31,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("sessions/<int:pk>/attachments/", views.session_attachment_add,
          name="session_attachment_add"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from communes import services as communes_services
 from inspections.models import Directive
 from recommendations import services
 from tests import factories
@@ -104,6 +105,13 @@ MATRIX = {
     # An empty decision: 400 with the follow-up page for the office.
     "recommendations:unit_report_decide": (lambda o: {"pk": o["unit_report"].pk},
                                            {**EDITORS, "office": 400, "admin": 400}, "post"),
+    # Everyone who sees something has API tokens of their own.
+    "recommendations:api_tokens": (lambda o: {}, EVERYONE),
+    # Another user's token answers 404, one's own is revoked and sends back to the page.
+    "recommendations:api_token_revoke": (lambda o: {"pk": o["api_token"].pk},
+                                         {**EVERYONE, "head_a": 302, "office": 404,
+                                          "staff_a": 404, "head_b": 404, "leader": 404,
+                                          "admin": 404}, "post"),
 }
 # Pages of a unit's staff: another province's office may not open them at all (403).
 UNIT_PAGES = {"recommendations:unit_home", "recommendations:unit_session",
@@ -113,10 +121,13 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("inspections:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
-                               "recommendations:list", "recommendations:search")
+                               "recommendations:list", "recommendations:search",
+                               "recommendations:api_tokens",
+                               "recommendations:api_token_revoke")
                and name not in UNIT_PAGES]
-# Django's and libraries' own pages, tested where they are configured.
-NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
+# Django's and libraries' own pages, tested where they are configured; the API's addresses
+# answer JSON to tokens and have their own exhaustive test (tests/api/test_permissions.py).
+NOT_OURS = ("admin:", "set_language", "login", "logout", "password_", "api:")
 
 
 def walk(patterns, prefix=""):
@@ -156,6 +167,7 @@ def objects(province, department_a, head_a, office_user, ward_a_unit, ward_a):
     follow_up = directive.follow_ups.create(unit=unit)
     report = services.unit_directive_report(follow_up=follow_up, by=ward_a, text="Đã làm")
     return {"session": session, "recommendation": recommendation,
+            "api_token": communes_services.api_token_create(user=head_a, name="Kho")[0],
             "attachment": response.attachments.get(), "directive": directive,
             "follow_up": follow_up, "unit_report": report}
 

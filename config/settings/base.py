@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "communes",
     "inspections",
     "recommendations",
@@ -262,3 +265,45 @@ DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=3)
 
 # Recommendations routed without an explicit due date are due this many working days later.
 DEFAULT_DUE_WORKING_DAYS = env.int("DEFAULT_DUE_WORKING_DAYS", default=15)
+
+# The read API (/api/v1/, recommendations/api/): Django REST framework, its OpenAPI schema by
+# drf-spectacular, the documentation's Swagger UI served from the portal's own static files.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials is answered 401 with WWW-Authenticate.
+        "recommendations.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["recommendations.api.permissions.SeesSomething"],
+    "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "recommendations.api.problems.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+}
+# Requests one API token (or one browser session) may make; more answer 429 with Retry-After.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inspections portal API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RecommendationStatusEnum": "recommendations.models.Status",
+        "SessionStatusEnum": "inspections.models.Session.Status",
+        "FollowUpStatusEnum": "inspections.models.DirectiveFollowUp.Status",
+        "UnitKindEnum": "communes.models.AdministrativeUnit.Kind",
+        "ResponseKindEnum": "recommendations.models.Response.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api.schema.add_problem_responses",
+    ],
+}

@@ -6,11 +6,13 @@ from .oversight import dashboard_view, recommendation_list
 from .routing import routing
 from .search import search_view
 from .sessions import session_detail, session_record
+from .tokens import api_token_revoke, api_tokens
 from .unit import unit_directive, unit_home, unit_recommendation, unit_session
 from .units import unit_profile
 
 __all__ = [
-    "act", "attachment_download", "dashboard_view", "detail", "follow_up", "follow_up_update",
+    "act", "api_token_revoke", "api_tokens", "attachment_download", "dashboard_view",
+    "detail", "follow_up", "follow_up_update",
     "inbox", "recommendation_list", "round_report", "routing", "search_view",
     "session_attachment_add", "session_detail", "session_notice", "session_record",
     "unit_directive", "unit_home", "unit_profile", "unit_recommendation", "unit_report_decide",

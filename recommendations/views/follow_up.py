@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from communes.decorators import office_required, read_only
 from communes.exports import export
 from inspections.models import DirectiveFollowUp, DirectiveReport
-from inspections.services import directive_report_decide, session_touch
+from inspections.services import directive_report_decide, directive_touch, session_touch
 
 from ..exports import recommendation_rows
 from ..forms import FollowUpForm, ReportDecisionForm
@@ -138,6 +138,7 @@ def follow_up_update(request, pk):
         return _follow_up_page(request, params, bound=form)
     form.save()
     session_touch(session_ids=[follow_up.directive.session_id])
+    directive_touch(directive_ids=[follow_up.directive_id])
     messages.success(request, _("Saved: %(addressee)s.") % {"addressee": follow_up})
     return redirect(f"{reverse('recommendations:follow_up')}?{params.urlencode()}")
 

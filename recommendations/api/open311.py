@@ -1,0 +1,237 @@
+"""An Open311 GeoReport v2 view of the recommendations, for tools that speak it
+(https://wiki.open311.org/GeoReport_v2): services are the categories, service requests the
+recommendations, `open` while someone still owes an answer and `closed` once resolved,
+answered on the spot or proposed to central level; the agency responsible is the lead
+department, the address the units that raised it. Read-only, JSON only."""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from inspections.models import Category
+
+from ..models import Recommendation, Status
+from .filters import SinceFilter
+from .views import ConditionalMixin
+
+CLOSED = (Status.RESOLVED, Status.ANSWERED_ON_THE_SPOT, Status.PROPOSED_CENTRAL)
+# GeoReport v2: without dates, the requests of the last 90 days; never more than 1000.
+DEFAULT_DAYS = 90
+MAX_REQUESTS = 1000
+
+
+def _localized(name, name_en):
+    return name_en if get_language() == "en" and name_en else name
+
+
+class ServiceSerializer(serializers.Serializer):
+    service_code = serializers.CharField(source="code")
+    service_name = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField()
+    metadata = serializers.SerializerMethodField()
+    type = serializers.SerializerMethodField()
+    keywords = serializers.SerializerMethodField()
+    group = serializers.SerializerMethodField()
+
+    def get_service_name(self, category) -> str:
+        return _localized(category.name, category.name_en)
+
+    def get_description(self, category) -> str:
+        return _localized(category.name, category.name_en)
+
+    def get_metadata(self, category) -> bool:
+        return False  # no extra attributes to ask for: the API does not take requests
+
+    def get_type(self, category) -> str:
+        return "batch"  # requests are routed by the office, not answered at once
+
+    def get_keywords(self, category) -> str:
+        return category.code
+
+    def get_group(self, category) -> str:
+        return ""
+
+
+class RequestSerializer(serializers.Serializer):
+    service_request_id = serializers.CharField(source="pk")
+    status = serializers.SerializerMethodField()
+    status_notes = serializers.SerializerMethodField()
+    service_name = serializers.SerializerMethodField()
+    service_code = serializers.CharField(source="category.code")
+    description = serializers.CharField(source="text")
+    agency_responsible = serializers.SerializerMethodField()
+    service_notice = serializers.SerializerMethodField()
+    requested_datetime = serializers.DateTimeField(source="created_at")
+    updated_datetime = serializers.DateTimeField(source="updated_at")
+    expected_datetime = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField()
+    address_id = serializers.SerializerMethodField()
+    zipcode = serializers.SerializerMethodField()
+    lat = serializers.SerializerMethodField()
+    long = serializers.SerializerMethodField()
+    media_url = serializers.SerializerMethodField()
+
+    def get_status(self, recommendation) -> str:
+        return "closed" if recommendation.status in CLOSED else "open"
+
+    def get_status_notes(self, recommendation) -> str:
+        label = str(recommendation.get_status_display())
+        if recommendation.status == Status.PROPOSED_CENTRAL and recommendation.central_body:
+            return f"{label}: {recommendation.central_body}"
+        return label
+
+    def get_service_name(self, recommendation) -> str:
+        return _localized(recommendation.category.name, recommendation.category.name_en)
+
+    def get_agency_responsible(self, recommendation) -> str | None:
+        department = recommendation.lead_department
+        return _localized(department.name, department.name_en) if department else None
+
+    def get_service_notice(self, recommendation) -> str:
+        return ""
+
+    def get_expected_datetime(self, recommendation) -> datetime.datetime | None:
+        """The end of the due date, in the portal's time zone."""
+        if recommendation.due_date is None:
+            return None
+        end = datetime.datetime.combine(recommendation.due_date, datetime.time(23, 59, 59))
+        return timezone.make_aware(end).isoformat()
+
+    def _units(self, recommendation):
+        units = list(recommendation.units.all())
+        return units or list(recommendation.session.units.all())
+
+    def get_address(self, recommendation) -> str:
+        """The units that raised it (all of the session's when raised jointly), and the
+        province."""
+        names = [str(unit) for unit in self._units(recommendation)]
+        return ", ".join([*names, str(recommendation.province)])
+
+    def get_address_id(self, recommendation) -> str:
+        """The units' official codes."""
+        return ",".join(unit.code for unit in self._units(recommendation))
+
+    def get_zipcode(self, recommendation) -> str | None:
+        return None
+
+    def get_lat(self, recommendation) -> float | None:
+        return None  # the portal records units, not coordinates
+
+    def get_long(self, recommendation) -> float | None:
+        return None
+
+    def get_media_url(self, recommendation) -> str | None:
+        return None
+
+
+def _ids(value):
+    if not re.fullmatch(r"[0-9]{1,18}(,[0-9]{1,18}){0,99}", value):
+        raise forms.ValidationError(_("Give up to 100 ids separated by commas."))
+    return [int(pk) for pk in value.split(",")]
+
+
+class RequestFilterSet(django_filters.FilterSet):
+    """GeoReport v2's parameters of GET requests.json; jurisdiction_id is the province's
+    official code."""
+
+    service_request_id = django_filters.CharFilter(
+        method="by_ids", max_length=2000, label=_("Ids of requests, separated by commas."))
+    service_code = django_filters.CharFilter(field_name="category__code", max_length=40,
+                                             label=_("A service code (category)."))
+    start_date = SinceFilter(field_name="created_at", lookup_expr="gte",
+                             label=_("Requested at or after (ISO 8601)."))
+    end_date = SinceFilter(field_name="created_at", lookup_expr="lte",
+                           label=_("Requested at or before (ISO 8601)."))
+    status = django_filters.ChoiceFilter(method="by_status", label=_("open or closed"),
+                                         choices=[("open", "open"), ("closed", "closed")])
+    jurisdiction_id = django_filters.CharFilter(
+        field_name="province__code", max_length=2, label=_("The province's official code."))
+
+    def by_ids(self, queryset, name, value):
+        try:
+            return queryset.filter(pk__in=_ids(value))
+        except forms.ValidationError as error:
+            raise ValidationError({name: error.messages}) from None
+
+    def by_status(self, queryset, name, value):
+        return (queryset.filter(status__in=CLOSED) if value == "closed"
+                else queryset.exclude(status__in=CLOSED))
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end - start > datetime.timedelta(days=DEFAULT_DAYS):
+            raise ValidationError({"end_date": [_("The dates may span %(days)d days at most.")
+                                                % {"days": DEFAULT_DAYS}]})
+        if not (start or end or data.get("service_request_id")):
+            queryset = queryset.filter(
+                created_at__gte=timezone.now() - datetime.timedelta(days=DEFAULT_DAYS))
+        return super().filter_queryset(queryset)
+
+
+def _requests(user):
+    """The recommendations `user` may see, as service requests (merged ones count as the one
+    they were merged into)."""
+    return (Recommendation.objects.visible_to(user).filter(consolidated_into=None)
+            .select_related("category", "lead_department", "province")
+            .prefetch_related("units", "session__units"))
+
+
+class Open311View(ConditionalMixin):
+    pagination_class = None
+
+
+class ServiceList(Open311View, ListAPIView):
+    """GET services.json: the categories."""
+
+    serializer_class = ServiceSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return Category.objects.visible_to(self.request.user)
+
+    @extend_schema(tags=["open311"], operation_id="open311_services")
+    def get(self, request, *args, **kwargs):
+        return self.conditional(request, lambda: super(ServiceList, self).get(
+            request, *args, **kwargs))
+
+
+class RequestList(Open311View, ListAPIView):
+    """GET requests.json: the recommendations, newest first, at most 1000."""
+
+    serializer_class = RequestSerializer
+    filterset_class = RequestFilterSet
+
+    def get_queryset(self):
+        return _requests(self.request.user).order_by("-created_at", "-id")
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())[:MAX_REQUESTS]
+        return Response(self.get_serializer(queryset, many=True).data)
+
+    @extend_schema(tags=["open311"], operation_id="open311_requests")
+    def get(self, request, *args, **kwargs):
+        return self.conditional(request, lambda: super(RequestList, self).get(
+            request, *args, **kwargs))
+
+
+class RequestDetail(Open311View, APIView):
+    """GET requests/{id}.json: one recommendation, as a list of one (as GeoReport v2 has it)."""
+
+    @extend_schema(tags=["open311"], operation_id="open311_request",
+                   responses=RequestSerializer(many=True))
+    def get(self, request, pk):
+        return self.conditional(request, lambda: Response(RequestSerializer(
+            [get_object_or_404(_requests(request.user), pk=pk)], many=True).data))

@@ -1,0 +1,15 @@
+"""Who may use the API (communes.scope.uses_api). What they see is `visible_to(user)`."""
+
+from rest_framework.permissions import BasePermission
+
+from communes.scope import uses_api
+
+
+class SeesSomething(BasePermission):
+    """Logged in (a token or a session) as office staff, a leader, a national viewer, an
+    administrator or a department's user. The rows each endpoint shows are those of
+    `visible_to(user)`."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and uses_api(user))

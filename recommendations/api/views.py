@@ -1,0 +1,299 @@
+"""The API's endpoints. Each list and object is read through `visible_to(request.user)`, the
+same lookup as the pages: another department's or province's object answers 404 and is
+absent from the lists."""
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from communes.cache import cached, data_version
+from communes.models import AdministrativeUnit, Department
+from communes.scope import Scope, scope
+from inspections.models import (
+    Category,
+    Difficulty,
+    Directive,
+    DirectiveFollowUp,
+    InspectionRound,
+    ReportedFigure,
+    Session,
+    WorkingGroup,
+)
+
+from .. import dashboard
+from ..filters import SessionPeriodFilterSet
+from ..models import Recommendation, RecommendationEvent
+from ..models import Response as RecommendationResponse
+from . import filters, serializers
+from .docs import DESCRIPTION, TAGS
+
+
+class NoTransaction:
+    """Reads only: no transaction around the view (communes.decorators.read_only, for
+    pages)."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return transaction.non_atomic_requests(super().as_view(*args, **kwargs))
+
+
+class ConditionalMixin(NoTransaction):
+    """Answers computed once per data version, like the pages' cached parts
+    (communes/cache.py): keyed by what the user may see, the day, the language and the full
+    address (its host too: the pages' links are absolute). An ETag on every answer from the
+    same key; a client that sends it back in If-None-Match gets 304 without a query."""
+
+    def answer_key(self, request) -> tuple:
+        return (scope(request.user).key, timezone.localdate().isoformat(), get_language(),
+                request.build_absolute_uri())
+
+    def etag(self, request) -> str:
+        parts = (data_version(), *self.answer_key(request))
+        return f'"{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"'
+
+    def conditional(self, request, answer):
+        """`answer()` (a Response of 200), from the cache while the data are unchanged; an
+        error it raises is answered, and never cached."""
+        etag = self.etag(request)
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            response = Response(cached("api-answer", self.answer_key(request),
+                                       lambda: answer().data))
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
+        return response
+
+
+class ApiViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """A read-only list (cursor pages in id order) and detail of one model's visible rows."""
+
+    model = None
+    lookup_value_regex = "[0-9]+"
+
+    def related(self, queryset):
+        """What the serializer reads besides the row, in a constant number of queries."""
+        return queryset
+
+    def get_queryset(self):
+        return self.related(self.model.objects.visible_to(self.request.user))
+
+    def get_object(self):
+        # The list's filters do not apply to one object (a merged recommendation is still
+        # found by its id).
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        return self.conditional(request, lambda: super(ApiViewSet, self).list(
+            request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional(request, lambda: super(ApiViewSet, self).retrieve(
+            request, *args, **kwargs))
+
+
+def _schema(tag):
+    return extend_schema_view(list=extend_schema(tags=[tag]), retrieve=extend_schema(tags=[tag]))
+
+
+@_schema("rounds")
+class RoundViewSet(ApiViewSet):
+    """Inspection rounds (đợt kiểm tra)."""
+
+    model = InspectionRound
+    serializer_class = serializers.RoundSerializer
+    filterset_class = filters.RoundFilterSet
+
+    def related(self, queryset):
+        return queryset.select_related("province")
+
+
+@_schema("groups")
+class GroupViewSet(ApiViewSet):
+    """Working groups (tổ công tác) with their assigned units and members."""
+
+    model = WorkingGroup
+    serializer_class = serializers.GroupSerializer
+    filterset_class = filters.GroupFilterSet
+
+    def related(self, queryset):
+        return queryset.prefetch_related("units", "members")
+
+
+@_schema("sessions")
+class SessionViewSet(ApiViewSet):
+    """Sessions (buổi làm việc) with their units, unit reports, figures and field visits."""
+
+    model = Session
+    serializer_class = serializers.SessionSerializer
+    filterset_class = filters.SessionFilterSet
+
+    def related(self, queryset):
+        return queryset.select_related("group").prefetch_related(
+            "units", "unit_reports", "field_visits",
+            Prefetch("figures", queryset=ReportedFigure.objects.select_related("metric")))
+
+
+@_schema("difficulties")
+class DifficultyViewSet(ApiViewSet):
+    """Difficulties (khó khăn, vướng mắc) the units named at sessions."""
+
+    model = Difficulty
+    serializer_class = serializers.DifficultySerializer
+    filterset_class = filters.DifficultyFilterSet
+
+    def related(self, queryset):
+        return queryset.select_related("category").prefetch_related("units")
+
+
+@_schema("directives")
+class DirectiveViewSet(ApiViewSet):
+    """Directives (kết luận, nhiệm vụ) with their follow-up per addressee."""
+
+    model = Directive
+    serializer_class = serializers.DirectiveSerializer
+    filterset_class = filters.DirectiveFilterSet
+
+    def related(self, queryset):
+        return queryset.prefetch_related(Prefetch(
+            "follow_ups", queryset=DirectiveFollowUp.objects.select_related("unit",
+                                                                            "department")))
+
+
+@_schema("recommendations")
+class RecommendationViewSet(ApiViewSet):
+    """Recommendations (kiến nghị) with their routing, status, due date, lifecycle events and
+    responses. The list takes the filters of the portal's list page."""
+
+    model = Recommendation
+    serializer_class = serializers.RecommendationSerializer
+    filterset_class = filters.RecommendationApiFilterSet
+
+    def related(self, queryset):
+        return queryset.select_related("province", "category", "lead_department",
+                                       "session__group").prefetch_related(
+            "units", "cooperating_departments",
+            Prefetch("events", queryset=RecommendationEvent.objects.select_related("actor")),
+            Prefetch("responses", queryset=RecommendationResponse.objects.select_related(
+                "author").prefetch_related("attachments")))
+
+
+@_schema("reference")
+class UnitViewSet(ApiViewSet):
+    """Commune-level units (xã, phường, đặc khu) by official code."""
+
+    model = AdministrativeUnit
+    serializer_class = serializers.UnitSerializer
+    filterset_class = filters.UnitFilterSet
+
+    def related(self, queryset):
+        return queryset.select_related("province")
+
+
+@_schema("reference")
+class DepartmentViewSet(ApiViewSet):
+    """Provincial departments (sở, ban, ngành)."""
+
+    model = Department
+    serializer_class = serializers.DepartmentSerializer
+    filterset_class = filters.ProvinceCodeFilterSet
+
+    def related(self, queryset):
+        return queryset.select_related("province")
+
+
+@_schema("reference")
+class CategoryViewSet(ApiViewSet):
+    """Categories of difficulties and recommendations."""
+
+    model = Category
+    serializer_class = serializers.CategorySerializer
+    filterset_class = filters.CategoryFilterSet
+
+
+def _dashboard_data(figures, recurring) -> dict:
+    """The dashboard's figures as plain data, each number with the list filters behind it."""
+
+    def bars(items):
+        return [{"label": bar.label, "count": bar.count, "params": bar.params} for bar in items]
+
+    return {
+        "totals": figures["totals"],
+        "by_status": [{"status": bar.params["status"], "label": bar.label, "count": bar.count}
+                      for bar in figures["statuses"]],
+        "by_department": [
+            {"name": bar.label, "count": row["count"], "overdue": row["overdue"],
+             "due_soon": row["due_soon"], "params": bar.params}
+            for row, bar in zip(figures["departments"], figures["department_bars"],
+                                strict=True)],
+        "by_category": bars(figures["category_bars"]),
+        "by_group": bars(figures["group_bars"]),
+        "by_unit": bars(figures["unit_bars"]),
+        "by_province": bars(figures["province_bars"]),
+        "scorecard": [{key: row[key] for key in ("name", "routed", "resolved", "on_time_rate",
+                                                 "median_days", "overdue", "params")}
+                      for row in figures["scorecard"]],
+        "recurring_difficulties": [
+            {"unit": row["administrativeunit_id"], "unit_name": row["administrativeunit__name"],
+             "category": row["difficulty__category__name"], "rounds": row["rounds"]}
+            for row in recurring],
+    }
+
+
+class DashboardView(ConditionalMixin, APIView):
+    """The dashboard's figures over what the user may see, with the dashboard's filters."""
+
+    @extend_schema(
+        tags=["dashboard"], responses=serializers.DashboardSerializer,
+        parameters=[
+            OpenApiParameter("round", OpenApiTypes.INT, description=str(_("Round"))),
+            OpenApiParameter("date_from", OpenApiTypes.DATE,
+                             description=str(_("Sessions from"))),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description=str(_("to"))),
+        ])
+    def get(self, request):
+        return self.conditional(request, lambda: self.answer(request))
+
+    def answer(self, request):
+        user = request.user
+        filters_ = SessionPeriodFilterSet(request.query_params,
+                                          Recommendation.objects.visible_to(user),
+                                          request=request)
+        if not filters_.is_valid():
+            raise ValidationError(filters_.errors)
+        national = scope(user).kind == Scope.ALL
+        return Response(serializers.DashboardSerializer(_dashboard_data(
+            dashboard.figures(filters_.qs, by_province=national),
+            dashboard.recurring_difficulties(Difficulty.objects.visible_to(user)))).data)
+
+
+class SchemaView(NoTransaction, SpectacularAPIView):
+    """The OpenAPI 3 schema, JSON unless YAML is asked for (Accept: application/yaml)."""
+
+    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
+    permission_classes = [AllowAny]
+    custom_settings = {"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
+
+
+class DocsView(NoTransaction, SpectacularSwaggerSplitView):
+    """Swagger UI from the portal's static files (drf-spectacular-sidecar), its settings in a
+    script of its own: nothing inline, as the portal's Content-Security-Policy requires."""
+
+    permission_classes = [AllowAny]
+    template_name = "api/swagger_ui.html"
+    url_name = "api:schema"
