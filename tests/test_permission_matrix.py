@@ -29,12 +29,15 @@ DEPARTMENTS = {**EVERYONE, "office": 403, "leader": 403, "admin": 403}
 POSTED = {**EDITORS, "office": 302, "admin": 302}
 
 
+# The objects a row's URL is built from (the `objects` fixture below, and the demo's in
+# tests/browser/test_accessibility.py, which opens every page of this matrix): "round",
+# "group", "session", "unit", "recommendation", "attachment", "directive", "follow_up".
 def _round(o):
-    return {"pk": o["session"].group.round_id}
+    return {"pk": o["round"].pk}
 
 
 def _group(o):
-    return {"pk": o["session"].group_id}
+    return {"pk": o["group"].pk}
 
 
 def _session(o):
@@ -53,10 +56,10 @@ MATRIX = {
     "inspections:round_create": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:round_detail": (_round, READERS),
     "inspections:round_edit": (_round, EDITORS),
-    "inspections:group_create": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
+    "inspections:group_create": (lambda o: {"round_pk": o["round"].pk}, EDITORS),
     "inspections:group_detail": (_group, READERS),
     "inspections:group_edit": (_group, EDITORS),
-    "inspections:session_create": (lambda o: {"group_pk": o["session"].group_id}, EDITORS),
+    "inspections:session_create": (lambda o: {"group_pk": o["group"].pk}, EDITORS),
     "recommendations:session_detail": (_session, READERS),
     "inspections:session_history": (_session, READERS),
     "inspections:session_edit": (_session, EDITORS),
@@ -64,7 +67,7 @@ MATRIX = {
     # The draft session cannot be reopened, so office staff are sent back to it.
     "inspections:session_reopen": (_session, POSTED, "post"),
     "inspections:directive_detail": (lambda o: {"pk": o["directive"].pk}, READERS),
-    "recommendations:routing": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
+    "recommendations:routing": (lambda o: {"round_pk": o["round"].pk}, EDITORS),
     "recommendations:inbox": (lambda o: {}, DEPARTMENTS),
     "recommendations:follow_up": (lambda o: {}, EDITORS),
     "recommendations:follow_up_update": (lambda o: {"pk": o["follow_up"].pk}, POSTED, "post"),
@@ -81,7 +84,7 @@ MATRIX = {
     "recommendations:dashboard": (lambda o: {}, READERS),
     # Department users see the list of their own items.
     "recommendations:list": (lambda o: {}, EVERYONE),
-    "recommendations:unit_profile": (lambda o: {"pk": o["session"].units.get().pk}, READERS),
+    "recommendations:unit_profile": (lambda o: {"pk": o["unit"].pk}, READERS),
     "recommendations:search": (lambda o: {}, EVERYONE),
     "recommendations:round_report": (_round, READERS),
     "inspections:figures_import": (_round, EDITORS),
@@ -128,7 +131,8 @@ def objects(province, department_a, head_a, office_user):
         recommendation=recommendation, by=head_a, text="Trả lời",
         files=[SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4 test", "application/pdf")])
     directive = Directive.objects.create(session=session, text="Nhiệm vụ")
-    return {"session": session, "recommendation": recommendation,
+    return {"round": session.group.round, "group": session.group, "session": session,
+            "unit": unit, "recommendation": recommendation,
             "attachment": response.attachments.get(), "directive": directive,
             "follow_up": directive.follow_ups.create(unit=unit)}
 
