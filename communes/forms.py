@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
-    """A date typed the Vietnamese way, with the format shown in the empty box."""
+    """A date typed the Vietnamese way, with the format shown in the empty box, and a calendar
+    to pick it from (static/js/portal.js opens the vendored date picker on `data-datepicker`).
+    A text box, not `type=date`, whose display follows the browser's locale."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric",
+                                "autocomplete": "off", "data-datepicker": "",
                                 **(attrs or {})}, format="%d/%m/%Y")
 
 
