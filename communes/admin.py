@@ -148,6 +148,15 @@ class UserAdmin(BaseUserAdmin):
     list_display = (*BaseUserAdmin.list_display, "profile_province", "profile_department")
     list_filter = (*BaseUserAdmin.list_filter, "profile__province")
     list_select_related = ("profile__province", "profile__department")
+    # People as a Vietnamese list orders them: given name, then family name.
+    ordering = ("profile__sort_name", "username")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A renamed user whose profile was left as it was still moves to their new place.
+        user = form.instance
+        UserProfile.objects.filter(user=user).update(
+            sort_name=text.person_sort_key(user.get_full_name() or user.username))
 
     @admin.display(description=_("province"), ordering="profile__province__sort_name")
     def profile_province(self, obj):

@@ -6,7 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .fields import NormalizedCharField, NormalizedTextField, SearchTextField, SortKeyField
+from .fields import (
+    NormalizedCharField,
+    NormalizedTextField,
+    PersonSortKeyField,
+    SearchTextField,
+    SortKeyField,
+)
 from .scope import Scope, ScopedQuerySet
 
 
@@ -194,6 +200,9 @@ class UserProfile(models.Model):
         help_text=_("Empty for the provincial office that runs the working groups."),
     )
     job_title = NormalizedCharField(_("job title"), max_length=200, blank=True)
+    # The user's name as a Vietnamese list orders it (given name, then family name); saved with
+    # the profile, which every page and admin that renames a user saves too.
+    sort_name = PersonSortKeyField(source="full_name")
     history = HistoricalRecords()
 
     class Meta:
@@ -209,6 +218,10 @@ class UserProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @property
+    def full_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
 
 
 class CalendarDayQuerySet(models.QuerySet):

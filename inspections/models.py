@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from communes.fields import (
     NormalizedCharField,
     NormalizedTextField,
+    PersonSortKeyField,
     SearchTextField,
     SortKeyField,
 )
@@ -184,12 +185,13 @@ class GroupMember(models.Model):
         verbose_name=_("department"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    sort_name = PersonSortKeyField(source="name")
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
-        ordering = ["group", "role", "name"]
+        ordering = ["group", "role", "sort_name"]
 
     def __str__(self):
         return self.name
