@@ -179,7 +179,8 @@ class GroupMember(models.Model):
         WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("group")
     )
     name = NormalizedCharField(_("name"), max_length=150)
-    title = NormalizedCharField(_("title"), max_length=300, blank=True)
+    # A member's title is their post ("Giám đốc Sở Nội vụ"): "chức vụ", not a heading.
+    title = NormalizedCharField(_("job title"), max_length=300, blank=True)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("department"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from communes import roles
 from communes.services import DATA_DIR
 from inspections.models import InspectionRound
 from recommendations import dashboard, services
@@ -60,7 +61,7 @@ def test_dashboard_equals_direct_counts_on_the_demo_and_after_each_transition(
     assert dashboard_counts()["total"] == 22
     new = Recommendation.objects.filter(status=Status.NEW).first()
     department = demo.province.departments.get(short_code="SNV")
-    head = factories.profile(factories.UserFactory(username="head.snv", role="Lãnh đạo sở"),
+    head = factories.profile(factories.UserFactory(username="head.snv", role=roles.DEPARTMENT_HEAD),
                              province=demo.province, department=department)
     office_user.profile.province = demo.province
     office_user.profile.save()
