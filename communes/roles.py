@@ -25,6 +25,12 @@ ROLE_LABELS = {
 }
 
 
+# The roles the province's office gives its own users on the settings pages; national viewers
+# and administrators are made in Django admin.
+PROVINCE_ROLES = (OFFICE_STAFF, DEPARTMENT_HEAD, DEPARTMENT_STAFF, LEADER)
+DEPARTMENT_ROLES = (DEPARTMENT_HEAD, DEPARTMENT_STAFF)
+
+
 def role_names(user) -> set[str]:
     """The names of the roles (groups) `user` has, cached on the user for the request."""
     if not user.is_authenticated:

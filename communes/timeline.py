@@ -84,7 +84,7 @@ def history_entries(records, skip=(), label="") -> list[Entry]:
             title = _("Created")
         elif record.history_type == "-":
             title = _("Deleted")
-        elif not changed:
+        elif not changed and not record.history_change_reason:
             continue
         else:
             title = _("Changed")

@@ -7,4 +7,6 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user),
-            "nav_reader": roles.is_reader(user)}
+            "nav_reader": roles.is_reader(user),
+            # The province's settings: its office staff (administrators have Django admin).
+            "nav_settings": roles.OFFICE_STAFF in roles.role_names(user)}

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from communes.models import CalendarDay
 from inspections.models import Directive
 from recommendations import services
 from tests import factories
@@ -31,7 +32,8 @@ POSTED = {**EDITORS, "office": 302, "admin": 302}
 
 # The objects a row's URL is built from (the `objects` fixture below, and the demo's in
 # tests/browser/test_accessibility.py, which opens every page of this matrix): "round",
-# "group", "session", "unit", "recommendation", "attachment", "directive", "follow_up".
+# "group", "session", "unit", "recommendation", "attachment", "directive", "follow_up",
+# "calendar_day", "category", "person" (a user of the province).
 def _round(o):
     return {"pk": o["round"].pk}
 
@@ -88,13 +90,27 @@ MATRIX = {
     "recommendations:search": (lambda o: {}, EVERYONE),
     "recommendations:round_report": (_round, READERS),
     "inspections:figures_import": (_round, EDITORS),
+    # The office's settings for its own province; an admin without one uses Django admin.
+    "inspections:settings": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_calendar": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_calendar_day": (lambda o: {"pk": o["calendar_day"].pk},
+                                          PROVINCE_EDITORS),
+    "inspections:settings_routing": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_routing_edit": (lambda o: {"category_pk": o["category"].pk},
+                                          PROVINCE_EDITORS),
+    "inspections:settings_people": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_person_create": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_person_edit": (lambda o: {"pk": o["person"].pk}, PROVINCE_EDITORS),
 }
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("inspections:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
-                               "recommendations:list", "recommendations:search")]
+                               "recommendations:list", "recommendations:search")
+               # Settings of the user's own province; the calendar and categories are national.
+               and (not name.startswith("inspections:settings")
+                    or name == "inspections:settings_person_edit")]
 # Django's and libraries' own pages, tested where they are configured.
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_")
 
@@ -133,6 +149,8 @@ def objects(province, department_a, head_a, office_user):
     directive = Directive.objects.create(session=session, text="Nhiệm vụ")
     return {"round": session.group.round, "group": session.group, "session": session,
             "unit": unit, "recommendation": recommendation,
+            "calendar_day": CalendarDay.objects.first(), "category": recommendation.category,
+            "person": head_a,
             "attachment": response.attachments.get(), "directive": directive,
             "follow_up": directive.follow_ups.create(unit=unit)}
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from communes.models import CalendarDay
 from inspections.models import Session
 from recommendations import services
 from recommendations.demo import DEMO_PASSWORD
@@ -58,6 +59,8 @@ def demo_objects():
     directive = session.directives.first()
     return {"round": session.group.round, "group": session.group, "session": session,
             "unit": recommendation.units.first(), "recommendation": recommendation,
+            "calendar_day": CalendarDay.objects.first(), "category": recommendation.category,
+            "person": head,
             "attachment": response.attachments.get(), "directive": directive,
             "follow_up": directive.follow_ups.first()}
 
