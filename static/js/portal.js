@@ -74,6 +74,13 @@
   }
   datePickers(document);
 
+  /* On a phone the lists' filters fold behind one button, unless one of them is set. */
+  if (window.matchMedia("(max-width: 600px)").matches) {
+    document.querySelectorAll("details[data-filters]:not([data-applied])").forEach(function (box) {
+      box.open = false;
+    });
+  }
+
   /* Focus the first error so keyboard and screen-reader users land on it. */
   var summary = document.querySelector(".error-summary");
   var firstError = document.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
