@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import text
 from .models import (
@@ -15,6 +17,31 @@ from .models import (
     Province,
     UserProfile,
 )
+from .timeline import display_value
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """The changes on admin's History pages as the portal's timelines show them: a status's
+    label rather than its code, a department's name rather than its id, local times."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        if field.is_relation:
+            # simple-history passes the related object, or a DeletedObject for one that is
+            # gone or was never set (pk=None, which it would print as "Deleted … (pk=None)").
+            if isinstance(value, DeletedObject):
+                return "—" if value.pk is None else _("deleted (no. %(pk)s)") % {"pk": value.pk}
+            return "—" if value is None else str(value)
+        return display_value(field, value, {})
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every model's admin with its History page in readable words (ReadableHistory)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
 User = get_user_model()
 
@@ -34,7 +61,7 @@ def sort_name_column(field="name", description=_NAME, ordering="sort_name"):
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(HistoryAdmin):
     list_display = ("display_name", "code", "kind", "full_name", "merged_from")
     list_display_links = ("display_name",)
     list_filter = ("kind",)
@@ -57,7 +84,7 @@ _UNIT_KIND_PREFIXES = ("đặc khu", "phường", "xã", "special zone", "commun
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(SimpleHistoryAdmin):
+class AdministrativeUnitAdmin(HistoryAdmin):
     list_display = ("display_name", "kind", "code", "province", "former_districts", "headquarters")
     list_display_links = ("display_name",)
     list_filter = ("kind", "headquarters", "province")
@@ -84,7 +111,7 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PredecessorUnit)
-class PredecessorUnitAdmin(SimpleHistoryAdmin):
+class PredecessorUnitAdmin(HistoryAdmin):
     list_display = (
         "display_name", "code", "former_district", "scope", "successor", "successor__province",
     )
@@ -100,7 +127,7 @@ class PredecessorUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = ("display_name", "short_code", "province", "name_en", "email", "is_active")
     list_display_links = ("display_name",)
     list_filter = ("is_active", "province")
@@ -116,7 +143,7 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(SimpleHistoryAdmin):
+class UserProfileAdmin(HistoryAdmin):
     list_display = ("user", "province", "department", "job_title")
     list_filter = ("province", "department")
     search_fields = (
@@ -170,7 +197,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(SimpleHistoryAdmin):
+class CalendarDayAdmin(HistoryAdmin):
     list_display = ("date", "kind", "name", "note")
     list_filter = ("kind",)
     search_fields = ("name", "note")
