@@ -49,7 +49,7 @@ def test_routed_assigned_answered_with_a_pdf_resolved_and_seen_by_the_office(
     office.get_by_role("button", name="Chuyển xử lý các kiến nghị đã chọn").click()
     expect(office.get_by_text("Đã xử lý 1 kiến nghị.")).to_be_visible()
     routed_mail = [m for m in mail.outbox if "sonoivu@example.vn" in m.to]
-    assert routed_mail and "được chuyển đến sở" in routed_mail[0].subject
+    assert routed_mail and "được chuyển đến cơ quan" in routed_mail[0].subject
 
     head = logged_in(browser, live_server, "sonoivu")
     expect(head).to_have_url(f"{live_server.url}/inbox/")
