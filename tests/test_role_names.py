@@ -4,6 +4,7 @@ import importlib
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from communes import roles
 from tests import factories
@@ -31,9 +32,8 @@ def test_the_old_groups_are_renamed_with_their_users_and_permissions():
     assert [u.username for u in Group.objects.get(name="Chuyên viên").user_set.all()] == ["cv"]
 
 
-def test_the_role_labels_read_as_the_documents_do():
-    from django.utils import translation
 
+def test_the_role_labels_read_as_the_documents_do():
     with translation.override("vi"):
         assert [str(roles.ROLE_LABELS[r]) for r in (roles.DEPARTMENT_HEAD,
                                                     roles.DEPARTMENT_STAFF)] == [
