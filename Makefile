@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser lint migrations-check messages clean bench
+.PHONY: run test test-browser lint migrations-check messages clean bench vendor
 
 # The virtualenv is rebuilt when pyproject.toml changes; test tools are a separate stamp so
 # `make run` never installs them.
@@ -47,8 +47,26 @@ lint: $(VENV)/.installed-test
 # Refresh the translation catalogues after changing user-facing strings, then compile them.
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages --locale vi --locale en --extension html,txt,py --ignore '$(VENV)/*' \
-		--ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'build/*'
+		--ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'build/*' \
+		--ignore 'node_modules/*'
 	$(MANAGE) compilemessages --ignore '$(VENV)/*'
+
+# Refresh the vendored front-end files from npm (package.json pins them, package-lock.json
+# holds their hashes): the date picker served from static/vendor/, axe-core and the Nu Html
+# Checker the accessibility test uses from tests/vendor/. They are committed, so neither running
+# nor testing the portal needs node; only this target does.
+DATEPICKER := node_modules/vanillajs-datepicker/dist
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p static/vendor/datepicker tests/vendor
+	install -m 644 $(DATEPICKER)/js/datepicker.min.js $(DATEPICKER)/js/locales/vi.js \
+		$(DATEPICKER)/css/datepicker.min.css node_modules/vanillajs-datepicker/LICENSE \
+		static/vendor/datepicker/
+	install -m 644 node_modules/axe-core/axe.min.js tests/vendor/axe.min.js
+	install -m 644 node_modules/axe-core/LICENSE tests/vendor/axe-core.LICENSE
+	install -m 644 node_modules/vnu-jar/build/dist/vnu.jar tests/vendor/vnu.jar
+	install -m 644 node_modules/vnu-jar/LICENSE tests/vendor/vnu.LICENSE
+	rm -rf node_modules
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import text
 from .models import (
@@ -18,6 +20,31 @@ from .models import (
     UserProfile,
 )
 from .services import api_token_revoke
+from .timeline import display_value
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """The changes on admin's History pages as the portal's timelines show them: a status's
+    label rather than its code, a department's name rather than its id, local times."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        if field.is_relation:
+            # simple-history passes the related object, or a DeletedObject for one that is
+            # gone or was never set (pk=None, which it would print as "Deleted … (pk=None)").
+            if isinstance(value, DeletedObject):
+                return "—" if value.pk is None else _("deleted (no. %(pk)s)") % {"pk": value.pk}
+            return "—" if value is None else str(value)
+        return display_value(field, value, {})
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every model's admin with its History page in readable words (ReadableHistory)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
 User = get_user_model()
 
@@ -37,7 +64,7 @@ def sort_name_column(field="name", description=_NAME, ordering="sort_name"):
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(HistoryAdmin):
     list_display = ("display_name", "code", "kind", "full_name", "merged_from")
     list_display_links = ("display_name",)
     list_filter = ("kind",)
@@ -60,7 +87,7 @@ _UNIT_KIND_PREFIXES = ("đặc khu", "phường", "xã", "special zone", "commun
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(SimpleHistoryAdmin):
+class AdministrativeUnitAdmin(HistoryAdmin):
     list_display = ("display_name", "kind", "code", "province", "former_districts", "headquarters")
     list_display_links = ("display_name",)
     list_filter = ("kind", "headquarters", "province")
@@ -87,7 +114,7 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PredecessorUnit)
-class PredecessorUnitAdmin(SimpleHistoryAdmin):
+class PredecessorUnitAdmin(HistoryAdmin):
     list_display = (
         "display_name", "code", "former_district", "scope", "successor", "successor__province",
     )
@@ -103,7 +130,7 @@ class PredecessorUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = ("display_name", "short_code", "province", "name_en", "email", "is_active")
     list_display_links = ("display_name",)
     list_filter = ("is_active", "province")
@@ -131,7 +158,7 @@ class IssuingBodyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(SimpleHistoryAdmin):
+class UserProfileAdmin(HistoryAdmin):
     list_display = ("user", "province", "department", "job_title")
     list_filter = ("province", "department")
     search_fields = (
@@ -163,6 +190,15 @@ class UserAdmin(BaseUserAdmin):
     list_display = (*BaseUserAdmin.list_display, "profile_province", "profile_department")
     list_filter = (*BaseUserAdmin.list_filter, "profile__province")
     list_select_related = ("profile__province", "profile__department")
+    # People as a Vietnamese list orders them: given name, then family name.
+    ordering = ("profile__sort_name", "username")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A renamed user whose profile was left as it was still moves to their new place.
+        user = form.instance
+        UserProfile.objects.filter(user=user).update(
+            sort_name=text.person_sort_key(user.get_full_name() or user.username))
 
     @admin.display(description=_("province"), ordering="profile__province__sort_name")
     def profile_province(self, obj):
@@ -176,7 +212,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(SimpleHistoryAdmin):
+class CalendarDayAdmin(HistoryAdmin):
     list_display = ("date", "kind", "name", "note")
     list_filter = ("kind",)
     search_fields = ("name", "note")

@@ -73,6 +73,21 @@ class SortKeyField(DerivedMixin, models.CharField):
         return text.sort_key(value)[: self.max_length]
 
 
+class PersonSortKeyField(SortKeyField):
+    """Filled from a person's full name with `text.person_sort_key`: lists of people order by
+    given name, then family name, the Vietnamese way."""
+
+    def derive(self, value):
+        return text.person_sort_key(value)[: self.max_length]
+
+    def pre_save(self, model_instance, add):
+        # A source that is a property of the model (UserProfile.full_name) is missing on its
+        # historical copy, which keeps the value copied from the row.
+        if not hasattr(model_instance, self.source):
+            return getattr(model_instance, self.attname)
+        return super().pre_save(model_instance, add)
+
+
 class SearchTextField(DerivedMixin, models.TextField):
     """The accent-folded, lower-case text of some fields ("Thiện Tân" → "thien tan"), so that
     search is insensitive to case and diacritics on both databases. Not B-tree indexed: a

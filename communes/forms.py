@@ -3,23 +3,27 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import numbers
+from . import numbers, roles
 from .documents import Letterhead
-from .models import IssuingBody
+from .models import CalendarDay, IssuingBody
 from .workdays import day_off_problem
 
 
 class DateInput(forms.DateInput):
-    """A date typed the Vietnamese way, with the format shown in the empty box."""
+    """A date typed the Vietnamese way, with the format shown in the empty box, and a calendar
+    to pick it from (static/js/portal.js opens the vendored date picker on `data-datepicker`).
+    A text box, not `type=date`, whose display follows the browser's locale."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric",
+                                "autocomplete": "off", "data-datepicker": "",
                                 **(attrs or {})}, format="%d/%m/%Y")
 
 
@@ -142,3 +146,50 @@ class LetterheadForm(forms.Form):
             doc_type=doc_type, summary=data["summary"], place=data["place"], date=data["date"],
             recipients=data["recipients"], signer=data["signer"],
             signer_name=data["signer_name"])
+class CalendarDayForm(forms.ModelForm):
+    """A public holiday or a compensatory working day, as the government announced it."""
+
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name", "note"]
+        widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class PersonForm(forms.ModelForm):
+    """One of the province's users: who they are, their role and where they work."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"))
+    department = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Department"),
+        help_text=_("Only for a department's head and staff."))
+    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "email", "is_active"]
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "—"), *[
+            (name, label) for name, label in roles.ROLE_LABELS.items()
+            if name in roles.PROVINCE_ROLES]]
+        self.fields["department"].queryset = province.departments.filter(is_active=True)
+        self.fields["email"].required = True
+        user = self.instance
+        if user.pk:
+            profile = getattr(user, "profile", None)
+            self.initial.update({
+                "full_name": user.get_full_name(),
+                "role": next(iter(roles.role_names(user) & set(roles.PROVINCE_ROLES)), ""),
+                "department": profile.department_id if profile else None,
+                "job_title": profile.job_title if profile else ""})
+
+    def clean(self):
+        cleaned = super().clean()
+        role, department = cleaned.get("role"), cleaned.get("department")
+        if role in roles.DEPARTMENT_ROLES and department is None:
+            self.add_error("department", _("A department's head or staff belongs to it."))
+        if role and role not in roles.DEPARTMENT_ROLES and department is not None:
+            self.add_error("department", _("Only a department's head and staff belong to one."))
+        return cleaned

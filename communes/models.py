@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .fields import NormalizedCharField, NormalizedTextField, SearchTextField, SortKeyField
+from .fields import (
+    NormalizedCharField,
+    NormalizedTextField,
+    PersonSortKeyField,
+    SearchTextField,
+    SortKeyField,
+)
 from .scope import Scope, ScopedQuerySet
 
 
@@ -333,6 +339,9 @@ class UserProfile(models.Model):
         help_text=_("For the staff of a commune, ward or special zone: their unit."),
     )
     job_title = NormalizedCharField(_("job title"), max_length=200, blank=True)
+    # The user's name as a Vietnamese list orders it (given name, then family name); saved with
+    # the profile, which every page and admin that renames a user saves too.
+    sort_name = PersonSortKeyField(source="full_name")
     history = HistoricalRecords()
 
     class Meta:
@@ -360,6 +369,9 @@ class UserProfile(models.Model):
         super().clean()
         if self.unit_id and self.province_id and self.unit.province_id != self.province_id:
             raise ValidationError({"unit": _("This unit is in another province.")})
+    @property
+    def full_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
 
 
 class CalendarDayQuerySet(models.QuerySet):

@@ -7,9 +7,12 @@ they see (404 otherwise).
 
 from django.utils.translation import gettext_lazy as _
 
+# The names are data (the groups' names in the database, shown in admin): renaming one needs a
+# data migration that renames the group (recommendations 0008 renamed the department roles,
+# whose bodies are not all sở: Thanh tra tỉnh, Văn phòng UBND tỉnh).
 OFFICE_STAFF = "Văn phòng"
-DEPARTMENT_HEAD = "Lãnh đạo sở"
-DEPARTMENT_STAFF = "Chuyên viên sở"
+DEPARTMENT_HEAD = "Lãnh đạo cơ quan"
+DEPARTMENT_STAFF = "Chuyên viên"
 LEADER = "Lãnh đạo tỉnh"
 NATIONAL_VIEWER = "Theo dõi toàn quốc"
 UNIT_STAFF = "Cán bộ cấp xã"
@@ -22,6 +25,12 @@ ROLE_LABELS = {
     NATIONAL_VIEWER: _("National viewer"),
     UNIT_STAFF: _("Commune or ward staff"),
 }
+
+
+# The roles the province's office gives its own users on the settings pages; national viewers
+# and administrators are made in Django admin.
+PROVINCE_ROLES = (OFFICE_STAFF, DEPARTMENT_HEAD, DEPARTMENT_STAFF, LEADER)
+DEPARTMENT_ROLES = (DEPARTMENT_HEAD, DEPARTMENT_STAFF)
 
 
 def role_names(user) -> set[str]:

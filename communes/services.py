@@ -8,16 +8,17 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import text
+from . import roles, text
 from .cache import data_changed
 from .csvfiles import CSVProblems, read_rows
 from .fields import refresh_derived_fields
-from .models import AdministrativeUnit, ApiToken, Department, PredecessorUnit, Province
+from .models import AdministrativeUnit, ApiToken, Department, PredecessorUnit, Province, UserProfile
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCES_FILE = DATA_DIR / "provinces_34.csv"
@@ -298,3 +299,28 @@ def api_token_used(*, token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+@transaction.atomic
+def person_save(*, form, province, by):
+    """Save one of `province`'s users from the settings page's PersonForm: the account, its one
+    portal role and its profile. A new account has no password: its owner sets one through
+    "Forgotten your password?". The profile's history records who gave which role, and when."""
+    user = form.save(commit=False)
+    first_name = text.normalize(form.cleaned_data["full_name"])
+    user.first_name, user.last_name = first_name, ""
+    if user.pk is None:
+        user.set_unusable_password()
+    user.save()
+    role = form.cleaned_data["role"]
+    portal_roles = Group.objects.filter(name__in=roles.ROLE_PERMISSIONS)
+    user.groups.remove(*portal_roles.exclude(name=role))
+    user.groups.add(Group.objects.get(name=role))
+    profile, _created = UserProfile.objects.get_or_create(
+        user=user, defaults={"province": province})
+    profile.province = province
+    profile.department = form.cleaned_data["department"]
+    profile.job_title = text.normalize(form.cleaned_data["job_title"])
+    # Groups have no history of their own: the profile's record says which role was given.
+    profile._change_reason = _("Role: %(role)s") % {"role": roles.ROLE_LABELS[role]}
+    profile.save()
+    data_changed()
+    return user

@@ -50,23 +50,24 @@ def sort_key(text: str) -> str:
     """A key that sorts Vietnamese names in dictionary order on any database collation.
 
     Names compare syllable by syllable, as in a Vietnamese dictionary: first the letters in
-    Vietnamese alphabet order ("Đ" after "D", "Ă" and "Â" after "A"), then the tone, which comes
-    after the bare letter ("Hoa" < "Hòa" < "Hóa"), before the next syllable. The key uses only
-    the characters 0-9 and a-z, which every collation, SQLite's and PostgreSQL's alike, orders
-    the same way.
+    Vietnamese alphabet order ("Đ" after "D", "Ă" and "Â" after "A"), then the syllable's tone,
+    which comes after the bare letters ("Hoa" < "Hòa" < "Hóa"), before the next syllable. The
+    tone belongs to the syllable, not to the letter that carries it, so the old and the new
+    placement ("Hoà", "Hòa") sort alike. The key uses only the characters 0-9 and a-z, which
+    every collation, SQLite's and PostgreSQL's alike, orders the same way.
     """
     words = []
     for word in normalize(text).split():
-        letters, tones = [], []
+        letters, tone = [], 0
         # Numbers compare by value ("Phường 2" before "Phường 10"): each run of digits is keyed
         # as its length, then its digits, below every letter.
         for digits, char in re.findall(r"(\d+)|(\D)", word):
             if digits:
                 digits = digits.lstrip("0") or "0"
                 letters.append("01" + _DIGITS[min(len(digits), 35)] + digits)
-                tones.append("0")
                 continue
-            base, tone = _split_letter(char)
+            base, char_tone = _split_letter(char)
+            tone = tone or char_tone
             if base in _LETTER_RANK:
                 rank = 100 + _LETTER_RANK[base]
             elif base.isalpha():
@@ -74,10 +75,18 @@ def sort_key(text: str) -> str:
             else:
                 rank = 2
             letters.append(_encode(rank))
-            tones.append(_DIGITS[tone])
         # "00" ends the syllable's letters, so "Hoa" sorts before "Hoai" and "Hoa Lư".
-        words.append("".join(letters) + "00" + "".join(tones))
+        words.append("".join(letters) + "00" + _DIGITS[tone])
     return "".join(words)
+
+
+def person_sort_key(full_name: str) -> str:
+    """The order of people in a Vietnamese list: by given name (the last word), then family
+    name (the first), then middle names: "Nguyễn Văn An" before "Bùi Thị Bình"."""
+    words = normalize(full_name).split()
+    if len(words) > 1:
+        words = [words[-1], words[0], *words[1:-1]]
+    return sort_key(" ".join(words))
 
 
 def fold(text: str) -> str:

@@ -26,7 +26,9 @@ class Entry:
     kind: str = "change"
 
 
-def _display(model_field, value, related):
+def display_value(model_field, value, related):
+    """A stored value as a reader reads it: a choice's label, a related object's name, yes or
+    no, a date or a local time in the portal's format. `related`: (model, pk) → object."""
     if value in (None, ""):
         return "—"
     if model_field.choices:
@@ -84,7 +86,7 @@ def history_entries(records, skip=(), label="") -> list[Entry]:
             title = _("Created")
         elif record.history_type == "-":
             title = _("Deleted")
-        elif not changed:
+        elif not changed and not record.history_change_reason:
             continue
         else:
             title = _("Changed")
@@ -92,6 +94,6 @@ def history_entries(records, skip=(), label="") -> list[Entry]:
             at=record.history_date, actor=record.history_user,
             title=f"{label}: {title}" if label else title,
             text=REASONS.get(record.history_change_reason, record.history_change_reason or ""),
-            changes=[(f.verbose_name, _display(f, old, related), _display(f, new, related))
-                     for f, old, new in changed]))
+            changes=[(f.verbose_name, display_value(f, old, related),
+                      display_value(f, new, related)) for f, old, new in changed]))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

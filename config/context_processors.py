@@ -9,4 +9,6 @@ def navigation(request):
         return {}
     return {"nav_inbox": roles.is_department_user(user), "nav_office": roles.is_office(user),
             "nav_reader": roles.is_reader(user), "nav_unit": roles.is_unit_user(user),
-            "nav_api": uses_api(user)}
+            "nav_api": uses_api(user),
+            # The province's settings: its office staff (administrators have Django admin).
+            "nav_settings": roles.OFFICE_STAFF in roles.role_names(user)}

@@ -7,10 +7,9 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
-from communes.admin import sort_name_column
+from communes.admin import HistoryAdmin, sort_name_column
 from communes.forms import VietnameseNumberField
 
 from .models import (
@@ -39,7 +38,7 @@ def truncated(value, length=80):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryAdmin):
     list_display = ("display_name", "code", "name_en")
     list_display_links = ("display_name",)
     search_fields = ("name", "name_en", "code")
@@ -50,7 +49,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CategoryRouting)
-class CategoryRoutingAdmin(SimpleHistoryAdmin):
+class CategoryRoutingAdmin(HistoryAdmin):
     list_display = ("category", "province", "lead_department", "cooperating_list")
     list_filter = ("province", "category")
     search_fields = ("category__name", "category__code", "lead_department__name", "province__name")
@@ -67,7 +66,7 @@ class CategoryRoutingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Metric)
-class MetricAdmin(SimpleHistoryAdmin):
+class MetricAdmin(HistoryAdmin):
     list_display = ("name", "code", "name_en", "position")
     list_editable = ("position",)
     search_fields = ("name", "name_en", "code")
@@ -96,7 +95,7 @@ class FixedParentMixin:
 
 
 @admin.register(InspectionRound)
-class InspectionRoundAdmin(FixedParentMixin, SimpleHistoryAdmin):
+class InspectionRoundAdmin(FixedParentMixin, HistoryAdmin):
     fixed_once_saved = ("province",)
     list_display = ("title", "province", "period_start", "period_end", "convened_by", "created_at")
     list_filter = ("province",)
@@ -117,7 +116,7 @@ class GroupMemberInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(FixedParentMixin, SimpleHistoryAdmin):
+class WorkingGroupAdmin(FixedParentMixin, HistoryAdmin):
     fixed_once_saved = ("round",)
     list_display = ("__str__", "round", "round__province", "leader_name", "unit_count")
     list_filter = ("round__province", "round")
@@ -139,7 +138,7 @@ class WorkingGroupAdmin(FixedParentMixin, SimpleHistoryAdmin):
 
 
 @admin.register(GroupMember)
-class GroupMemberAdmin(SimpleHistoryAdmin):
+class GroupMemberAdmin(HistoryAdmin):
     list_display = ("name", "role", "title", "department", "group", "group__round")
     list_filter = ("role", "group__round__province", "group__round")
     search_fields = ("name", "title", "department__name", "group__leader_name")
@@ -194,7 +193,7 @@ class FieldVisitInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(FixedParentMixin, SimpleHistoryAdmin):
+class SessionAdmin(FixedParentMixin, HistoryAdmin):
     fixed_once_saved = ("group",)
     list_display = (
         "date", "group", "part_of_day", "group__round", "group__round__province", "status",
@@ -254,7 +253,7 @@ class SessionAdmin(FixedParentMixin, SimpleHistoryAdmin):
             form._session_version_bumped = True
 
 
-class SessionContentAdmin(SimpleHistoryAdmin):
+class SessionContentAdmin(HistoryAdmin):
     """Admin for a record that the session page also edits: changing or deleting it here
     changes the session, so it moves the session's version on as well (see SessionAdmin), and a
     recording page opened before cannot silently undo the change."""

@@ -9,6 +9,7 @@ from communes.models import AdministrativeUnit, Department
 
 from .models import (
     Category,
+    CategoryRouting,
     Difficulty,
     Directive,
     FieldVisit,
@@ -509,3 +510,24 @@ class BaseSubmittedFigureFormSet(forms.BaseFormSet):
 
 SubmittedFigureFormSet = forms.formset_factory(
     SubmittedFigureForm, formset=BaseSubmittedFigureFormSet, extra=1, can_delete=True)
+class CategoryRoutingForm(forms.ModelForm):
+    """Where the province routes a category by default: the routing screen preselects it."""
+
+    class Meta:
+        model = CategoryRouting
+        fields = ["lead_department", "cooperating_departments"]
+        widgets = {"cooperating_departments": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = self.instance.province.departments.filter(is_active=True)
+        self.fields["lead_department"].queryset = departments
+        self.fields["cooperating_departments"].queryset = departments
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead_department")
+        if lead is not None and lead in cleaned.get("cooperating_departments", []):
+            self.add_error("cooperating_departments",
+                           _("The lead department does not also co-operate."))
+        return cleaned

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from communes.fields import (
     NormalizedCharField,
     NormalizedTextField,
+    PersonSortKeyField,
     SearchTextField,
     SortKeyField,
 )
@@ -232,18 +233,20 @@ class GroupMember(models.Model):
         WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("group")
     )
     name = NormalizedCharField(_("name"), max_length=150)
-    title = NormalizedCharField(_("title"), max_length=300, blank=True)
+    # A member's title is their post ("Giám đốc Sở Nội vụ"): "chức vụ", not a heading.
+    title = NormalizedCharField(_("job title"), max_length=300, blank=True)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("department"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    sort_name = PersonSortKeyField(source="name")
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
-        ordering = ["group", "role", "name"]
+        ordering = ["group", "role", "sort_name"]
 
     def __str__(self):
         return self.name

@@ -19,4 +19,14 @@ urlpatterns = [
     path("sessions/<int:pk>/reopen/", views.session_reopen_view, name="session_reopen"),
     path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
     path("rounds/<int:pk>/figures/", views.figures_import_view, name="figures_import"),
+    # The office's settings for its province (views/settings.py).
+    path("settings/", views.settings_home, name="settings"),
+    path("settings/calendar/", views.calendar, name="settings_calendar"),
+    path("settings/calendar/<int:pk>/", views.calendar_day, name="settings_calendar_day"),
+    path("settings/routing/", views.routing_list, name="settings_routing"),
+    path("settings/routing/<int:category_pk>/", views.routing_edit,
+         name="settings_routing_edit"),
+    path("settings/users/", views.people, name="settings_people"),
+    path("settings/users/new/", views.person_edit, name="settings_person_create"),
+    path("settings/users/<int:pk>/", views.person_edit, name="settings_person_edit"),
 ]

@@ -7,8 +7,8 @@ events but does not let them be edited.
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from communes.admin import HistoryAdmin
 from inspections.admin import FixedParentMixin, SessionAdmin, SessionContentAdmin, truncated
 from inspections.models import Session
 
@@ -125,7 +125,7 @@ class RecommendationEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(HistoryAdmin):
     list_display = (
         "short_text", "kind", "department", "author", "created_at", "short_recommendation",
     )

@@ -82,7 +82,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = get_user_model().objects.filter(
             is_active=True, profile__department_id=recommendation.lead_department_id
-        ).order_by("first_name", "username")
+        ).order_by("profile__sort_name", "username")
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 

@@ -2,12 +2,19 @@
 
 Insensitive to case and Vietnamese diacritics: the query is folded like the indexed
 `search_text` columns ("thien tan" finds "Thiện Tân", "Hoà" and "Hòa" match, "dang" finds
-"Đăng"). Every kind is filtered by what the user may see, before anything is read.
+"Đăng"). Each word matches whole syllables only ("Hòa" does not find "Yên Khoái"), and what
+starts with the words comes first, an exact match before it. Every kind is filtered by what
+the user may see, before anything is read.
+
+Speed: each word is matched with `contains`, which PostgreSQL's trigram indexes answer, and
+the syllable boundaries are a regular expression checked on those rows only (a `~` that the
+same indexes serve; SQLite runs Django's REGEXP function).
 """
 
+import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from communes.models import AdministrativeUnit
 from communes.scope import Scope, scope
@@ -35,40 +42,73 @@ class Results:
                                             self.directives, self.reports))
 
 
+def words_of(query: str) -> list[str]:
+    """The query's syllables, folded: letters and digits only."""
+    return re.findall(r"[a-z0-9]+", fold(query))
+
+
 def _matching(queryset, words, field="search_text"):
-    """Rows whose `field` holds every word. One filter() call, so across a relation all the
-    words must be in the same related row (one predecessor, not one word in each)."""
-    return queryset.filter(Q(*[Q(**{f"{field}__contains": word}) for word in words]))
+    """Rows whose `field` holds every word as a whole syllable. One filter() call, so across a
+    relation all the words must be in the same related row (one predecessor, not one word in
+    each)."""
+    return queryset.filter(Q(*[Q(**{f"{field}__contains": word,
+                                   f"{field}__regex": rf"(^|[^a-z0-9]){word}([^a-z0-9]|$)"})
+                              for word in words]))
+
+
+def _starting(queryset, words):
+    """Of the matches, those whose text starts with the words."""
+    return queryset.filter(search_text__startswith=" ".join(words))
+
+
+def _ranked(matches, words, order):
+    """Up to LIMIT of `matches`: those starting with the words first (an exact match before
+    the rest of them), then the others in `order`. Two indexed queries of LIMIT rows each,
+    rather than ranking every match in the database."""
+    phrase = " ".join(words)
+    first = list(_starting(matches, words).order_by(*order)[:LIMIT])
+    first.sort(key=lambda row: row.search_text != phrase)
+    seen = {row.pk for row in first}
+    rest = [row for row in matches.order_by(*order)[:LIMIT + len(first)] if row.pk not in seen]
+    return (first + rest)[:LIMIT]
 
 
 def searchable(query: str) -> bool:
-    return len("".join(fold(query).split())) >= MIN_LENGTH
+    return len("".join(words_of(query))) >= MIN_LENGTH
 
 
 def search(user, query: str) -> Results | None:
     """Up to LIMIT results of each kind, or None when the query is too short."""
     if not searchable(query):
         return None
-    words = fold(query).split()
+    words = words_of(query)
+    phrase = " ".join(words)
     user_scope = scope(user)
-    recommendations = _matching(Recommendation.objects.within(user_scope), words).select_related(
-        "category", "session__group", "lead_department").order_by("-created_at")[:LIMIT]
+    recommendations = _ranked(_matching(Recommendation.objects.within(user_scope), words)
+                              .select_related("category", "session__group", "lead_department"),
+                              words, ("-created_at", "-pk"))
     if user_scope.kind in (Scope.ALL, Scope.PROVINCE):
         units = AdministrativeUnit.objects.within(user_scope)
         # Units are found by their pre-merger names too ("Thị trấn Thất Khê" → Thất Khê).
         unit_ids = _matching(units, words).order_by().values("pk").union(
             _matching(units, words, "predecessors__search_text").order_by().values("pk"))
+        # At most a few thousand units: ranked in the database, the name's own match first.
         found_units = AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related(
-            "province").prefetch_related("predecessors")[:LIMIT]
+            "province").prefetch_related("predecessors").annotate(rank=Case(
+                When(search_text=phrase, then=Value(0)),
+                When(search_text__startswith=phrase, then=Value(1)),
+                When(pk__in=_matching(units, words).values("pk"), then=Value(2)),
+                default=Value(3), output_field=IntegerField())).order_by(
+            "rank", "sort_name")[:LIMIT]
     else:
         # A department searches only what is routed to it.
         found_units = []
-    difficulties = _matching(Difficulty.objects.within(user_scope), words).select_related(
-        "category", "session__group")[:LIMIT]
-    directives = _matching(Directive.objects.within(user_scope), words).select_related(
-        "session__group")[:LIMIT]
-    reports = _matching(UnitReport.objects.within(user_scope), words).select_related(
-        "unit", "session__group")[:LIMIT]
+    difficulties = _ranked(_matching(Difficulty.objects.within(user_scope), words)
+                           .select_related("category", "session__group"), words, ("-pk",))
+    directives = _ranked(_matching(Directive.objects.within(user_scope), words)
+                         .select_related("session__group"), words, ("-pk",))
+    reports = _ranked(_matching(UnitReport.objects.within(user_scope), words)
+                      .select_related("unit", "session__group"), words, ("-pk",))
     return Results(query=query, units=list(found_units), recommendations=list(recommendations),
                    difficulties=list(difficulties), directives=list(directives),
                    reports=list(reports))

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes import services as communes_services
+from communes.models import CalendarDay
 from inspections.models import Directive
 from recommendations import services
 from tests import factories
@@ -36,12 +37,16 @@ UNITS = {**NOBODY, "ward_a": 200, "ward_b": 200}
 WARD_A = {**UNITS, "ward_b": 404}
 
 
+# The objects a row's URL is built from (the `objects` fixture below, and the demo's in
+# tests/browser/test_accessibility.py, which opens every page of this matrix): "round",
+# "group", "session", "unit", "recommendation", "attachment", "directive", "follow_up",
+# "calendar_day", "category", "person" (a user of the province).
 def _round(o):
-    return {"pk": o["session"].group.round_id}
+    return {"pk": o["round"].pk}
 
 
 def _group(o):
-    return {"pk": o["session"].group_id}
+    return {"pk": o["group"].pk}
 
 
 def _session(o):
@@ -60,10 +65,10 @@ MATRIX = {
     "inspections:round_create": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:round_detail": (_round, READERS),
     "inspections:round_edit": (_round, EDITORS),
-    "inspections:group_create": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
+    "inspections:group_create": (lambda o: {"round_pk": o["round"].pk}, EDITORS),
     "inspections:group_detail": (_group, READERS),
     "inspections:group_edit": (_group, EDITORS),
-    "inspections:session_create": (lambda o: {"group_pk": o["session"].group_id}, EDITORS),
+    "inspections:session_create": (lambda o: {"group_pk": o["group"].pk}, EDITORS),
     "recommendations:session_detail": (_session, READERS),
     "inspections:session_history": (_session, READERS),
     "inspections:session_edit": (_session, EDITORS),
@@ -74,7 +79,7 @@ MATRIX = {
     # The draft session cannot be reopened, so office staff are sent back to it.
     "inspections:session_reopen": (_session, POSTED, "post"),
     "inspections:directive_detail": (lambda o: {"pk": o["directive"].pk}, READERS),
-    "recommendations:routing": (lambda o: {"round_pk": o["session"].group.round_id}, EDITORS),
+    "recommendations:routing": (lambda o: {"round_pk": o["round"].pk}, EDITORS),
     "recommendations:inbox": (lambda o: {}, DEPARTMENTS),
     "recommendations:follow_up": (lambda o: {}, EDITORS),
     # An empty form: 400, the follow-up page with the row's errors, for office staff.
@@ -94,7 +99,7 @@ MATRIX = {
     "recommendations:dashboard": (lambda o: {}, READERS),
     # Department users see the list of their own items.
     "recommendations:list": (lambda o: {}, EVERYONE),
-    "recommendations:unit_profile": (lambda o: {"pk": o["session"].units.get().pk}, READERS),
+    "recommendations:unit_profile": (lambda o: {"pk": o["unit"].pk}, READERS),
     "recommendations:search": (lambda o: {}, EVERYONE),
     "recommendations:round_report": (_round, READERS),
     "inspections:figures_import": (_round, EDITORS),
@@ -112,6 +117,17 @@ MATRIX = {
                                          {**EVERYONE, "head_a": 302, "office": 404,
                                           "staff_a": 404, "head_b": 404, "leader": 404,
                                           "admin": 404}, "post"),
+    # The office's settings for its own province; an admin without one uses Django admin.
+    "inspections:settings": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_calendar": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_calendar_day": (lambda o: {"pk": o["calendar_day"].pk},
+                                          PROVINCE_EDITORS),
+    "inspections:settings_routing": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_routing_edit": (lambda o: {"category_pk": o["category"].pk},
+                                          PROVINCE_EDITORS),
+    "inspections:settings_people": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_person_create": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_person_edit": (lambda o: {"pk": o["person"].pk}, PROVINCE_EDITORS),
 }
 # Pages of a unit's staff: another province's office may not open them at all (403).
 UNIT_PAGES = {"recommendations:unit_home", "recommendations:unit_session",
@@ -124,7 +140,10 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                                "recommendations:list", "recommendations:search",
                                "recommendations:api_tokens",
                                "recommendations:api_token_revoke")
-               and name not in UNIT_PAGES]
+               and name not in UNIT_PAGES
+               # Settings of the user's own province; the calendar and categories are national.
+               and (not name.startswith("inspections:settings")
+                    or name == "inspections:settings_person_edit")]
 # Django's and libraries' own pages, tested where they are configured; the API's addresses
 # answer JSON to tokens and have their own exhaustive test (tests/api/test_permissions.py).
 NOT_OURS = ("admin:", "set_language", "login", "logout", "password_", "api:")
@@ -166,7 +185,10 @@ def objects(province, department_a, head_a, office_user, ward_a_unit, ward_a):
     directive = Directive.objects.create(session=session, text="Nhiệm vụ")
     follow_up = directive.follow_ups.create(unit=unit)
     report = services.unit_directive_report(follow_up=follow_up, by=ward_a, text="Đã làm")
-    return {"session": session, "recommendation": recommendation,
+    return {"round": session.group.round, "group": session.group, "session": session,
+            "unit": unit, "recommendation": recommendation,
+            "calendar_day": CalendarDay.objects.first(), "category": recommendation.category,
+            "person": head_a,
             "api_token": communes_services.api_token_create(user=head_a, name="Kho")[0],
             "attachment": response.attachments.get(), "directive": directive,
             "follow_up": follow_up, "unit_report": report}

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 register = template.Library()
@@ -30,3 +32,19 @@ def options(choices, selected):
     selected = "" if selected is None else str(selected)
     return format_html_join("", '<option value="{}"{}>{}</option>', (
         (value, " selected" if value == selected else "", label) for value, label in choices))
+
+
+# Kinds of former district-level unit, which a Vietnamese sentence writes in lower case.
+_DISTRICT_KINDS = ("Huyện ", "Thành phố ", "Thị xã ", "Quận ")
+
+
+@register.filter
+def in_sentence(names: str) -> str:
+    """Former districts as a sentence names them: "Huyện Hữu Lũng" → "huyện Hữu Lũng"."""
+    parts = []
+    for name in re.split(r"[;,]", names or ""):
+        name = name.strip()
+        if name.startswith(_DISTRICT_KINDS):
+            name = name[0].lower() + name[1:]
+        parts.append(name)
+    return ", ".join(part for part in parts if part)

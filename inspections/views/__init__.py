@@ -14,9 +14,19 @@ from .sessions import (
     session_history,
     session_reopen_view,
 )
+from .settings import (
+    calendar,
+    calendar_day,
+    people,
+    person_edit,
+    routing_edit,
+    routing_list,
+    settings_home,
+)
 
 __all__ = [
     "directive_detail", "figures_import_view", "group_create", "group_detail", "group_edit",
     "home", "round_create", "round_detail", "round_edit", "round_list", "session_create",
-    "session_edit", "session_history", "session_reopen_view",
+    "session_edit", "session_history", "session_reopen_view", "calendar", "calendar_day",
+    "people", "person_edit", "routing_edit", "routing_list", "settings_home",
 ]

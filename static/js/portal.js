@@ -1,6 +1,7 @@
-/* The portal's only script: rows added without a reload, and input that survives a dropped
-   connection, a reload, a closed tab or an expired login (kept in localStorage, per user and
-   page, until it is saved or the user logs out). Plain JavaScript, served by the portal. */
+/* The portal's only script: date boxes with a calendar, rows added without a reload, and input
+   that survives a dropped connection, a reload, a closed tab or an expired login (kept in
+   localStorage, per user and page, until it is saved or the user logs out). Plain JavaScript,
+   served by the portal beside the vendored date picker (static/vendor/, `make vendor`). */
 (function () {
   "use strict";
   var body = document.body;
@@ -21,6 +22,65 @@
     });
   });
 
+  /* Dates are typed and shown dd/mm/yyyy whatever the browser's language; the calendar
+     (vanillajs-datepicker) opens on a click or the down arrow. It reads what the server reads
+     (config/formats): 05/08/2025, 5-8-2025, 5.8.2025 and 05082025 are 5 August 2025. */
+  var DATE = /^(\d{1,2})[\/.\- ](\d{1,2})[\/.\- ](\d{4}|\d{2})$|^(\d{2})(\d{2})(\d{4})$/;
+  function parseDate(text) {
+    var match = DATE.exec(String(text).trim());
+    if (!match) return NaN;
+    var day = +(match[1] || match[4]), month = +(match[2] || match[5]);
+    var year = match[3] || match[6];
+    year = year.length === 2 ? 2000 + +year : +year;
+    var date = new Date(year, month - 1, day);
+    return date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day
+      ? date : NaN;
+  }
+  function pad(number) { return (number < 10 ? "0" : "") + number; }
+  var dateFormat = {
+    toValue: parseDate,
+    toDisplay: function (date) {
+      return pad(date.getDate()) + "/" + pad(date.getMonth() + 1) + "/" + date.getFullYear();
+    },
+  };
+  function datePickers(root) {
+    if (!window.Datepicker) return;
+    root.querySelectorAll("input[data-datepicker]").forEach(function (input) {
+      if (input.datepicker || input.closest("template")) return;
+      /* A date the picker cannot read is kept as typed, for the server to name the mistake,
+         rather than silently put back to the last good one. */
+      input.addEventListener("blur", function () {
+        var typed = input.value;
+        setTimeout(function () {
+          if (typed.trim() && input.value !== typed && isNaN(parseDate(typed))) input.value = typed;
+        }, 0);
+      });
+      var sent = input.value;  /* as the server sent it back, perhaps with an error */
+      new window.Datepicker(input, {
+        format: dateFormat, language: document.documentElement.lang === "vi" ? "vi" : "en",
+        weekStart: 1, autohide: true, showOnFocus: false, todayButton: true,
+        todayButtonMode: 1, todayHighlight: true, clearButton: true,
+      });
+      input.value = sent;
+      /* The calendar opens on the date typed so far. */
+      input.addEventListener("show", function () {
+        if (!isNaN(parseDate(input.value))) input.datepicker.update({ autohide: false });
+      });
+      /* A date picked counts as typed, for the draft kept in the browser. */
+      input.addEventListener("changeDate", function () {
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
+  }
+  datePickers(document);
+
+  /* On a phone the lists' filters fold behind one button, unless one of them is set. */
+  if (window.matchMedia("(max-width: 600px)").matches) {
+    document.querySelectorAll("details[data-filters]:not([data-applied])").forEach(function (box) {
+      box.open = false;
+    });
+  }
+
   /* Focus the first error so keyboard and screen-reader users land on it. */
   var summary = document.querySelector(".error-summary");
   var firstError = document.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
@@ -35,6 +95,7 @@
     holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
     var row = holder.firstElementChild;
     section.querySelector("[data-rows]").appendChild(row);
+    datePickers(row);
     total.value = String(index + 1);
     return row;
   }

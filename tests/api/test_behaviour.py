@@ -201,7 +201,7 @@ def test_open311_requests_are_open_or_closed_with_the_lead_department(api_get_qu
     request = closed[0]
     assert request["agency_responsible"] == world["department"].name
     assert request["service_code"] == recommendation.category.code
-    assert request["status_notes"] == "đã giải quyết"
+    assert request["status_notes"] == "Đã giải quyết"
     assert world["unit"].code in request["address_id"]
     opened = api_get_query(office_user, url, {"status": "open"}).json()
     assert [r["service_request_id"] for r in opened] == [str(world["recommendation_b"].pk)]

@@ -54,6 +54,16 @@ def test_dashboard_list_and_unit_profile_fit_a_phone_and_print_cleanly(live_serv
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    # The filters fold behind one button on a phone, and open from it.
+    page.goto(f"{live_server.url}/recommendations/")
+    expect(page.locator("form.filters")).to_be_hidden()
+    page.get_by_text("Bộ lọc", exact=True).click()
+    expect(page.get_by_label("Trạng thái")).to_be_visible()
+    page.get_by_label("Trạng thái").select_option(label="Đã chuyển xử lý")
+    page.get_by_role("button", name="Xem").click()
+    # Once a filter is set the form stays open, with a way to clear it.
+    expect(page.locator("form.filters")).to_be_visible()
+    expect(page.get_by_role("link", name="Bỏ lọc")).to_be_visible()
     unit = Recommendation.objects.filter(raised_jointly=False).first().units.first()
     for path in ("/dashboard/", "/recommendations/", f"/units/{unit.pk}/"):
         page.goto(f"{live_server.url}{path}")

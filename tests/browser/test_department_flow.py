@@ -49,7 +49,7 @@ def test_routed_assigned_answered_with_a_pdf_resolved_and_seen_by_the_office(
     office.get_by_role("button", name="Chuyển xử lý các kiến nghị đã chọn").click()
     expect(office.get_by_text("Đã xử lý 1 kiến nghị.")).to_be_visible()
     routed_mail = [m for m in mail.outbox if "sonoivu@example.vn" in m.to]
-    assert routed_mail and "được chuyển đến sở" in routed_mail[0].subject
+    assert routed_mail and "được chuyển đến cơ quan" in routed_mail[0].subject
 
     head = logged_in(browser, live_server, "sonoivu")
     expect(head).to_have_url(f"{live_server.url}/inbox/")
@@ -75,13 +75,13 @@ def test_routed_assigned_answered_with_a_pdf_resolved_and_seen_by_the_office(
     expect(staff.get_by_role("link", name="Công văn số 15-SNV.pdf")).to_be_visible()
 
     head.reload()
-    open_step(head, "Hoàn thành giải quyết")
+    open_step(head, "Giải quyết xong")
     head.locator('textarea[name="resolve-answer"]').fill("Đã giải quyết theo Công văn số 15.")
-    head.get_by_role("button", name="Hoàn thành giải quyết").click()
-    expect(head.get_by_text("Đã thực hiện: Hoàn thành giải quyết.")).to_be_visible()
+    head.get_by_role("button", name="Giải quyết xong").click()
+    expect(head.get_by_text("Đã thực hiện: Giải quyết xong.")).to_be_visible()
 
     office.goto(f"{live_server.url}/recommendations/{recommendation.pk}/")
-    expect(office.locator("dl.facts")).to_contain_text("đã giải quyết")
+    expect(office.locator("dl.facts")).to_contain_text("Đã giải quyết")
     timeline = office.locator("section.timeline")
     expect(timeline).to_contain_text("Đã giải quyết theo Công văn số 15.")
     expect(timeline).to_contain_text("Công văn số 15-SNV.pdf")
@@ -91,7 +91,7 @@ def test_routed_assigned_answered_with_a_pdf_resolved_and_seen_by_the_office(
     to_office = [m for m in mail.outbox if m.to == ["vanphong@example.vn"]]
     assert {m.subject for m in to_office} >= {
         f"Kiến nghị số {recommendation.pk}: đã có nội dung trả lời",
-        f"Kiến nghị số {recommendation.pk}: đã giải quyết"}
+        f"Kiến nghị số {recommendation.pk}: Đã giải quyết"}
     assigned = [m for m in mail.outbox if m.to == ["sonoivu.cv@example.vn"]
                 and "phân công" in m.subject]
     assert assigned

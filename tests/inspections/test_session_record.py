@@ -302,4 +302,4 @@ def test_session_and_directive_pages_show_a_vietnamese_timeline(client, office_u
     assert "Lịch sử xử lý" in page and "Khó khăn, vướng mắc: Tạo mới" in page
     page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
     text = page.content.decode()
-    assert "Đã rà soát" in text and "chưa hoàn thành</del> → <ins>đã hoàn thành" in text
+    assert "Đã rà soát" in text and "Chưa hoàn thành</del> → <ins>Đã hoàn thành" in text

@@ -11,6 +11,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from communes import roles
 from communes.services import DATA_DIR
 from inspections.models import InspectionRound
 from recommendations import dashboard, services
@@ -61,7 +62,7 @@ def test_dashboard_equals_direct_counts_on_the_demo_and_after_each_transition(
     assert dashboard_counts()["total"] == 22
     new = Recommendation.objects.filter(status=Status.NEW).first()
     department = demo.province.departments.get(short_code="SNV")
-    head = factories.profile(factories.UserFactory(username="head.snv", role="Lãnh đạo sở"),
+    head = factories.profile(factories.UserFactory(username="head.snv", role=roles.DEPARTMENT_HEAD),
                              province=demo.province, department=department)
     office_user.profile.province = demo.province
     office_user.profile.save()
@@ -306,3 +307,25 @@ def test_nationally_one_kind_counts_once_whatever_its_departments_are_called(
     client.force_login(national_viewer)
     scorecard = client.get(reverse("recommendations:dashboard")).context["figures"]["scorecard"]
     assert [(row["routed"], row["resolved"]) for row in scorecard] == [(2, 2)]
+
+
+def test_search_matches_whole_syllables_and_lists_what_starts_with_them_first(client, office_user,
+                                                                           province):
+    for name in ["Yên Khoái", "Hòa Bình", "Quý Hòa", "Hoà", "Hoàng Đồng"]:
+        factories.UnitFactory(province=province, name=name)
+    session = factories.SessionFactory(group__round__province=province)
+    for text in ["Sửa trụ sở xã Yên Khoái", "Hòa mạng cáp quang cho xã",
+                 "Đề nghị hỗ trợ xã Quý Hòa"]:
+        factories.RecommendationFactory(session=session, text=text)
+    client.force_login(office_user)
+
+    def found(query, kind):
+        results = client.get(reverse("recommendations:search"), {"q": query}).context["results"]
+        return [getattr(x, "name", None) or x.text for x in getattr(results, kind)]
+
+    # "hoa" is not inside "Khoái" nor "Hoàng"; the exact name first, then those starting so.
+    assert found("Hòa", "units") == ["Hoà", "Hòa Bình", "Quý Hòa"]
+    assert found("hoa", "recommendations") == ["Hòa mạng cáp quang cho xã",
+                                              "Đề nghị hỗ trợ xã Quý Hòa"]
+    assert found("khoai", "units") == ["Yên Khoái"]
+    assert found("hoan", "units") == []

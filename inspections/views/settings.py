@@ -1,0 +1,159 @@
+"""The office's settings for its province, without being a superuser: the working-day
+calendar's exceptions, each category's default departments, and the province's users with
+their roles. Office staff of a province only; another province's users answer 404. Every change
+is kept by django-simple-history and shown on the page that edits it."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from communes import roles
+from communes.cache import data_changed
+from communes.decorators import office_required, read_only
+from communes.forms import CalendarDayForm, PersonForm
+from communes.models import CalendarDay, UserProfile
+from communes.services import person_save
+from communes.timeline import history_entries
+
+from ..forms import CategoryRoutingForm
+from ..models import Category, CategoryRouting
+
+
+def _province(user):
+    """The office's province; an administrator without one works in Django admin."""
+    province = getattr(getattr(user, "profile", None), "province", None)
+    if province is None:
+        raise PermissionDenied
+    return province
+
+
+@read_only
+@office_required
+def settings_home(request):
+    _province(request.user)
+    return render(request, "inspections/settings/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def calendar(request):
+    """The calendar's exceptions of a year, and a form to add one."""
+    _province(request.user)
+    years = sorted({d.year for d in CalendarDay.objects.dates("date", "year")}, reverse=True)
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    year = year if year in years else (years[0] if years else None)
+    form = CalendarDayForm(request.POST or None, prefix="day")
+    if request.method == "POST" and form.is_valid():
+        day = form.save()
+        data_changed()
+        messages.success(request, _("Saved: %(day)s.") % {"day": day})
+        return redirect(f"{request.path}?year={day.date.year}")
+    days = CalendarDay.objects.filter(date__year=year) if year else CalendarDay.objects.none()
+    return render(request, "inspections/settings/calendar.html", {
+        "form": form, "days": days.order_by("date"), "years": years, "year": year},
+        status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def calendar_day(request, pk):
+    _province(request.user)
+    day = get_object_or_404(CalendarDay, pk=pk)
+    if request.method == "POST" and "delete" in request.POST:
+        year = day.date.year
+        day.delete()
+        data_changed()
+        messages.success(request, _("Deleted: %(day)s.") % {"day": day})
+        return redirect(f"{reverse('inspections:settings_calendar')}?year={year}")
+    form = CalendarDayForm(request.POST or None, instance=day, prefix="day")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        data_changed()
+        messages.success(request, _("Saved: %(day)s.") % {"day": day})
+        return redirect(f"{reverse('inspections:settings_calendar')}?year={day.date.year}")
+    return render(request, "inspections/settings/edit.html", {
+        "form": form, "title": str(day), "back": reverse("inspections:settings_calendar"),
+        "can_delete": True,
+        "timeline": history_entries(day.history.select_related("history_user"))},
+        status=400 if form.is_bound else 200)
+
+
+@read_only
+@office_required
+def routing_list(request):
+    """Each category with the province's default lead and co-operating departments."""
+    province = _province(request.user)
+    routings = CategoryRouting.objects.filter(province=province).select_related(
+        "lead_department").prefetch_related("cooperating_departments")
+    categories = Category.objects.prefetch_related(
+        Prefetch("routings", queryset=routings, to_attr="here"))
+    return render(request, "inspections/settings/routing.html", {"categories": categories})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def routing_edit(request, category_pk):
+    province = _province(request.user)
+    category = get_object_or_404(Category, pk=category_pk)
+    routing = (CategoryRouting.objects.filter(province=province, category=category).first()
+               or CategoryRouting(province=province, category=category))
+    form = CategoryRoutingForm(request.POST or None, instance=routing)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        data_changed()
+        messages.success(request, _("Saved: %(category)s.") % {"category": category})
+        return redirect("inspections:settings_routing")
+    timeline = history_entries(routing.history.select_related("history_user")) \
+        if routing.pk else []
+    return render(request, "inspections/settings/edit.html", {
+        "form": form, "title": capfirst(str(category)),
+        "back": reverse("inspections:settings_routing"), "timeline": timeline},
+        status=400 if form.is_bound else 200)
+
+
+def _people(province):
+    """The province's users (no superuser), as a Vietnamese list orders them."""
+    return get_user_model().objects.filter(profile__province=province, is_superuser=False)
+
+
+@read_only
+@office_required
+def people(request):
+    province = _province(request.user)
+    users = _people(province).select_related("profile__department").prefetch_related(
+        "groups").order_by("profile__sort_name", "username")
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    for user in page.object_list:
+        user.roles = [roles.ROLE_LABELS.get(g.name, g.name) for g in user.groups.all()]
+    return render(request, "inspections/settings/people.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def person_edit(request, pk=None):
+    province = _province(request.user)
+    user = get_object_or_404(_people(province), pk=pk) if pk else get_user_model()()
+    form = PersonForm(request.POST or None, instance=user, province=province)
+    if request.method == "POST" and form.is_valid():
+        saved = person_save(form=form, province=province, by=request.user)
+        messages.success(request, _("Saved: %(user)s.") % {
+            "user": saved.get_full_name() or saved.username})
+        return redirect("inspections:settings_people")
+    timeline = []
+    if pk:
+        timeline = history_entries(UserProfile.history.filter(user_id=user.pk).select_related(
+            "history_user"))
+    return render(request, "inspections/settings/edit.html", {
+        "form": form, "back": reverse("inspections:settings_people"), "timeline": timeline,
+        "title": (user.get_full_name() or user.username) if pk else _("New user")},
+        status=400 if form.is_bound else 200)

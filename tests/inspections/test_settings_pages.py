@@ -1,0 +1,85 @@
+"""The office's settings for its province: the calendar, default routing, users and roles."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from communes import roles
+from communes.models import CalendarDay
+from communes.workdays import add_working_days
+from inspections.models import CategoryRouting
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_office_adds_a_day_off_that_due_dates_then_skip(client, office_user):
+    client.force_login(office_user)
+    friday = datetime.date(2031, 5, 2)
+    assert add_working_days(datetime.date(2031, 5, 1), 1) == friday
+    response = client.post(reverse("inspections:settings_calendar"), {
+        "day-date": "02/05/2031", "day-kind": "day_off", "day-name": "Nghỉ bù", "day-note": ""})
+    assert response.status_code == 302
+    day = CalendarDay.objects.get(date=friday)
+    assert add_working_days(datetime.date(2031, 5, 1), 1) == datetime.date(2031, 5, 5)
+    page = client.get(reverse("inspections:settings_calendar_day", args=[day.pk]))
+    assert "Nghỉ bù" in page.content.decode() and page.context["timeline"][0].actor == office_user
+    # A date typed wrong comes back with its message, and nothing is saved.
+    bad = client.post(reverse("inspections:settings_calendar"), {
+        "day-date": "31/02/2031", "day-kind": "day_off", "day-name": "Sai"})
+    assert bad.status_code == 400 and "date" in bad.context["form"].errors
+    assert not CalendarDay.objects.filter(name="Sai").exists()
+
+
+def test_the_office_sets_a_categorys_default_departments(client, office_user, department_a,
+                                                         department_b, other_province):
+    category = factories.CategoryFactory()
+    elsewhere = factories.DepartmentFactory(province=other_province, short_code="SNV")
+    client.force_login(office_user)
+    url = reverse("inspections:settings_routing_edit", args=[category.pk])
+    refused = client.post(url, {"lead_department": department_a.pk,
+                                "cooperating_departments": [department_a.pk]})
+    assert refused.status_code == 400
+    assert client.post(url, {"lead_department": elsewhere.pk}).status_code == 400
+    assert client.post(url, {"lead_department": department_a.pk,
+                             "cooperating_departments": [department_b.pk]}).status_code == 302
+    routing = CategoryRouting.objects.get(province=office_user.profile.province)
+    assert routing.lead_department == department_a
+    assert list(routing.cooperating_departments.all()) == [department_b]
+    page = client.get(reverse("inspections:settings_routing")).content.decode()
+    assert department_a.name in page and department_b.name in page
+
+
+def test_the_office_gives_its_users_roles_and_sees_them_in_vietnamese_order(
+        client, office_user, department_a, other_office_user):
+    client.force_login(office_user)
+    create = reverse("inspections:settings_person_create")
+    data = {"username": "giamdoc.snv", "email": "gd@snv.vn", "is_active": "on",
+            "full_name": "Trần Văn Ăn", "role": roles.DEPARTMENT_HEAD, "department": "",
+            "job_title": "Giám đốc"}
+    refused = client.post(create, data)
+    assert refused.status_code == 400 and "department" in refused.context["form"].errors
+    assert client.post(create, {**data, "department": department_a.pk}).status_code == 302
+    user = get_user_model().objects.get(username="giamdoc.snv")
+    assert roles.role_names(user) == {roles.DEPARTMENT_HEAD}
+    assert user.profile.department == department_a and not user.has_usable_password()
+
+    # Made a member of staff: the role is replaced, and the history says so.
+    edit = reverse("inspections:settings_person_edit", args=[user.pk])
+    assert client.post(edit, {**data, "role": roles.DEPARTMENT_STAFF,
+                              "department": department_a.pk}).status_code == 302
+    user = get_user_model().objects.get(pk=user.pk)
+    assert roles.role_names(user) == {roles.DEPARTMENT_STAFF}
+    timeline = client.get(edit).context["timeline"]
+    assert "Chuyên viên" in timeline[0].text and timeline[0].actor == office_user
+
+    factories.profile(factories.UserFactory(username="b", first_name="Lê Thị Âu"),
+                      province=office_user.profile.province)
+    listed = client.get(reverse("inspections:settings_people")).context["page"].object_list
+    names = [u.get_full_name() or u.username for u in listed]
+    assert names.index("Trần Văn Ăn") < names.index("Lê Thị Âu")
+    # Another province's user is not found; superusers are not listed.
+    other = reverse("inspections:settings_person_edit", args=[other_office_user.pk])
+    assert client.get(other).status_code == 404

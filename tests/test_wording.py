@@ -1,0 +1,29 @@
+"""Words a Vietnamese provincial office would write (issue 16)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from inspections.models import DirectiveFollowUp, GroupMember, Session
+from recommendations.models import Status
+from tests import factories
+
+
+def test_statuses_are_capitalised_with_one_pair_for_done_and_not_done():
+    with translation.override("vi"):
+        assert [str(label) for label in Status.labels][:3] == [
+            "Mới", "Đã trả lời tại chỗ", "Đã chuyển xử lý"]
+        assert [str(x) for x in DirectiveFollowUp.Status.labels] == [
+            "Chưa hoàn thành", "Đã hoàn thành"]
+        assert [str(x) for x in Session.Status.labels] == ["Đang ghi nhận", "Đã hoàn tất"]
+        assert str(GroupMember._meta.get_field("title").verbose_name) == "chức vụ"
+        assert translation.gettext("Lead department") == "Cơ quan chủ trì"
+        assert translation.gettext("Resolve") == "Giải quyết xong"
+
+
+@pytest.mark.django_db
+def test_the_unit_page_says_which_district_the_unit_belonged_to(client, office_user, province):
+    unit = factories.UnitFactory(province=province, former_districts="Huyện Hữu Lũng")
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:unit_profile", args=[unit.pk])).content.decode()
+    assert "Trước sắp xếp thuộc huyện Hữu Lũng" in page
