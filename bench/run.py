@@ -31,8 +31,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8100"))
 BASE = f"http://127.0.0.1:{PORT}"
+# The true floor (bench/floor_app.py), a bare Django app under the same gunicorn settings.
+FLOOR_PORT = PORT + 1
+FLOOR_BASE = f"http://127.0.0.1:{FLOOR_PORT}"
 DURATION = os.environ.get("BENCH_DURATION", "15s")
+MIXED_DURATION = os.environ.get("BENCH_MIXED_DURATION", "10s")
 CONNECTIONS = 8
+# (mode, connections, writes per second, duration): at rest, with a writer committing real
+# lifecycle steps (bench/writer.py), and with four times the connections.
+MODES = [("rest", CONNECTIONS, None, DURATION), ("0.5 writes/s", CONNECTIONS, 0.5, MIXED_DURATION),
+         ("2 writes/s", CONNECTIONS, 2, MIXED_DURATION), ("32 connections", 32, None,
+                                                          MIXED_DURATION)]
 PASSWORD = "langson2025"
 
 
@@ -79,6 +88,7 @@ def pages():
         rows=Count("groups__sessions__recommendations")).order_by("-rows").first()
     export = f"CSV export, {biggest.rows:,} rows"
     return [
+        ("true floor", None, "/"),
         ("floor", "bench.office", "/bench/floor/"),
         ("home", "bench.office", "/"),
         ("session page", "bench.office", f"/sessions/{session.pk}/"),
@@ -118,6 +128,8 @@ def token_header(user):
 
 def request_headers(user, cookies):
     """The headers a request of `user` carries: a token, or the session cookie."""
+    if user is None:  # the true floor
+        return {}
     if user.startswith("token:"):
         return {"Authorization": token_header(user)}
     return {"Cookie": cookies[user]}
@@ -135,8 +147,10 @@ def queries_per_request(rows):
     from communes.cache import data_changed
 
     settings.ALLOWED_HOSTS = ["*"]
-    counts = {}
+    counts = {"true floor": [1, 1]}
     for name, username, path in rows:
+        if username is None:
+            continue
         client = Client()
         extra = {}
         if username.startswith("token:"):
@@ -165,12 +179,12 @@ def worker_peak_memory(master_pid):
     return max(peaks, default=0)
 
 
-def cold_request_ms(headers, path):
+def cold_request_ms(headers, path, base=BASE):
     """One request right after the data changed: every cached part of the page is stale."""
     from communes.cache import data_changed
 
     data_changed()
-    request = urllib.request.Request(BASE + path, headers={
+    request = urllib.request.Request(base + path, headers={
         **headers, "X-Forwarded-Proto": "https"})
     started = time.monotonic()
     with urllib.request.urlopen(request, timeout=300) as response:
@@ -263,7 +277,8 @@ def main():
     rows = pages()
     only = [name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()]
     if only:  # a quick look at some pages (the floor is always measured)
-        rows = [row for row in rows if row[0] == "floor" or any(o in row[0] for o in only)]
+        rows = [row for row in rows if row[0] in ("true floor", "floor")
+                or any(o in row[0] for o in only)]
     queries = queries_per_request(rows)
     live = live_row_counts()
     if "--queries" in sys.argv:  # only the query counts, e.g. on a smaller data set
@@ -289,6 +304,13 @@ def main():
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py",
          "config.wsgi", "--access-logfile", "/dev/null"], cwd=ROOT, env=env,
         stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+    floor_server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py",
+         "bench.floor_app", "--access-logfile", "/dev/null"], cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.floor_app",
+             "GUNICORN_BIND": f"127.0.0.1:{FLOOR_PORT}"},
+        stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+    writes = {}
     try:
         # Until gunicorn answers; with the header, or production settings redirect to https.
         ready = urllib.request.Request(f"{BASE}/accounts/login/",
@@ -296,60 +318,82 @@ def main():
         for _ in range(60):
             try:
                 urllib.request.urlopen(ready, timeout=2)
+                urllib.request.urlopen(FLOOR_BASE + "/", timeout=2)
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(1)
         else:
             sys.exit("gunicorn did not answer within a minute: see its log")
         # bench.office's session also waits for the server to be idle between pages.
-        cookies = {user: log_in(user) for user in {user for _n, user, _p in rows}
+        cookies = {user: log_in(user) for user in {user for _n, user, _p in rows if user}
                    | {"bench.office"} if not user.startswith("token:")}
         results, raw = {}, []
         for name, user, path in rows:
-            wait_until_idle(cookies["bench.office"])
+            base = FLOOR_BASE if user is None else BASE
             headers = request_headers(user, cookies)
-            cold = cold_request_ms(headers, path)
-            command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "30s",
-                       "-s", str(ROOT / "bench" / "report.lua"),
-                       *[arg for name, value in headers.items()
-                         for arg in ("-H", f"{name}: {value}")],
-                       "-H", "X-Forwarded-Proto: https", BASE + path]
-            output = subprocess.run(command, capture_output=True, text=True).stdout
-            # The token is this run's, but a secret all the same: not written to the results.
-            shown = [re.sub(r"Bearer \S+", "Bearer …", arg) for arg in command]
-            raw.append(f"## {name}\n$ {shlex.join(shown)}\n{output}")
-            results[name] = json.loads(output.strip().splitlines()[-1])
-            results[name]["peak_mb"] = worker_peak_memory(gunicorn.pid)
-            results[name]["cold"] = cold
+            wait_until_idle(cookies["bench.office"])
+            cold = cold_request_ms(headers, path, base)
+            for mode, connections, rate, duration in MODES:
+                wait_until_idle(cookies["bench.office"])
+                writer = rate and subprocess.Popen(
+                    [sys.executable, "bench/writer.py", str(rate)], cwd=ROOT, env=env,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                if writer:
+                    time.sleep(3)  # past its start-up, writing at its rate
+                command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--timeout",
+                           "30s", "-s", str(ROOT / "bench" / "report.lua"),
+                           *[arg for key, value in headers.items()
+                             for arg in ("-H", f"{key}: {value}")],
+                           "-H", "X-Forwarded-Proto: https", base + path]
+                output = subprocess.run(command, capture_output=True, text=True).stdout
+                if writer:
+                    writer.terminate()
+                    writes[(name, mode)] = writer.communicate(timeout=60)[0].strip()
+                # The token is this run's, but a secret all the same: not in the results.
+                shown = [re.sub(r"Bearer \S+", "Bearer …", arg) for arg in command]
+                raw.append(f"## {name}, {mode}\n$ {shlex.join(shown)}\n{output}")
+                result = json.loads(output.strip().splitlines()[-1])
+                result["peak_mb"] = worker_peak_memory(gunicorn.pid)
+                result["cold"] = cold
+                results[(name, mode)] = result
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=40)
-        except subprocess.TimeoutExpired:  # a slow request outlived the graceful timeout
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-            gunicorn.wait()
-    floor = results["floor"]["p50"] or 0.1
+        for server in (gunicorn, floor_server):
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:  # a slow request outlived the graceful timeout
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
     lines = ["In the database: " + ", ".join(f"{count:,} {name}" for name, count in live.items()),
              "",
-             "| page | p50 ms | p95 ms | p99 ms | req/s | errors | queries | p50 / floor "
-             "| cold ms |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| page | load | p50 ms | p95 ms | p99 ms | req/s | errors | queries "
+             "| p50 / true floor | cold ms |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, _user, _path in rows:
-        r = results[name]
-        lines.append(f"| {name} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
-                     f"{r['requests'] / r['seconds']:.1f} | {r['errors']} | {queries[name][1]} | "
-                     f"{r['p50'] / floor:.1f}× | {r['cold']:.0f} |")
+        for mode, *_rest in MODES:
+            r = results[(name, mode)]
+            floor = results[("true floor", mode)]["p50"] or 0.1
+            lines.append(
+                f"| {name} | {mode} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+                f"{r['requests'] / r['seconds']:.1f} | {r['errors']} | {queries[name][1]} | "
+                f"{r['p50'] / floor:.1f}× | {r['cold']:.0f} |")
     export_name = rows[-1][0]
     if export_name.startswith("CSV"):
-        before = results[rows[-2][0]]["peak_mb"]
+        before = results[(rows[-2][0], "rest")]["peak_mb"]
+        after = results[(export_name, "rest")]["peak_mb"]
         lines += ["", f"Memory: the workers' largest peak resident size was {before:.0f} MB "
-                  f"before the CSV export and {results[export_name]['peak_mb']:.0f} MB after "
-                  "it (each worker streams its exports in 5,000-row chunks)."]
-    lines += ["", "queries: per request under load, the page's cached parts in the cache (" +
-              CACHE_URL + "); cold: one request alone right after a change of the data, "
-              "when they are all stale, with these queries: "
+                  f"before the CSV export and {after:.0f} MB after it (each worker streams "
+                  "its exports in 5,000-row chunks)."]
+    lines += ["", "load: rest, 8 connections; 0.5 and 2 writes/s, 8 connections while "
+              "bench/writer.py commits real lifecycle steps; 32 connections at rest. "
+              "p50 / true floor: against bench/floor_app.py's p50 under the same load. "
+              "queries: per request under load, the page's cached parts in the cache (" +
+              CACHE_URL + "); cold: one request alone right after a change of every "
+              "version, with these queries: "
               + ", ".join(f"{name} {counts[0]}" for name, counts in queries.items()
-                          if counts[0] != counts[1]) + "."]
+                          if counts[0] != counts[1]) + ".",
+              "", "Writes made: " + "; ".join(f"{name}, {mode}: {made}"
+                                             for (name, mode), made in writes.items()) + "."]
     table = "\n".join(lines)
     print(table)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
@@ -363,7 +407,8 @@ def main():
     (folder / "gunicorn.log").write_bytes(server_log.read())
     (folder / "run.txt").write_text(
         f"command: {command_line()}\n"
-        f"load: wrk, {CONNECTIONS} connections, {DURATION} per page (wrk.txt has each command)\n"
+        f"load: wrk, {CONNECTIONS} connections, {DURATION} per page at rest, "
+        f"{MIXED_DURATION} in each other mode (wrk.txt has each command)\n"
         f"commit: {commit}\nmachine: {machine()}\n"
         f"database: {', '.join(f'{count:,} {name}' for name, count in live.items())}\n",
         encoding="utf-8")

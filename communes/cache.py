@@ -1,22 +1,39 @@
-"""Figures computed from many rows, cached until the data under them changes.
+"""What pages compute from many rows, cached until the data under them change, and
+invalidated by what changed.
 
-Every save or delete of a model of the portal's apps or of a user, and every change to one
-of their many-to-many relations, moves a data version on once its transaction commits (signals
-connected in CommunesConfig.ready). Cached figures are keyed by that version, so none is served
-after a change that committed before the request began. Writes that send no signals
-(bulk_create, update(), COPY) call `data_changed()` themselves.
+Data versions. A save or delete of a model of the portal's apps or of a user, and a change to
+one of their many-to-many relations, moves versions on once its transaction commits (signals
+connected in CommunesConfig.ready):
+- a row that belongs to one province (a recommendation, a session and what it recorded, …)
+  moves that province's version and the national one (national figures count every province);
+- reference data (units, departments, categories, users and their roles, the calendar) and
+  writes that send no signals (bulk_create, update(), COPY, which call `data_changed()`)
+  move the global version, which every cached part reads.
+A part cached for a province's office, leaders, departments or units depends on the global
+and that province's version; one cached for a national viewer on the global and the national
+version. So a write in Lạng Sơn leaves Cao Bằng's cached pages valid.
 
-The version is a random token rather than a counter: if the cache loses it, a new token makes
-every older entry unreachable instead of possibly bringing one back.
+A version is a random token with the time it was made: if the cache loses it, a new token
+makes every older entry stale instead of possibly bringing one back.
+
+Serving while recomputing. A part is stored under a key that does not change with the data,
+with the versions it was computed at. When the data have moved on, one request recomputes it
+(it holds a short lock) while the others serve the value it replaces, for at most
+CACHE_STALE_SECONDS after that value was computed: a burst of writes never makes every
+request recompute the national dashboard at once. Reads that decide permissions
+(a department's co-operations) and the API's answers are never served stale.
 
 The cache must be shared by every app server (CACHE_URL: the database or Redis, see README),
-or one server would keep serving figures another server's write made stale.
+or one server would keep serving parts another server's write made stale.
 """
 
 import datetime
 import hashlib
 import logging
+import time
 import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,100 +41,226 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .scope import scope
+from .scope import Scope, scope
 
 logger = logging.getLogger(__name__)
 # The portal's apps, and auth: pages show users (assignees, who did what) and their roles.
 WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
-# No page shows these: making or revoking an API token leaves every cached part valid.
-UNWATCHED_MODELS = {"communes.apitoken"}
-VERSION_KEY = "portal:data-version"
-# Entries of old versions are never read again; they only wait to expire.
+# No page shows these: making or revoking an API token, a digest's record.
+UNWATCHED_MODELS = {"communes.apitoken", "recommendations.digestsent"}
+GLOBAL, NATIONAL = "global", "national"
+VERSION_KEY = "portal:version:{}"
+# How long a cached value lives at all; a newer version makes it stale sooner.
 TIMEOUT = 60 * 60
+# A recompute that dies leaves its lock for at most this long.
+LOCK_SECONDS = 60
 
 
-def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Lost or never set: a new token (another process may set its own at the same moment;
-        # either way no older entry can be read again).
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+def _new_token() -> str:
+    return f"{uuid.uuid4().hex}:{time.time():.3f}"
 
 
-def replace_data_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+# The versions read during the current request (RequestVersionsMiddleware): a page reads
+# them for its user, its parts and its filters, and one read of the cache serves all.
+_request_versions: ContextVar[dict | None] = ContextVar("request_versions", default=None)
+
+
+class RequestVersionsMiddleware:
+    """Reads each data version once per request (communes/cache.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_versions.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_versions.reset(token)
+
+
+def versions(names) -> tuple:
+    """The current tokens of the named versions, in one read of the cache (a lost one is made
+    anew); within a request, each is read once."""
+    keys = [VERSION_KEY.format(name) for name in names]
+    memo = _request_versions.get()
+    missing = [key for key in keys if memo is None or key not in memo]
+    found = cache.get_many(missing) if missing else {}
+    if memo is not None:
+        found = {**memo, **found}
+    for key in keys:
+        if key not in found:
+            token = _new_token()
+            # Another process may set its own at the same moment: either way no older entry
+            # can be read again.
+            found[key] = token if cache.add(key, token, None) else cache.get(key) or token
+    if memo is not None:
+        memo.update(found)
+    return tuple(found[key] for key in keys)
+
+
+def version_names(user_scope: Scope) -> tuple:
+    """The versions what `user_scope` sees depends on."""
+    if user_scope.kind == Scope.ALL:
+        return (GLOBAL, NATIONAL)
+    if user_scope.province_id:
+        return (GLOBAL, f"province:{user_scope.province_id}")
+    return (GLOBAL,)
+
+
+def replace_versions(names):
+    tokens = {VERSION_KEY.format(name): _new_token() for name in names}
+    cache.set_many(tokens, None)
+    memo = _request_versions.get()
+    if memo is not None:
+        memo.update(tokens)
 
 
 @task()
-def renew_data_version():
-    """A later renewal of the data version, once a read replica has caught up (run by
+def renew_versions(names: list[str]):
+    """A later renewal of versions, once a read replica has caught up (run by
     `manage.py db_worker`)."""
-    replace_data_version()
+    replace_versions(names)
 
 
-def new_data_version():
-    replace_data_version()
+def new_versions(names):
+    replace_versions(names)
     if settings.READ_REPLICA:
-        # A page part rendered from the replica before it caught up with this change would be
+        # A part rendered from the replica before it caught up with this change would be
         # cached under the new version: renew it again once the replica has caught up (the
         # router counts on REPLICA_LAG_SECONDS the same way).
-        renew_data_version.using(run_after=timezone.now() + datetime.timedelta(
-            seconds=settings.REPLICA_LAG_SECONDS)).enqueue()
+        renew_versions.using(run_after=timezone.now() + datetime.timedelta(
+            seconds=settings.REPLICA_LAG_SECONDS)).enqueue(names=sorted(names))
 
 
 def renew_after_migrate(**kwargs):
     """A migration may change data, and a release the pages: nothing cached before counts."""
     try:
-        new_data_version()
+        new_versions([GLOBAL])
     except Exception:  # the cache may not be reachable where migrations run
-        logger.warning("The data version could not be renewed after migrate.", exc_info=True)
+        logger.warning("The data versions could not be renewed after migrate.", exc_info=True)
 
 
-def data_changed() -> None:
-    """Invalidate every cached figure once the current transaction commits (at once outside
-    one). Registered once per transaction, however many rows it writes."""
+class _Changes:
+    """The versions one transaction moves, collected until it commits."""
+
+    def __init__(self):
+        self.names = set()
+
+    def __call__(self):
+        new_versions(self.names)
+
+
+def data_changed(province_id=None) -> None:
+    """Move the versions a write changes once the current transaction commits (at once
+    outside one): a province's and the national one, or — without a province — the global
+    one. One commit callback per transaction, however many rows it writes."""
+    names = {f"province:{province_id}", NATIONAL} if province_id else {GLOBAL}
     connection = transaction.get_connection()
     # Django drops these callbacks when their savepoint or transaction rolls back.
-    if any(callback is new_data_version for _ids, callback, _robust in connection.run_on_commit):
-        return
+    for _ids, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Changes):
+            callback.names |= names
+            return
+    changes = _Changes()
+    changes.names |= names
     # Robust: the write has committed; a cache that is down must not turn it into an error.
-    transaction.on_commit(new_data_version, robust=True)
+    transaction.on_commit(changes, robust=True)
 
 
-def cached(name: str, parts, compute):
-    """compute(), or its cached result for `parts` (anything with a stable repr: ids, dates,
-    the language) at the current data version."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"portal:{name}:{data_version()}:{digest}"
-    value = cache.get(key)
-    if value is None:
+def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool,
+                        refresh_seconds: float = 0):
+    """The value stored under `key` if it was computed at the `current` versions, or less
+    than `refresh_seconds` ago (figures that may lag the data by that much, and cost too much
+    to compute after every write); otherwise, with `stale_ok`, the stored value while another
+    request recomputes it (for at most CACHE_STALE_SECONDS after it was computed); otherwise
+    compute() now, and store it."""
+    entry = cache.get(key)
+    if entry is not None and (entry[0] == current or time.time() - entry[1] < refresh_seconds):
+        return entry[2]
+    lock = f"{key}:recomputing"
+    if stale_ok and entry is not None \
+            and time.time() - entry[1] < settings.CACHE_STALE_SECONDS \
+            and not cache.add(lock, 1, LOCK_SECONDS):
+        return entry[2]
+    started = time.time()
+    try:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        cache.set(key, (current, started, value), TIMEOUT)
+    finally:
+        if stale_ok:
+            cache.delete(lock)
     return value
 
 
-def page_part_key(user, *parts) -> tuple:
-    """What a cached part of a page varies on ({% cache %} in the templates, with the
-    language): the data version, what the user may see, today (deadlines move with it), and
-    the page's own `parts` (filters, page number)."""
-    return (data_version(), scope(user).key, timezone.localdate(), *parts)
+def _key(name, parts) -> str:
+    return f"portal:{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
+
+
+def cached(name: str, parts, compute, *, depends_on=(GLOBAL, NATIONAL), stale_ok=False):
+    """compute(), or its cached result for `parts` (anything with a stable repr: ids, dates,
+    the language) while the versions it `depends_on` are unchanged: by default any data;
+    version_names(scope) for what one scope sees; (GLOBAL,) for reference data only."""
+    return fresh_or_recomputed(_key(name, parts), versions(depends_on), compute,
+                               stale_ok=stale_ok)
+
+
+@dataclass(frozen=True)
+class PartKey:
+    """What a cached part of a page ({% cachedpart %}, communes/templatetags/portal.py)
+    varies on, and the versions of the data it reads."""
+
+    parts: tuple
+    versions: tuple
+
+    def __repr__(self):  # the parts only: the versions are checked, not part of the key
+        return repr(self.parts)
+
+
+def page_part_key(user, *parts) -> PartKey:
+    """What a cached part of a page varies on: what the user may see, today (deadlines move
+    with it) and the page's own `parts` (filters, page number); and the versions it depends
+    on."""
+    user_scope = scope(user)
+    return PartKey(parts=(user_scope.key, timezone.localdate(), *parts),
+                   versions=versions(version_names(user_scope)))
 
 
 def template_context(request):
-    """How long {% cache %} keeps a page's part (context processor): as long as any cached
-    figure; a new data version makes it unreachable sooner."""
+    """How long {% cachedpart %} keeps a page's part (context processor)."""
     return {"cache_seconds": TIMEOUT}
+
+
+def province_of(instance):
+    """The province a row belongs to, from its QuerySet's `province_lookup` (or the model's
+    `province_path`); None for reference data and anything it cannot tell."""
+    model = type(instance)
+    queryset_class = getattr(model._default_manager, "_queryset_class", None)
+    path = getattr(model, "province_path", None) or getattr(queryset_class, "province_lookup",
+                                                            None)
+    if not path:
+        return None
+    *steps, last = path.split("__")
+    value = instance
+    try:
+        for step in steps:
+            value = getattr(value, step)
+            if value is None:
+                return None
+        return getattr(value, f"{last}_id")
+    except Exception:  # a parent deleted with it, or no such path: count it as global
+        return None
 
 
 def on_model_change(sender, **kwargs):
     """Receiver of post_save, post_delete and m2m_changed for every model."""
     if sender._meta.app_label not in WATCHED_APPS or sender._meta.label_lower in UNWATCHED_MODELS:
         return
+    if hasattr(sender, "instance_type"):
+        return  # a history record: the change it records sends its own signal
     if not kwargs.get("action", "post_").startswith("post_"):  # m2m_changed's pre_ actions
         return
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a login changes nothing a page shows
-    data_changed()
+    instance = kwargs.get("instance")
+    data_changed(province_of(instance) if instance is not None else None)

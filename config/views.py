@@ -1,11 +1,13 @@
 from django.shortcuts import render
 from django.views import defaults
 
+from communes.decorators import read_only
 from recommendations.api.problems import problem_response
 
 API_PREFIX = "/api/"
 
 
+@read_only
 def benchmark_floor(request):
     """The benchmark's floor: a small template from one indexed query, under the same
     settings and middleware as every page (only routed when BENCH_FLOOR is set)."""

@@ -224,6 +224,9 @@ class WorkingGroup(models.Model):
 class GroupMember(models.Model):
     """A member of a working group: who, with what title, from which department, in what role."""
 
+    # Which province a change of it concerns (communes.cache.province_of).
+    province_path = "group__round__province"
+
     class Role(models.TextChoices):
         DEPUTY = "deputy", _("deputy leader")
         MEMBER = "member", _("member")
@@ -634,6 +637,8 @@ class UnitSubmission(models.Model):
 
 class SubmittedFigure(models.Model):
     """A monthly figure in a unit's report before a session."""
+
+    province_path = "submission__session__group__round__province"
 
     submission = models.ForeignKey(UnitSubmission, on_delete=models.CASCADE,
                                    related_name="figures", verbose_name=_("report"))

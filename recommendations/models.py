@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.cache import cached
+from communes.cache import GLOBAL, cached
 from communes.fields import NormalizedCharField, NormalizedTextField, SearchTextField
 from communes.models import AdministrativeUnit, Department, Province
 from communes.scope import Scope, ScopedQuerySet, scope
@@ -45,8 +45,10 @@ class Deadlines(NamedTuple):
 def deadlines(today) -> Deadlines:
     """The one definition of "due soon" (within DUE_SOON_WORKING_DAYS working days) and
     "overdue"; the QuerySet methods and the counts of the dashboard and inbox all use it."""
+    # The calendar is reference data: only a change of it (the global version) counts.
     soon_until = cached("due-soon-until", (today, settings.DUE_SOON_WORKING_DAYS),
-                        lambda: add_working_days(today, settings.DUE_SOON_WORKING_DAYS))
+                        lambda: add_working_days(today, settings.DUE_SOON_WORKING_DAYS),
+                        depends_on=(GLOBAL,))
     open_ = Q(status__in=OPEN_STATUSES)
     return Deadlines(due_soon=open_ & Q(due_date__gte=today, due_date__lte=soon_until),
                      overdue=open_ & Q(due_date__lt=today))
@@ -263,6 +265,9 @@ class Recommendation(models.Model):
 class RecommendationEvent(models.Model):
     """One step of a recommendation's lifecycle: who moved it, when, from what to what, and why."""
 
+    # Which province a change of it concerns (communes.cache.province_of).
+    province_path = "recommendation__province"
+
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="events",
         verbose_name=_("recommendation"),
@@ -289,6 +294,8 @@ class RecommendationEvent(models.Model):
 class Response(models.Model):
     """An answer to a recommendation: a department's reply or contribution, or a member's
     answer given on the spot."""
+
+    province_path = "recommendation__province"
 
     class Kind(models.TextChoices):
         ANSWER = "answer", _("answer")
@@ -396,6 +403,8 @@ class Attachment(models.Model):
 class ExtensionRequest(models.Model):
     """A department asks for a later due date; the office approves or refuses."""
 
+    province_path = "recommendation__province"
+
     class Decision(models.TextChoices):
         PENDING = "pending", _("pending")
         APPROVED = "approved", _("approved")
@@ -469,6 +478,8 @@ class PublishedAnswerQuerySet(ScopedQuerySet):
 class PublishedAnswer(models.Model):
     """The answer the office sends to the units that raised a recommendation: what they are
     told, in the office's words (a department's answers are its working papers)."""
+
+    province_path = "recommendation__province"
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE,
                                        related_name="published_answers",

@@ -2,7 +2,7 @@
 
 from django.utils.translation import get_language
 
-from communes.cache import cached
+from communes.cache import cached, version_names
 from communes.models import AdministrativeUnit, Department, Province
 from communes.scope import Scope, scope
 from inspections.models import Category, InspectionRound, WorkingGroup
@@ -47,4 +47,6 @@ def filter_choices(user, kinds=FILTER_KINDS) -> dict:
         }
         return {kind: read[kind]() for kind in kinds}
 
-    return cached("filter-choices", (user_scope.key, get_language(), tuple(kinds)), read_all)
+    # Labels of filters: served while they are read anew after a change.
+    return cached("filter-choices", (user_scope.key, get_language(), tuple(kinds)), read_all,
+                  depends_on=version_names(user_scope), stale_ok=True)

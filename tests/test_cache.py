@@ -7,12 +7,17 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from communes import cache as portal_cache
-from communes.cache import cached, data_changed, data_version
+from communes.cache import GLOBAL, NATIONAL, cached, data_changed, versions
 from recommendations import services
 from recommendations.models import Recommendation, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def data_version():
+    """The global and the national version: every write moves one of them."""
+    return versions((GLOBAL, NATIONAL))
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +44,7 @@ def commit(django_capture_on_commit_callbacks):
     @contextmanager
     def block():
         connection.run_on_commit = [entry for entry in connection.run_on_commit
-                                    if entry[1] is not portal_cache.new_data_version]
+                                    if not isinstance(entry[1], portal_cache._Changes)]
         with django_capture_on_commit_callbacks(execute=True):
             yield
 
@@ -81,7 +86,8 @@ def test_bulk_writes_invalidate_through_data_changed(commit):
 
 
 def test_the_dashboard_follows_each_lifecycle_step(client, leader, office_user, head_a,
-                                                   department_a, commit):
+                                                   department_a, commit, settings):
+    settings.DASHBOARD_REFRESH_SECONDS = 0  # recomputed after every change
     session = factories.SessionFactory(group__round__province=leader.profile.province)
     client.force_login(leader)
     assert total_on_dashboard(client) == 0
@@ -253,3 +259,55 @@ def test_page_links_in_a_cached_list_carry_only_the_keyed_filters(client, leader
     assert "stray" not in first and "status=new&amp;page=2" in first
     # The next visitor gets the cached part: nothing of the first visitor's address either.
     assert "stray" not in pagination("/recommendations/?status=new")
+
+
+def test_a_write_in_one_province_leaves_anothers_cached_pages_valid(
+        client, leader, other_province, province, commit):
+    from communes.cache import version_names
+    from communes.scope import scope
+
+    mine = versions(version_names(scope(leader)))
+    with commit():
+        factories.RecommendationFactory(session__group__round__province=other_province)
+    assert versions(version_names(scope(leader))) == mine
+    national = versions((GLOBAL, NATIONAL))
+    with commit():
+        factories.RecommendationFactory(session__group__round__province=province)
+    assert versions(version_names(scope(leader))) != mine
+    assert versions((GLOBAL, NATIONAL)) != national
+
+
+def test_a_stale_part_is_served_while_another_request_computes_it(settings, commit):
+    from django.core.cache import cache
+
+    from communes.cache import fresh_or_recomputed
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    key = "portal:test:part"
+    assert fresh_or_recomputed(key, ("v1",), compute, stale_ok=True) == 1
+    assert fresh_or_recomputed(key, ("v1",), compute, stale_ok=True) == 1
+    cache.add(f"{key}:recomputing", 1, 60)  # another request is computing it
+    assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=True) == 1  # the stale value
+    assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=False) == 2  # never stale
+    cache.delete(f"{key}:recomputing")
+    settings.CACHE_STALE_SECONDS = 0  # too old to serve: computed now
+    cache.add(f"{key}:recomputing", 1, 60)
+    assert fresh_or_recomputed(key, ("v3",), compute, stale_ok=True) == 3
+
+
+def test_the_dashboard_is_recomputed_at_most_once_a_refresh_interval(client, leader, province,
+                                                                   commit, settings):
+    settings.DASHBOARD_REFRESH_SECONDS = 600
+    client.force_login(leader)
+    assert total_on_dashboard(client) == 0
+    with commit():
+        factories.RecommendationFactory(session__group__round__province=province)
+    assert total_on_dashboard(client) == 0  # as computed, less than the interval ago
+    assert "Số liệu tính đến" in client.get(reverse("recommendations:dashboard")).content.decode()
+    settings.DASHBOARD_REFRESH_SECONDS = 0
+    assert total_on_dashboard(client) == 1

@@ -51,7 +51,8 @@ def test_with_a_replica_the_data_version_is_renewed_again_once_it_has_caught_up(
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.READ_REPLICA = True
-    portal_cache.new_data_version()
+    portal_cache.new_versions({"province:20", "national"})
     task = DBTaskResult.objects.get()
-    assert task.task_path == "communes.cache.renew_data_version"
+    assert task.task_path == "communes.cache.renew_versions"
+    assert task.args_kwargs["kwargs"]["names"] == ["national", "province:20"]
     assert task.run_after is not None

@@ -1,6 +1,9 @@
+import hashlib
 import re
 
 from django import template
+
+from communes.cache import GLOBAL, PartKey, fresh_or_recomputed, versions
 
 register = template.Library()
 
@@ -48,3 +51,37 @@ def in_sentence(names: str) -> str:
             name = name[0].lower() + name[1:]
         parts.append(name)
     return ", ".join(part for part in parts if part)
+
+
+class CachedPartNode(template.Node):
+    def __init__(self, nodelist, name, vary_on, refresh):
+        self.nodelist, self.name, self.vary_on, self.refresh = nodelist, name, vary_on, refresh
+
+    def render(self, context):
+        values = [var.resolve(context) for var in self.vary_on]
+        refresh = float(self.refresh.resolve(context) or 0) if self.refresh else 0
+        part_keys = [value for value in values if isinstance(value, PartKey)]
+        current = part_keys[0].versions if part_keys else versions((GLOBAL,))
+        key = f"portal:part:{self.name}:" + hashlib.sha256(
+            repr(values).encode()).hexdigest()[:32]
+        return fresh_or_recomputed(key, current, lambda: self.nodelist.render(context),
+                                   stale_ok=True, refresh_seconds=refresh)
+
+
+@register.tag
+def cachedpart(parser, token):
+    """{% cachedpart timeout name key … [refresh=seconds] %}…{% endcachedpart %}: the part
+    rendered once while the data it reads are unchanged (or, with `refresh`, for that many
+    seconds whatever changes), and served while one request renders it anew
+    (communes/cache.py). Like Django's {% cache %}, with the versions of the data taken from
+    the page's PartKey among the `key …` (page_part_key); the timeout is the cache's own."""
+    nodelist = parser.parse(("endcachedpart",))
+    parser.delete_first_token()
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError("cachedpart takes a timeout, a name and its keys")
+    refresh = None
+    if bits[-1].startswith("refresh="):
+        refresh = parser.compile_filter(bits.pop().removeprefix("refresh="))
+    return CachedPartNode(nodelist, bits[2], [parser.compile_filter(bit) for bit in bits[3:]],
+                          refresh)

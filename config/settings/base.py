@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "communes.cache.RequestVersionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.IdleSessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -115,6 +116,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # createcachetable` makes the table); redis://127.0.0.1:6379/1 is faster on a busy server.
 # locmemcache:// is right only for one process (the development server).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+# After a write, a page's part may be served as it was while one request computes it anew,
+# for at most this many seconds after it was computed (communes/cache.py).
+CACHE_STALE_SECONDS = env.int("CACHE_STALE_SECONDS", default=60)
+# The dashboards' figures read every recommendation of a province (or of the country): they
+# are computed at most once this many seconds, whatever is written meanwhile, and the page
+# says when they were (DASHBOARD_REFRESH_SECONDS for a province, ..._NATIONAL nationally).
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=15)
+DASHBOARD_REFRESH_SECONDS_NATIONAL = env.int("DASHBOARD_REFRESH_SECONDS_NATIONAL", default=60)
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # Django's default of 300 entries would soon cull, by key order, the data version itself.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
@@ -140,6 +149,9 @@ LOGOUT_REDIRECT_URL = "login"
 # it was last renewed SESSION_RENEW_SECONDS ago or more (config.middleware.IdleSessionMiddleware),
 # rather than writing the session row on every page view.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
+# Sessions are kept in the database and read through the cache: a request reads its session
+# from Redis (or the database cache) rather than the sessions table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

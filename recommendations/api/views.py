@@ -21,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.cache import cached, data_version
+from communes.cache import cached, version_names, versions
 from communes.models import AdministrativeUnit, Department
 from communes.scope import Scope, scope
 from inspections.models import (
@@ -63,7 +63,7 @@ class ConditionalMixin(NoTransaction):
                 request.build_absolute_uri())
 
     def etag(self, request) -> str:
-        parts = (data_version(), *self.answer_key(request))
+        parts = (versions(version_names(scope(request.user))), *self.answer_key(request))
         return f'"{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"'
 
     def conditional(self, request, answer):
@@ -72,8 +72,9 @@ class ConditionalMixin(NoTransaction):
         etag = self.etag(request)
         response = get_conditional_response(request, etag=etag)
         if response is None:
-            response = Response(cached("api-answer", self.answer_key(request),
-                                       lambda: answer().data))
+            response = Response(cached(
+                "api-answer", self.answer_key(request), lambda: answer().data,
+                depends_on=version_names(scope(request.user))))
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))

@@ -1,5 +1,6 @@
 """Leaders' and office's oversight: the dashboard and the recommendation list behind it."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,6 +45,8 @@ def dashboard_view(request):
         "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(
             Difficulty.objects.visible_to(user))),
         "filters": filters, "chosen": chosen, "national": national,
+        "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS_NATIONAL if national
+        else settings.DASHBOARD_REFRESH_SECONDS,
         "cache_key": page_part_key(user, sorted(chosen.items())),
     })
 
