@@ -6,9 +6,10 @@ one of their many-to-many relations, moves versions on once its transaction comm
 connected in CommunesConfig.ready):
 - a row that belongs to one province (a recommendation, a session and what it recorded, …)
   moves that province's version and the national one (national figures count every province);
-- reference data (units, departments, categories, users and their roles, the calendar) and
-  writes that send no signals (bulk_create, update(), COPY, which call `data_changed()`)
-  move the global version, which every cached part reads.
+- units and departments belong to their province too (their names are its pages');
+  reference data (categories, metrics, users and their roles, the calendar) and writes that
+  send no signals (bulk_create, update(), COPY, which call `data_changed()`) move the global
+  version, which every cached part reads.
 A part cached for a province's office, leaders, departments or units depends on the global
 and that province's version; one cached for a national viewer on the global and the national
 version. So a write in Lạng Sơn leaves Cao Bằng's cached pages valid.
@@ -18,9 +19,9 @@ makes every older entry stale instead of possibly bringing one back.
 
 Serving while recomputing. A part is stored under a key that does not change with the data,
 with the versions it was computed at. When the data have moved on, one request recomputes it
-(it holds a short lock) while the others serve the value it replaces, for at most
-CACHE_STALE_SECONDS after that value was computed: a burst of writes never makes every
-request recompute the national dashboard at once. Reads that decide permissions
+(it holds a lock, for at most CACHE_STALE_SECONDS if it dies) while the others serve the
+value it replaces: a burst of writes never makes every request recompute the national
+dashboard at once. Reads that decide permissions
 (a department's co-operations) and the API's answers are never served stale.
 
 The cache must be shared by every app server (CACHE_URL: the database or Redis, see README),
@@ -52,8 +53,6 @@ GLOBAL, NATIONAL = "global", "national"
 VERSION_KEY = "portal:version:{}"
 # How long a cached value lives at all; a newer version makes it stale sooner.
 TIMEOUT = 60 * 60
-# A recompute that dies leaves its lock for at most this long.
-LOCK_SECONDS = 60
 
 
 def _new_token() -> str:
@@ -172,23 +171,23 @@ def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool,
                         refresh_seconds: float = 0):
     """The value stored under `key` if it was computed at the `current` versions, or less
     than `refresh_seconds` ago (figures that may lag the data by that much, and cost too much
-    to compute after every write); otherwise, with `stale_ok`, the stored value while another
-    request recomputes it (for at most CACHE_STALE_SECONDS after it was computed); otherwise
-    compute() now, and store it."""
+    to compute after every write); otherwise, with `stale_ok`, the stored value while one
+    other request recomputes it (it holds the lock for at most CACHE_STALE_SECONDS);
+    otherwise compute() now, and store it."""
     entry = cache.get(key)
     if entry is not None and (entry[0] == current or time.time() - entry[1] < refresh_seconds):
         return entry[2]
     lock = f"{key}:recomputing"
-    if stale_ok and entry is not None \
-            and time.time() - entry[1] < settings.CACHE_STALE_SECONDS \
-            and not cache.add(lock, 1, LOCK_SECONDS):
+    # However old the stored value, only the request that takes the lock recomputes it.
+    locked = stale_ok and entry is not None and cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
+    if stale_ok and entry is not None and not locked:
         return entry[2]
     started = time.time()
     try:
         value = compute()
         cache.set(key, (current, started, value), TIMEOUT)
     finally:
-        if stale_ok:
+        if locked:  # never another request's lock
             cache.delete(lock)
     return value
 

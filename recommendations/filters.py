@@ -51,6 +51,16 @@ class PortalFilterSet(django_filters.FilterSet):
         return {name: form.data[name] for name, value in form.cleaned_data.items()
                 if value not in (None, "", False, [])}
 
+    @property
+    def typed(self) -> tuple:
+        """Every filter as the request typed it, valid or not: the key of a cached part that
+        shows the filter form, which echoes what was typed (an invalid date, say) and so
+        must not be shared with a request that typed something else."""
+        data = self.form.data
+        return tuple((name, tuple(data.getlist(name)) if hasattr(data, "getlist")
+                      else (data[name],))
+                     for name in sorted(self.form.fields) if name in data)
+
     def visible_fields(self):
         """The fields the page offers: a select without options (no working groups for a
         national viewer) is left out."""
@@ -99,12 +109,15 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
     department_type = django_filters.CharFilter(
         field_name="lead_department__short_code", widget=forms.HiddenInput, max_length=20,
         validators=[RegexValidator(r"^[A-Za-z0-9]+\Z")])
-    unrouted = django_filters.BooleanFilter(field_name="lead_department", lookup_expr="isnull",
-                                            widget=forms.HiddenInput)
+    # Only "1"/"true" filters: "0" would otherwise mean "routed", which no link asks for.
+    unrouted = django_filters.BooleanFilter(method="only_unrouted", widget=forms.HiddenInput)
 
     choice_kinds = {**SessionPeriodFilterSet.choice_kinds, "province": "provinces",
                     "group": "groups",
                     "department": "departments", "category": "categories", "unit": "units"}
+
+    def only_unrouted(self, queryset, name, value):
+        return queryset.filter(lead_department=None) if value else queryset
 
 
 # Urgent first: the stored values do not sort that way by themselves.

@@ -1,5 +1,6 @@
 """Cached figures (communes/cache.py) are never served after the data under them changed."""
 
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -277,7 +278,7 @@ def test_a_write_in_one_province_leaves_anothers_cached_pages_valid(
     assert versions((GLOBAL, NATIONAL)) != national
 
 
-def test_a_stale_part_is_served_while_another_request_computes_it(settings, commit):
+def test_a_stale_part_is_served_while_another_request_computes_it(commit):
     from django.core.cache import cache
 
     from communes.cache import fresh_or_recomputed
@@ -294,10 +295,18 @@ def test_a_stale_part_is_served_while_another_request_computes_it(settings, comm
     cache.add(f"{key}:recomputing", 1, 60)  # another request is computing it
     assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=True) == 1  # the stale value
     assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=False) == 2  # never stale
+    cache.delete(key)
+    assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=True) == 3  # nothing to serve
+    assert cache.get(f"{key}:recomputing") == 1  # not released by a request that never took it
     cache.delete(f"{key}:recomputing")
-    settings.CACHE_STALE_SECONDS = 0  # too old to serve: computed now
+    assert fresh_or_recomputed(key, ("v3",), compute, stale_ok=True) == 4  # took the lock
+    assert cache.get(f"{key}:recomputing") is None  # and gave it back
+    # However long ago the stored value was computed, a burst of requests recomputes it once.
+    cache.set(key, (("v3",), time.time() - 3600, 4))
     cache.add(f"{key}:recomputing", 1, 60)
-    assert fresh_or_recomputed(key, ("v3",), compute, stale_ok=True) == 3
+    assert [fresh_or_recomputed(key, ("v4",), compute, stale_ok=True) for _ in range(3)] \
+        == [4, 4, 4]
+    assert len(computed) == 4
 
 
 def test_the_dashboard_is_recomputed_at_most_once_a_refresh_interval(client, leader, province,
@@ -311,3 +320,25 @@ def test_the_dashboard_is_recomputed_at_most_once_a_refresh_interval(client, lea
     assert "Số liệu tính đến" in client.get(reverse("recommendations:dashboard")).content.decode()
     settings.DASHBOARD_REFRESH_SECONDS = 0
     assert total_on_dashboard(client) == 1
+
+
+def test_a_filter_value_that_filters_nothing_does_not_change_the_cached_list(
+        client, office_user, province, department_a, commit):
+    with commit():
+        factories.RecommendationFactory(session__group__round__province=province,
+                                        lead_department=department_a, text="Đã chuyển Sở")
+        factories.RecommendationFactory(session__group__round__province=province,
+                                        text="Chưa chuyển")
+    client.force_login(office_user)
+    client.get(reverse("recommendations:list") + "?unrouted=0")
+    page = client.get(reverse("recommendations:list")).content.decode()
+    assert "Đã chuyển Sở" in page and "Chưa chuyển" in page
+
+
+def test_what_one_request_typed_in_a_filter_is_not_shown_to_the_next(client, office_user,
+                                                                     commit):
+    client.force_login(office_user)
+    for name in ("recommendations:list", "recommendations:dashboard"):
+        typed = client.get(reverse(name) + "?date_from=ngay-bat-ky").content.decode()
+        assert "ngay-bat-ky" in typed  # kept in the form, with its message
+        assert "ngay-bat-ky" not in client.get(reverse(name)).content.decode()

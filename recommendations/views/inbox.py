@@ -73,7 +73,7 @@ def inbox(request):
         "page": SimpleLazyObject(page),
         "tabs": SimpleLazyObject(lambda: [(name, label, counts[name])
                                           for name, (label, _q) in all_tabs.items()]),
-        "cache_key": page_part_key(user, tab, sorted(chosen.items()), page_number,
+        "cache_key": page_part_key(user, tab, filters.typed, page_number,
                                    user.pk if chosen.get("mine") else None),
         "tab": tab, "chosen": chosen, "filters": filters, "keep": {"tab": tab},
         "page_params": {"tab": tab, **chosen},

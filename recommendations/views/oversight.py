@@ -47,7 +47,7 @@ def dashboard_view(request):
         "filters": filters, "chosen": chosen, "national": national,
         "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS_NATIONAL if national
         else settings.DASHBOARD_REFRESH_SECONDS,
-        "cache_key": page_part_key(user, sorted(chosen.items())),
+        "cache_key": page_part_key(user, filters.typed),
     })
 
 
@@ -75,7 +75,7 @@ def recommendation_list(request):
             recommendations.select_related("category", "lead_department",
                                            "session__group__round")
             .prefetch_related("units"), 25).get_page(page_number)),
-        "cache_key": page_part_key(user, sorted(chosen.items()), page_number),
+        "cache_key": page_part_key(user, filters.typed, page_number),
         "page_params": chosen, "chosen": chosen, "filters": filters,
         "today": today, "open_statuses": [s.value for s in OPEN_STATUSES],
     })
