@@ -16,6 +16,7 @@ from communes.workdays import add_working_days
 from recommendations import services
 from recommendations.models import Attachment, ExtensionRequest, Recommendation, Response, Status
 from recommendations.notifications import digest_send
+from recommendations.queries import filter_choices
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +300,20 @@ def test_attachments_go_through_the_storage_api_only(client, routed, head_a, set
     client.force_login(head_a)
     download = client.get(reverse("recommendations:attachment", args=[attachment.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+
+
+def test_a_departments_filters_offer_the_rounds_and_groups_of_what_is_routed_to_it(
+        client, province, department_a, department_b, head_a):
+    led = factories.RecommendationFactory(session__group__round__province=province,
+                                          lead_department=department_a)
+    cooperated = factories.RecommendationFactory(session__group__round__province=province,
+                                                 lead_department=department_b)
+    cooperated.cooperating_departments.add(department_a)
+    elsewhere = factories.RecommendationFactory(session__group__round__province=province,
+                                                lead_department=department_b)
+    choices = filter_choices(head_a, ("rounds", "groups"))
+    rounds = {int(value) for value, _label in choices["rounds"]}
+    groups = {int(value) for value, _label in choices["groups"]}
+    assert rounds == {led.session.group.round_id, cooperated.session.group.round_id}
+    assert groups == {led.session.group_id, cooperated.session.group_id}
+    assert elsewhere.session.group.round_id not in rounds
