@@ -28,13 +28,16 @@ run: $(VENV)/.installed
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# One pytest worker per CPU (pytest-xdist), each with its own test database and browser;
+# TEST_WORKERS=0 runs the suite in one process (to debug a failure with pdb, say).
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 test-browser: $(VENV)/.installed-test
-	$(VENV)/bin/pytest -m browser
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m browser
 
 # Load test against PostgreSQL filled by `manage.py generate_scale` (DATABASE_URL); needs wrk.
 bench: $(VENV)/.installed
