@@ -283,15 +283,12 @@ class UnitReportForm(SessionItemForm):
         self.unit_label = dict(choices["units"]).get(unit_id, "")
 
 
-class FigureForm(SessionItemForm):
+class FigureFieldsMixin(forms.Form):
+    """A month and a value, checked against the metric's kind: the figure recorded at a
+    session and the one a unit sends before it."""
+
     month = MonthField(label=_("Month"))
     value = VietnameseNumberField(label=_("Value"), decimal_places=2, min_value=0)
-
-    class Meta:
-        model = ReportedFigure
-        fields = ["metric", "month", "unit", "value", "approximate", "note"]
-        widgets = {"note": forms.TextInput}
-        labels = {"unit": _("Reported by")}
 
     def clean(self):
         cleaned = super().clean()
@@ -299,6 +296,14 @@ class FigureForm(SessionItemForm):
         if problem:
             self.add_error("value", problem)
         return cleaned
+
+
+class FigureForm(FigureFieldsMixin, SessionItemForm):
+    class Meta:
+        model = ReportedFigure
+        fields = ["metric", "month", "unit", "value", "approximate", "note"]
+        widgets = {"note": forms.TextInput}
+        labels = {"unit": _("Reported by")}
 
 
 def figure_kind_problem(metric, value) -> str | None:
@@ -468,10 +473,7 @@ class UnitSubmissionForm(forms.ModelForm):
                    for name in ("achievements", "facilities", "staffing_notes")}
 
 
-class SubmittedFigureForm(forms.ModelForm):
-    month = MonthField(label=_("Month"))
-    value = VietnameseNumberField(label=_("Value"), decimal_places=2, min_value=0)
-
+class SubmittedFigureForm(FigureFieldsMixin, forms.ModelForm):
     class Meta:
         model = SubmittedFigure
         fields = ["metric", "month", "value", "approximate", "note"]
@@ -480,13 +482,6 @@ class SubmittedFigureForm(forms.ModelForm):
     def __init__(self, *args, metric_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = metric_choices
-
-    def clean(self):
-        cleaned = super().clean()
-        problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
-        if problem:
-            self.add_error("value", problem)
-        return cleaned
 
 
 class BaseSubmittedFigureFormSet(forms.BaseFormSet):
