@@ -44,14 +44,17 @@ def display_value(model_field, value, related):
     return value
 
 
-def history_entries(records, skip=(), label="") -> list[Entry]:
+def history_entries(records, skip=(), label="", steps=None) -> list[Entry]:
     """One entry per historical record: what it created or changed, newest first.
 
     `records` are history records of one model (of one object or several), with
     `history_user` selected; each is compared with the previous record of the same object.
     Related objects named in the changes are read in one query per model. `label` names the
-    kind of object in each entry's title.
+    kind of object in each entry's title. `steps` (reason → label) are the reasons the
+    caller's own entries tell (a lifecycle step and its event): a record of one that changed
+    nothing else shown is left out, and one that did says the step's label.
     """
+    steps = steps or {}
     records = sorted(records, key=lambda r: (r.id, r.history_date), reverse=True)
     pairs = [(record, previous if previous is not None and previous.id == record.id else None)
              for record, previous in zip(records, [*records[1:], None], strict=False)]
@@ -86,14 +89,16 @@ def history_entries(records, skip=(), label="") -> list[Entry]:
             title = _("Created")
         elif record.history_type == "-":
             title = _("Deleted")
-        elif not changed and not record.history_change_reason:
+        elif not changed and (not record.history_change_reason
+                              or record.history_change_reason in steps):
             continue
         else:
             title = _("Changed")
         entries.append(Entry(
             at=record.history_date, actor=record.history_user,
             title=f"{label}: {title}" if label else title,
-            text=REASONS.get(record.history_change_reason, record.history_change_reason or ""),
+            text=steps.get(record.history_change_reason) or REASONS.get(
+                record.history_change_reason, record.history_change_reason or ""),
             changes=[(f.verbose_name, display_value(f, old, related),
                       display_value(f, new, related)) for f, old, new in changed]))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

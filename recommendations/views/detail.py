@@ -108,7 +108,8 @@ def timeline(recommendation) -> list[Entry]:
     entries += history_entries(
         recommendation.history.select_related("history_user"),
         skip={"status", "resolved_at", "due_date", "lead_department", "answered_by",
-              "central_body", "authority_level", "assignee", "consolidated_into"})
+              "central_body", "authority_level", "assignee", "consolidated_into"},
+        steps={name: step.label for name, step in services.STEPS.items()})
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 

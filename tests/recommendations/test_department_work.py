@@ -317,3 +317,18 @@ def test_a_departments_filters_offer_the_rounds_and_groups_of_what_is_routed_to_
     assert rounds == {led.session.group.round_id, cooperated.session.group.round_id}
     assert groups == {led.session.group_id, cooperated.session.group_id}
     assert elsewhere.session.group.round_id not in rounds
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_timeline_tells_each_step_once_in_the_pages_language(client, routed, head_a,
+                                                                 language):
+    services.recommendation_accept(recommendation=routed, by=head_a)
+    services.recommendation_start(recommendation=routed, by=head_a)
+    client.force_login(head_a)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("recommendations:detail", args=[routed.pk])).content.decode()
+    # The steps' own entries say them ("Đã chuyển → Đã tiếp nhận"); the history records of the
+    # same saves, which changed nothing else shown, add no entry with the step's code name.
+    for code in ("route", "accept", "start"):
+        assert f"</strong>: {code}<" not in page
+        assert f"</strong>: {code}\n" not in page
