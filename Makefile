@@ -21,6 +21,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 # The task worker (it sends the mail) runs beside the development server and stops with it.
+# The mail's links point at the address served, unless SITE_URL is set in the environment.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo

@@ -307,7 +307,9 @@ def _units_life(province, recommendations, inspection_round, account_units):
         lifecycle.unit_directive_report(
             follow_up=follow_up, by=get_user_model().objects.get(
                 username=unit_username(follow_up.unit)),
-            text="Đã rà soát, bố trí lại trang thiết bị tại Trung tâm Phục vụ hành chính công.",
+            # Whichever task it is: the demo picks the first one pending.
+            text="Đã triển khai thực hiện nhiệm vụ được giao; kết quả cụ thể như báo cáo "
+                 "kèm theo.",
             done_on=add_working_days(timezone.localdate(), -2))
     today = timezone.localdate()
     second = InspectionRound.objects.create(
