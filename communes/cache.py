@@ -178,10 +178,12 @@ def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool,
     if entry is not None and (entry[0] == current or time.time() - entry[1] < refresh_seconds):
         return entry[2]
     lock = f"{key}:recomputing"
-    # However old the stored value, only the request that takes the lock recomputes it.
-    locked = stale_ok and entry is not None and cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
-    if stale_ok and entry is not None and not locked:
-        return entry[2]
+    locked = False
+    if stale_ok and entry is not None:
+        # However old the stored value, only the request that takes the lock recomputes it.
+        locked = cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
+        if not locked:
+            return entry[2]
     started = time.time()
     try:
         value = compute()

@@ -56,9 +56,8 @@ class PortalFilterSet(django_filters.FilterSet):
         """Every filter as the request typed it, valid or not: the key of a cached part that
         shows the filter form, which echoes what was typed (an invalid date, say) and so
         must not be shared with a request that typed something else."""
-        data = self.form.data
-        return tuple((name, tuple(data.getlist(name)) if hasattr(data, "getlist")
-                      else (data[name],))
+        data = self.form.data  # request.GET (a form without data has an empty one)
+        return tuple((name, tuple(data.getlist(name)))
                      for name in sorted(self.form.fields) if name in data)
 
     def visible_fields(self):
