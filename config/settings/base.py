@@ -116,6 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # createcachetable` makes the table); redis://127.0.0.1:6379/1 is faster on a busy server.
 # locmemcache:// is right only for one process (the development server).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.redis_cache.KeptClientRedisCache"
 # After a write, a page's part is served as it was while one request computes it anew; that
 # request's lock lasts at most this many seconds, should it die (communes/cache.py).
 CACHE_STALE_SECONDS = env.int("CACHE_STALE_SECONDS", default=60)
