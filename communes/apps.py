@@ -12,9 +12,12 @@ class CommunesConfig(AppConfig):
 
         from config.middleware import mark_session_renewed
 
-        from .cache import on_model_change, renew_after_migrate
+        from .cache import on_api_token_change, on_model_change, renew_after_migrate
+        from .models import ApiToken
 
         user_logged_in.connect(mark_session_renewed, dispatch_uid="mark_session_renewed")
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(on_model_change, dispatch_uid="portal_data_version")
+        for signal in (post_save, post_delete):
+            signal.connect(on_api_token_change, sender=ApiToken, dispatch_uid="api_token_version")
         post_migrate.connect(renew_after_migrate, sender=self, dispatch_uid="portal_data_version")

@@ -232,6 +232,34 @@ def template_context(request):
     return {"cache_seconds": TIMEOUT}
 
 
+def api_token_version(digest: str) -> str:
+    """The version of one API token: the API's authentication keeps the token it reads under
+    it (recommendations/api/authentication.py)."""
+    return f"api-token:{digest}"
+
+
+def api_token_versions(digest: str) -> tuple:
+    """The versions a kept API token depends on, read together: the global one (users and
+    their roles) and the token's own, which is "-" until the token first changes, so that a
+    digest nobody made leaves nothing in the cache."""
+    global_key, own_key = VERSION_KEY.format(GLOBAL), VERSION_KEY.format(api_token_version(digest))
+    found = cache.get_many([global_key, own_key])
+    if global_key not in found:
+        return (versions((GLOBAL,))[0], found.get(own_key, "-"))
+    memo = _request_versions.get()
+    if memo is not None:
+        memo[global_key] = found[global_key]
+    return (found[global_key], found.get(own_key, "-"))
+
+
+def on_api_token_change(sender, instance, **kwargs):
+    """A token made, revoked or deleted (by its owner or in admin): once that commits, the
+    requests carrying it read it anew, so a revoked token stops working at once. A request
+    that read the token just before is keeping it under the version this moves on."""
+    name = api_token_version(instance.digest)
+    transaction.on_commit(lambda: new_versions([name]), robust=True)
+
+
 def province_of(instance):
     """The province a row belongs to, from its QuerySet's `province_lookup` (or the model's
     `province_path`); None for reference data and anything it cannot tell."""

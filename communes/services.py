@@ -291,14 +291,16 @@ def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
     return token
 
 
-def api_token_used(*, token: ApiToken) -> None:
+def api_token_used(*, token: ApiToken) -> bool:
     """Note that `token` was used now, at most once a minute: a write per API request would
     double the database's work for a last-use date. An update(), so it is not a change of the
-    data that cached pages depend on."""
+    data that cached pages depend on. Whether it wrote."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        return True
+    return False
 @transaction.atomic
 def person_save(*, form, province, by):
     """Save one of `province`'s users from the settings page's PersonForm: the account, its one

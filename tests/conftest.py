@@ -4,10 +4,13 @@ Province P ("20", Lạng Sơn-like) has departments A and B and wards A and B, e
 staff; a second province Q has its own office. Every protected view is tested with these users.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from communes import cache as portal_cache
 from communes import roles
 from tests import factories
 
@@ -114,3 +117,34 @@ def count_queries():
         return len(context.captured_queries)
 
     return run
+
+
+@pytest.fixture
+def real_cache(settings):
+    """Test settings have no cache (test transactions never commit); these tests have one and
+    run each commit's callbacks themselves."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "test-cache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """A block whose end stands for a commit: its commit callbacks run.
+
+    The test's own transaction never commits, so a callback that fixtures registered before
+    the block is still pending, and data_changed() would rightly register no second one; in
+    real use that earlier work committed long before. Drop it first."""
+
+    @contextmanager
+    def block():
+        connection.run_on_commit = [entry for entry in connection.run_on_commit
+                                    if not isinstance(entry[1], portal_cache._Changes)]
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block

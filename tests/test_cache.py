@@ -1,55 +1,22 @@
 """Cached figures (communes/cache.py) are never served after the data under them changed."""
 
 import time
-from contextlib import contextmanager
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
-from communes import cache as portal_cache
 from communes.cache import GLOBAL, NATIONAL, cached, data_changed, versions
 from recommendations import services
 from recommendations.models import Recommendation, Status
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_cache")]
 
 
 def data_version():
     """The global and the national version: every write moves one of them."""
     return versions((GLOBAL, NATIONAL))
-
-
-@pytest.fixture(autouse=True)
-def real_cache(settings):
-    """Test settings have no cache (test transactions never commit); these tests have one and
-    run each commit's callbacks themselves."""
-    from django.core.cache import cache
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "test-cache"}}
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """A block whose end stands for a commit: its commit callbacks run.
-
-    The test's own transaction never commits, so a callback that fixtures registered before
-    the block is still pending, and data_changed() would rightly register no second one; in
-    real use that earlier work committed long before. Drop it first."""
-
-    @contextmanager
-    def block():
-        connection.run_on_commit = [entry for entry in connection.run_on_commit
-                                    if not isinstance(entry[1], portal_cache._Changes)]
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
 
 
 def total_on_dashboard(client):

@@ -1,12 +1,18 @@
 """Personal API tokens (communes.models.ApiToken), sent as `Authorization: Bearer <token>`."""
 
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from communes import roles
+from communes.cache import api_token_versions
 from communes.models import ApiToken
 from communes.services import api_token_used
+
+# How long a token read is kept at most (a change of the token or of any user is seen at once).
+TOKEN_SECONDS = 5 * 60
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -26,16 +32,31 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError:
             secret = ""
-        # From the primary database, never a replica that may lag: a revoked token stops
-        # working at once, and a new one works at once.
-        token = (ApiToken.objects.using(DEFAULT_DB_ALIAS).active()
-                 .select_related("user__profile")
-                 .filter(digest=ApiToken.digest_of(secret)).first())
+        token, key = self.token(ApiToken.digest_of(secret))
         if token is None:
             raise exceptions.AuthenticationFailed(
                 _("This API token is not valid: it was mistyped or revoked."))
-        api_token_used(token=token)
+        if api_token_used(token=token):
+            cache.set(key, token, TOKEN_SECONDS)  # with its new last use
         return token.user, token
+
+    def token(self, digest):
+        """The active token with this digest (or None), with its user, profile and roles,
+        and the key it is kept under: from the cache while neither the token
+        (communes.cache.on_api_token_change) nor any user changed; else from the primary
+        database, never a replica that may lag: a revoked token stops working at once, and a
+        new one works at once. An unknown digest is not kept (a guesser would fill the
+        cache)."""
+        key = "portal:api-token:{}:{}".format(
+            digest, ":".join(api_token_versions(digest)))
+        token = cache.get(key)
+        if token is None:
+            token = (ApiToken.objects.using(DEFAULT_DB_ALIAS).active()
+                     .select_related("user__profile").filter(digest=digest).first())
+            if token is not None:
+                roles.role_names(token.user)  # read with the token, kept on its user
+                cache.set(key, token, TOKEN_SECONDS)
+        return token, key
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
