@@ -33,6 +33,7 @@ import hashlib
 import logging
 import time
 import uuid
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -167,34 +168,60 @@ def data_changed(province_id=None) -> None:
     transaction.on_commit(changes, robust=True)
 
 
+# While a page is rendered to be kept whole (communes/pages.py): how many of its parts were
+# served as computed at older versions. Such a page is not kept, or it would outlive them.
+_older_parts: ContextVar[list | None] = ContextVar("older_parts", default=None)
+
+
+@contextmanager
+def counting_older_parts():
+    """A list that gets an entry for each part served older than the current versions."""
+    older = []
+    token = _older_parts.set(older)
+    try:
+        yield older
+    finally:
+        _older_parts.reset(token)
+
+
+def _older(entry):
+    older = _older_parts.get()
+    if older is not None:
+        older.append(entry[1])
+    return entry[2]
+
+
 def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool,
-                        refresh_seconds: float = 0):
+                        refresh_seconds: float = 0, keep=None):
     """The value stored under `key` if it was computed at the `current` versions, or less
     than `refresh_seconds` ago (figures that may lag the data by that much, and cost too much
     to compute after every write); otherwise, with `stale_ok`, the stored value while one
     other request recomputes it (it holds the lock for at most CACHE_STALE_SECONDS);
-    otherwise compute() now, and store it."""
+    otherwise compute() now, and store it (unless `keep(value)` says not to)."""
     entry = cache.get(key)
-    if entry is not None and (entry[0] == current or time.time() - entry[1] < refresh_seconds):
+    if entry is not None and entry[0] == current:
         return entry[2]
+    if entry is not None and time.time() - entry[1] < refresh_seconds:
+        return _older(entry)
     lock = f"{key}:recomputing"
     locked = False
     if stale_ok and entry is not None:
         # However old the stored value, only the request that takes the lock recomputes it.
         locked = cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
         if not locked:
-            return entry[2]
+            return _older(entry)
     started = time.time()
     try:
         value = compute()
-        cache.set(key, (current, started, value), TIMEOUT)
+        if keep is None or keep(value):
+            cache.set(key, (current, started, value), TIMEOUT)
     finally:
         if locked:  # never another request's lock
             cache.delete(lock)
     return value
 
 
-def _key(name, parts) -> str:
+def key_for(name, parts) -> str:
     return f"portal:{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
 
 
@@ -202,7 +229,7 @@ def cached(name: str, parts, compute, *, depends_on=(GLOBAL, NATIONAL), stale_ok
     """compute(), or its cached result for `parts` (anything with a stable repr: ids, dates,
     the language) while the versions it `depends_on` are unchanged: by default any data;
     version_names(scope) for what one scope sees; (GLOBAL,) for reference data only."""
-    return fresh_or_recomputed(_key(name, parts), versions(depends_on), compute,
+    return fresh_or_recomputed(key_for(name, parts), versions(depends_on), compute,
                                stale_ok=stale_ok)
 
 

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
                 "communes.cache.template_context",
+                "communes.pages.template_context",
             ],
         },
     },

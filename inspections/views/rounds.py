@@ -16,6 +16,7 @@ from communes import roles
 from communes.cache import page_part_key
 from communes.decorators import office_required, read_only, reader_required
 from communes.exports import XLSX_TYPE, csv_response
+from communes.pages import cached_page
 
 from .. import figures_import
 from ..forms import InspectionRoundForm
@@ -25,6 +26,7 @@ from ..queries import round_for
 
 @read_only
 @login_required
+@cached_page()
 def home(request):
     """The rounds with their groups and sessions; department users go to their inbox, a
     unit's staff to their unit's page."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from communes.cache import page_part_key
 from communes.decorators import office_required, read_only, scoped_reader_required
+from communes.pages import cached_page
 from communes.timeline import Entry, history_entries
 from inspections.queries import session_for
 
@@ -148,6 +149,9 @@ def _render(request, recommendation, bound=None, status=200):
 
 @read_only
 @scoped_reader_required
+# The steps offered are decided for the user (services.available_actions): kept per user, so
+# that no rule of who may act can ever reach another user through the cache.
+@cached_page(vary=lambda request: request.user.pk)
 def detail(request, pk):
     return _render(request, _recommendation_for(request.user, pk))
 

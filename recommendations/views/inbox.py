@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.cache import page_part_key
 from communes.decorators import department_required, read_only
 from communes.exports import export
+from communes.pages import cached_page
 from communes.scope import scope
 
 from ..exports import recommendation_rows
@@ -36,6 +37,7 @@ def tabs(today=None) -> dict:
 
 @read_only
 @department_required
+@cached_page(vary=lambda request: request.user.pk if request.GET.get("mine") else None)
 def inbox(request):
     user = request.user
     all_tabs = tabs()

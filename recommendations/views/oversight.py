@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from communes.cache import page_part_key
 from communes.decorators import read_only, reader_required, scoped_reader_required
 from communes.exports import export
+from communes.pages import cached_page
 from communes.scope import Scope, scope
 from inspections.models import Difficulty, DirectiveFollowUp
 
@@ -21,6 +22,7 @@ from ..models import OPEN_STATUSES, Recommendation
 
 @read_only
 @reader_required
+@cached_page()
 def dashboard_view(request):
     """The figures are computed, and their part of the page rendered, once per data version
     (communes/cache.py): the template caches that part under the key below, and the lazy
@@ -53,6 +55,7 @@ def dashboard_view(request):
 
 @read_only
 @scoped_reader_required
+@cached_page()
 def recommendation_list(request):
     """Every recommendation the user may see, filtered as the dashboard's numbers link to it;
     as CSV or XLSX with ?format=csv|xlsx."""

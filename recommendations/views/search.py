@@ -5,12 +5,14 @@ from django.utils.functional import SimpleLazyObject
 
 from communes.cache import page_part_key
 from communes.decorators import read_only, scoped_reader_required
+from communes.pages import cached_page
 
 from ..search import MIN_LENGTH, search, searchable
 
 
 @read_only
 @scoped_reader_required
+@cached_page()
 def search_view(request):
     """One box over units, recommendations, difficulties, directives and unit reports."""
     query = request.GET.get("q", "").strip()[:100]

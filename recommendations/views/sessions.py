@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from communes import roles
 from communes.cache import page_part_key
 from communes.decorators import read_only, reader_required
+from communes.pages import cached_page
 from inspections.forms import SessionConclusionForm, session_choices, session_record_formsets
 from inspections.models import Difficulty, Directive, DirectiveFollowUp, Session
 from inspections.queries import session_for
@@ -38,6 +39,7 @@ def _count_per_session(model):
 
 @read_only
 @reader_required
+@cached_page()
 def session_detail(request, pk):
     session = session_for(request.user, pk)
     tab = request.GET.get("tab") if request.GET.get("tab") in SESSION_TABS else SESSION_TABS[0]
