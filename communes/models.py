@@ -369,6 +369,9 @@ class UserProfile(models.Model):
         super().clean()
         if self.unit_id and self.province_id and self.unit.province_id != self.province_id:
             raise ValidationError({"unit": _("This unit is in another province.")})
+        if (self.department_id and self.province_id
+                and self.department.province_id != self.province_id):
+            raise ValidationError({"department": _("This department is in another province.")})
     @property
     def full_name(self) -> str:
         return self.user.get_full_name() or self.user.username
