@@ -6,6 +6,7 @@ import hashlib
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -71,7 +72,16 @@ class ConditionalMixin(NoTransaction):
         error it raises is answered, and never cached."""
         etag = self.etag(request)
         response = get_conditional_response(request, etag=etag)
-        if response is None:
+        renderer = request.accepted_renderer
+        if response is None and renderer.format == "json":
+            # Kept as the bytes sent: rendering a page of nested rows to JSON again on each
+            # request cost more than everything else the answer does.
+            response = HttpResponse(cached(
+                "api-answer-json", self.answer_key(request), lambda: renderer.render(
+                    answer().data, renderer.media_type, {"request": request, "view": self}),
+                depends_on=version_names(scope(request.user))),
+                content_type=renderer.media_type)
+        elif response is None:  # the browsable API
             response = Response(cached(
                 "api-answer", self.answer_key(request), lambda: answer().data,
                 depends_on=version_names(scope(request.user))))
