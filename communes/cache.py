@@ -215,6 +215,10 @@ def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool,
         value = compute()
         if keep is None or keep(value):
             cache.set(key, (current, started, value), TIMEOUT)
+        elif entry is not None:
+            # What replaced it may not be kept (a page now 404, or with older parts): the old
+            # value must not be served in its place to the requests that find the lock taken.
+            cache.delete(key)
     finally:
         if locked:  # never another request's lock
             cache.delete(lock)

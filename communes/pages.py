@@ -139,7 +139,10 @@ def cached_page(vary=None):
                 request.resolver_match.view_name if request.resolver_match else view.__name__,
                 request.get_full_path(), translation.get_language(), user_scope.key,
                 tuple(sorted(roles.role_names(user))), user.is_staff, user.is_superuser,
-                timezone.localdate(), vary(request) if vary else None))
+                timezone.localdate(), vary(request) if vary else None,
+                # A page kept under another SECRET_KEY (a rotation, a rolling deploy) holds
+                # other placeholders, which this process would not fill in.
+                placeholders()["csrf"]))
             result = fresh_or_recomputed(
                 key, versions(version_names(user_scope)),
                 lambda: _render(request, view, args, kwargs), stale_ok=True,

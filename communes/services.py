@@ -291,13 +291,16 @@ def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
     return token
 
 
-def api_token_used(*, token: ApiToken) -> bool:
+def api_token_used(*, token: ApiToken) -> bool | None:
     """Note that `token` was used now, at most once a minute: a write per API request would
     double the database's work for a last-use date. An update(), so it is not a change of the
-    data that cached pages depend on. Whether it wrote."""
+    data that cached pages depend on. Whether it wrote; None if the token is no longer active
+    (revoked, or its user deactivated, since it was read): the update checks, once a minute,
+    what a token kept in the cache may have missed."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        if not ApiToken.objects.active().filter(pk=token.pk).update(last_used_at=now):
+            return None
         token.last_used_at = now
         return True
     return False

@@ -14,10 +14,9 @@ same indexes serve; SQLite runs Django's REGEXP function).
 import re
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Case, IntegerField, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, IntegerField, Q, Subquery, Value, When
 
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, Department
 from communes.scope import Scope, scope
 from communes.text import fold
 from inspections.models import Difficulty, Directive, UnitReport
@@ -87,9 +86,10 @@ def search(user, query: str) -> Results | None:
     user_scope = scope(user)
     seen = Recommendation.objects.within(user_scope)
     if user_scope.kind == Scope.DEPARTMENT:
-        # A department's items are its province's (UserProfile.clean): saying so lets the
-        # (province, trigram) index find them, instead of every province's matches.
-        seen = seen.filter(province_id=Cast(Value(user_scope.province_id), BigIntegerField()))
+        # A department's items are its province's: saying so lets the (province, trigram)
+        # index find them, instead of every province's matches.
+        seen = seen.filter(province_id=Subquery(Department.objects.filter(
+            pk=user_scope.department_id).values("province_id")))
     recommendations = _ranked(_matching(seen, words)
                               .select_related("category", "session__group", "lead_department"),
                               words, ("-created_at", "-pk"))

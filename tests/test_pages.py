@@ -124,3 +124,29 @@ def test_an_object_outside_the_scope_is_404_even_when_kept_for_another(
     url = reverse("recommendations:detail", args=[recommendation.pk])
     assert logged_in(head_a).get(url).status_code == 200
     assert logged_in(head_b).get(url).status_code == 404
+
+
+def test_a_page_kept_under_another_secret_key_is_not_served(office_user, province, settings,
+                                                            commit):
+    client = logged_in(office_user)
+    client.get("/")  # kept with this key's placeholders
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]  # a rotation keeps sessions valid
+    settings.SECRET_KEY = "another-secret-key-for-this-test-0123456789-abcdefghijklmnop"
+    page = client.get("/").content.decode()
+    assert "portal-csrf-" not in page and "portal-name-" not in page
+    assert office_user.username in page
+
+
+def test_a_kept_page_is_dropped_when_what_replaces_it_may_not_be_kept(commit):
+    from django.core.cache import cache
+
+    from communes.cache import fresh_or_recomputed
+
+    def keep(value):
+        return value == "page"
+
+    fresh_or_recomputed("portal:test", ("v1",), lambda: "page", stale_ok=True, keep=keep)
+    assert fresh_or_recomputed("portal:test", ("v2",), lambda: "not found", stale_ok=True,
+                               keep=keep) == "not found"
+    # Requests that find the lock taken would otherwise be served the old page.
+    assert cache.get("portal:test") is None

@@ -33,10 +33,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             secret = ""
         token, key = self.token(ApiToken.digest_of(secret))
-        if token is None:
+        used = None if token is None else api_token_used(token=token)
+        if used is None:
+            if token is not None:  # revoked, or its user deactivated, since it was kept
+                cache.delete(key)
             raise exceptions.AuthenticationFailed(
                 _("This API token is not valid: it was mistyped or revoked."))
-        if api_token_used(token=token):
+        if used:
             cache.set(key, token, TOKEN_SECONDS)  # with its new last use
         return token.user, token
 

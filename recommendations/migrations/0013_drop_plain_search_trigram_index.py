@@ -12,17 +12,20 @@ PLAIN = "recommendations_recommendation_search_trgm"
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {PLAIN}")
+        # Without blocking the table's writes meanwhile (hence a migration outside a
+        # transaction).
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {PLAIN}")
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {PLAIN} ON recommendations_recommendation "
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {PLAIN} ON recommendations_recommendation "
             "USING gin (search_text gin_trgm_ops)")
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [("recommendations", "0012_rename_department_roles")]
 
     operations = [migrations.RunPython(drop, create)]

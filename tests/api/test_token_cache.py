@@ -1,6 +1,8 @@
 """The API's authentication keeps the token it reads in the cache (a query and a join fewer
 per request), and still refuses a revoked token at once."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -62,3 +64,14 @@ def test_a_guessed_token_leaves_nothing_in_the_cache(client, made):
     keys_before = set(cache._cache.keys())
     assert read(client, ApiToken.PREFIX + "0" * 40).status_code == 401
     assert set(cache._cache.keys()) == keys_before
+
+
+def test_a_token_revoked_without_a_signal_is_refused_at_its_next_use_check(client, made,
+                                                                          monkeypatch):
+    token, secret = made
+    assert read(client, secret).status_code == 200  # kept
+    # update() sends no signal: the kept token's version does not move.
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    monkeypatch.setattr("communes.services.TOKEN_USE_PRECISION", datetime.timedelta(0))
+    assert read(client, secret).status_code == 401
+    assert read(client, secret).status_code == 401  # and no longer kept
