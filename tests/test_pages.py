@@ -89,13 +89,19 @@ def test_a_write_renews_the_kept_page(office_user, colleague, province, commit):
     assert "Kiến nghị mới thêm" in logged_in(colleague).get(url).content.decode()
 
 
-def test_a_message_is_shown_once_and_never_kept(head_a, staff_a, department_a, office_user,
-                                               province, commit):
+@pytest.fixture
+def routed_to_a(department_a, office_user, province, commit):
+    """A recommendation of province P routed to department A."""
     with commit():
         recommendation = factories.RecommendationFactory(
             session__group__round__province=province)
         services.recommendation_route(recommendation=recommendation,
                                       lead_department=department_a, by=office_user)
+    return recommendation
+
+
+def test_a_message_is_shown_once_and_never_kept(head_a, staff_a, routed_to_a, commit):
+    recommendation = routed_to_a
     url = reverse("recommendations:detail", args=[recommendation.pk])
     client = logged_in(head_a)
     client.get(url)  # the page is kept
@@ -114,14 +120,9 @@ def test_a_page_the_role_may_not_open_is_refused_before_the_cache_is_read(
     assert logged_in(head_a).get(reverse("recommendations:dashboard")).status_code == 403
 
 
-def test_an_object_outside_the_scope_is_404_even_when_kept_for_another(
-        head_a, head_b, department_a, office_user, province, commit):
-    with commit():
-        recommendation = factories.RecommendationFactory(
-            session__group__round__province=province)
-        services.recommendation_route(recommendation=recommendation,
-                                      lead_department=department_a, by=office_user)
-    url = reverse("recommendations:detail", args=[recommendation.pk])
+def test_an_object_outside_the_scope_is_404_even_when_kept_for_another(head_a, head_b,
+                                                                       routed_to_a):
+    url = reverse("recommendations:detail", args=[routed_to_a.pk])
     assert logged_in(head_a).get(url).status_code == 200
     assert logged_in(head_b).get(url).status_code == 404
 
