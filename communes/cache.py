@@ -79,17 +79,22 @@ class RequestVersionsMiddleware:
             _request_versions.reset(token)
 
 
-def versions(names) -> tuple:
+def versions(names, *, made_on_change=frozenset()) -> tuple:
     """The current tokens of the named versions, in one read of the cache (a lost one is made
-    anew); within a request, each is read once."""
+    anew, but one named in `made_on_change` is "-" until a change makes it: a version per API
+    token, which a digest nobody made must not leave in the cache); within a request, each is
+    read once."""
     keys = [VERSION_KEY.format(name) for name in names]
     memo = _request_versions.get()
     missing = [key for key in keys if memo is None or key not in memo]
     found = cache.get_many(missing) if missing else {}
     if memo is not None:
         found = {**memo, **found}
+    lazy = {VERSION_KEY.format(name) for name in made_on_change}
     for key in keys:
-        if key not in found:
+        if key in lazy:
+            found.setdefault(key, "-")
+        elif key not in found:
             token = _new_token()
             # Another process may set its own at the same moment: either way no older entry
             # can be read again.
@@ -204,9 +209,10 @@ def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool,
     store it (unless `keep(value)` says not to)."""
     entry = cache.get(key)
     now = time.time()
-    if entry is not None and entry[0] == current and (
-            fresh_until is None or (fresh_until(entry[2]) or now + 1) > now):
-        return entry[2]
+    if entry is not None and entry[0] == current:
+        until = fresh_until(entry[2]) if fresh_until else None
+        if until is None or until > now:
+            return entry[2]
     if entry is not None and now - entry[1] < refresh_seconds:
         return _older(entry, until=entry[1] + refresh_seconds)
     lock = f"{key}:recomputing"
@@ -276,17 +282,10 @@ def api_token_version(digest: str) -> str:
 
 
 def api_token_versions(digest: str) -> tuple:
-    """The versions a kept API token depends on, read together: the global one (users and
-    their roles) and the token's own, which is "-" until the token first changes, so that a
-    digest nobody made leaves nothing in the cache."""
-    global_key, own_key = VERSION_KEY.format(GLOBAL), VERSION_KEY.format(api_token_version(digest))
-    found = cache.get_many([global_key, own_key])
-    if global_key not in found:
-        return (versions((GLOBAL,))[0], found.get(own_key, "-"))
-    memo = _request_versions.get()
-    if memo is not None:
-        memo[global_key] = found[global_key]
-    return (found[global_key], found.get(own_key, "-"))
+    """The versions a kept API token depends on: the global one (users and their roles) and
+    the token's own."""
+    own = api_token_version(digest)
+    return versions((GLOBAL, own), made_on_change={own})
 
 
 def on_api_token_change(sender, instance, **kwargs):

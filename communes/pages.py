@@ -28,6 +28,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
@@ -105,8 +106,8 @@ def _render(request, view, args, kwargs):
     try:
         with counting_older_parts() as older_parts:
             response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()  # a TemplateResponse renders here, not later
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()  # here, while the placeholders are in the context
     finally:
         setattr(request, RENDERING_FOR_CACHE, False)
     storage = getattr(request, "_messages", None)
@@ -141,7 +142,6 @@ def cached_page(vary=None):
                 return view(request, *args, **kwargs)
             user_scope = scope(user)
             key = key_for("page", (
-                request.resolver_match.view_name if request.resolver_match else view.__name__,
                 request.get_full_path(), translation.get_language(), user_scope.key,
                 tuple(sorted(roles.role_names(user))), user.is_staff, user.is_superuser,
                 timezone.localdate(), vary(request) if vary else None,
