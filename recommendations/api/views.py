@@ -72,19 +72,19 @@ class ConditionalMixin(NoTransaction):
         error it raises is answered, and never cached."""
         etag = self.etag(request)
         response = get_conditional_response(request, etag=etag)
-        renderer = request.accepted_renderer
-        if response is None and renderer.format == "json":
-            # Kept as the bytes sent: rendering a page of nested rows to JSON again on each
-            # request cost more than everything else the answer does.
-            response = HttpResponse(cached(
-                "api-answer-json", self.answer_key(request), lambda: renderer.render(
-                    answer().data, renderer.media_type, {"request": request, "view": self}),
-                depends_on=version_names(scope(request.user))),
-                content_type=renderer.media_type)
-        elif response is None:  # the browsable API
-            response = Response(cached(
-                "api-answer", self.answer_key(request), lambda: answer().data,
-                depends_on=version_names(scope(request.user))))
+        if response is None:
+            # JSON is kept as the bytes sent: rendering a page of nested rows again on each
+            # request cost more than everything else the answer does. The browsable API
+            # renders the kept data.
+            renderer = request.accepted_renderer
+            as_json = renderer.format == "json"
+            kept = cached(
+                "api-answer-json" if as_json else "api-answer", self.answer_key(request),
+                lambda: renderer.render(answer().data, renderer.media_type, {
+                    "request": request, "view": self}) if as_json else answer().data,
+                depends_on=version_names(scope(request.user)))
+            response = HttpResponse(kept, content_type=renderer.media_type) if as_json \
+                else Response(kept)
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
