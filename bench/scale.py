@@ -40,6 +40,7 @@ from inspections.models import (
     Session,
     WorkingGroup,
 )
+from recommendations import tally
 from recommendations.demo import LANG_SON_ROUTING, SCENARIO_FILE
 from recommendations.models import Recommendation, RecommendationEvent, Response, Status
 
@@ -334,6 +335,8 @@ def generate(*, recommendations: int, seed: int, rounds: int = 5,
             cursor.execute(statement)
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
-    data_changed()  # COPY sends no signals
+    # COPY sends no signals.
+    tally.rebuild()
+    data_changed()
     counts.seconds = time.monotonic() - started
     return counts

@@ -173,17 +173,15 @@ def data_changed(province_id=None) -> None:
     transaction.on_commit(changes, robust=True)
 
 
-# While a page is rendered to be kept whole (communes/pages.py): until when each part it
-# served as computed at older versions may be served (a dashboard's figures until their
-# refresh interval ends; a part another request is recomputing not at all). The page may be
-# kept only that long, or it would outlive them.
+# While a page is rendered to be kept whole (communes/pages.py): whether it served a part
+# older than the current versions (one another request is recomputing), in which case the
+# page may not be kept, or it would outlive that part.
 _older_parts: ContextVar[list | None] = ContextVar("older_parts", default=None)
 
 
 @contextmanager
 def counting_older_parts():
-    """A list that gets, for each part served older than the current versions, the time
-    until which it may be served."""
+    """A list that gets an entry for each part served older than the current versions."""
     older = []
     token = _older_parts.set(older)
     try:
@@ -192,29 +190,21 @@ def counting_older_parts():
         _older_parts.reset(token)
 
 
-def _older(entry, until=0.0):
+def _older(entry):
     older = _older_parts.get()
     if older is not None:
-        older.append(until)
+        older.append(entry[1])
     return entry[2]
 
 
-def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool,
-                        refresh_seconds: float = 0, keep=None, fresh_until=None):
-    """The value stored under `key` if it was computed at the `current` versions (and, with
-    `fresh_until(value)`, that time has not passed), or less than `refresh_seconds` ago
-    (figures that may lag the data by that much, and cost too much to compute after every
-    write); otherwise, with `stale_ok`, the stored value while one other request recomputes
-    it (it holds the lock for at most CACHE_STALE_SECONDS); otherwise compute() now, and
-    store it (unless `keep(value)` says not to)."""
+def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool, keep=None):
+    """The value stored under `key` if it was computed at the `current` versions; otherwise,
+    with `stale_ok`, the stored value while one other request recomputes it (it holds the
+    lock for at most CACHE_STALE_SECONDS); otherwise compute() now, and store it (unless
+    `keep(value)` says not to)."""
     entry = cache.get(key)
-    now = time.time()
     if entry is not None and entry[0] == current:
-        until = fresh_until(entry[2]) if fresh_until else None
-        if until is None or until > now:
-            return entry[2]
-    if entry is not None and now - entry[1] < refresh_seconds:
-        return _older(entry, until=entry[1] + refresh_seconds)
+        return entry[2]
     lock = f"{key}:recomputing"
     locked = False
     if stale_ok and entry is not None:

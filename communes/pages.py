@@ -15,12 +15,10 @@ A page whose content depends on who the user is (the steps they may take on a
 recommendation, their own assignments) names it with `vary`, and is then kept per user.
 Not kept: anything but a 200 HTML answer, a page that carries messages (they are shown
 once), one that sets a cookie, one with a part another request is recomputing (it would
-outlive it); a POST is never served from here. A page with a dashboard's figures served
-within their refresh interval, older than the data, is kept until that interval ends.
+outlive it); a POST is never served from here.
 """
 
 import functools
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,8 +73,6 @@ class KeptPage:
 
     headers: tuple
     body: bytes
-    # With a part served older than the data (within its refresh interval): until when.
-    until: float | None = None
 
 
 def _filled(body: bytes, request) -> bytes:
@@ -111,11 +107,9 @@ def _render(request, view, args, kwargs):
     finally:
         setattr(request, RENDERING_FOR_CACHE, False)
     storage = getattr(request, "_messages", None)
-    until = min(older_parts) if older_parts else None
     if (response.status_code == 200 and _is_html(response) and not response.cookies
-            and (until is None or until > time.time())
-            and not getattr(storage, "added_new", False)):
-        return KeptPage(headers=tuple(response.items()), body=response.content, until=until)
+            and not older_parts and not getattr(storage, "added_new", False)):
+        return KeptPage(headers=tuple(response.items()), body=response.content)
     if _is_html(response):
         response.content = _filled(response.content, request)
     return response
@@ -151,8 +145,7 @@ def cached_page(vary=None):
             result = fresh_or_recomputed(
                 key, versions(version_names(user_scope)),
                 lambda: _render(request, view, args, kwargs), stale_ok=True,
-                keep=lambda value: isinstance(value, KeptPage),
-                fresh_until=lambda page: page.until)
+                keep=lambda value: isinstance(value, KeptPage))
             return _response(result, request) if isinstance(result, KeptPage) else result
 
         return wrapped

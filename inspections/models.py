@@ -310,9 +310,13 @@ class Session(models.Model):
         # The session's page shows its recommendations too: the recommendations app serves it.
         return reverse("recommendations:session_detail", args=[self.pk])
 
-    def clean(self):
-        """A session is held within its round's period (the portal's form and admin alike)."""
-        super().clean()
+    def clean_fields(self, exclude=None):
+        """A session is held within its round's period (the portal's form and admin alike).
+        Checked with the fields, so that a form without the date (the recording page's
+        conclusion) does not answer for a round's period changed since."""
+        super().clean_fields(exclude=exclude)
+        if exclude and "date" in exclude:
+            return
         if self.date and self.group_id:
             start, end = self.group.round.period_start, self.group.round.period_end
             if not start <= self.date <= end:

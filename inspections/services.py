@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from communes import roles
 
-from . import notifications
+from . import notifications, signals
 from .models import (
     Directive,
     DirectiveFollowUp,
@@ -87,6 +87,8 @@ def _sync_follow_ups(directive, units, departments):
               for pk in wanted_departments - have_departments])
     # With history, so the directive's timeline shows each addressee from the start.
     bulk_create_with_history(new, DirectiveFollowUp)
+    if new:
+        signals.written_in_bulk.send(DirectiveFollowUp, session_ids={directive.session_id})
     if changed or new:
         directive_touch(directive_ids=[directive.pk])
 

@@ -1,7 +1,47 @@
 from django.apps import AppConfig
+from django.db.models import signals
 from django.utils.translation import gettext_lazy as _
 
 
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self):
+        # The dashboard's tally follows every write of what it counts (recommendations/tally.py).
+        from communes.models import CalendarDay
+        from inspections import signals as inspection_signals
+        from inspections.models import (
+            Difficulty,
+            Directive,
+            DirectiveFollowUp,
+            Session,
+            WorkingGroup,
+        )
+
+        from . import tally
+        from .models import Recommendation
+
+        def connect(signal, receiver, *senders):
+            for sender in senders:
+                signal.connect(receiver, sender=sender, weak=False,
+                               dispatch_uid=f"tally.{receiver.__name__}")
+
+        connect(signals.pre_save, tally.on_recommendation_pre_save, Recommendation)
+        connect(signals.post_save, tally.on_recommendation_saved, Recommendation)
+        connect(signals.pre_delete, tally.on_recommendation_pre_delete, Recommendation)
+        connect(signals.m2m_changed, tally.on_raised_by_changed, Recommendation.units.through)
+        connect(signals.m2m_changed, tally.on_difficulty_units_changed,
+                Difficulty.units.through)
+        connect(signals.post_save, tally.on_session_item_changed, Session, Difficulty, Directive)
+        connect(signals.post_delete, tally.on_session_item_changed, Session, Difficulty,
+                Directive)
+        connect(signals.post_save, tally.on_follow_up_changed, DirectiveFollowUp)
+        connect(signals.pre_delete, tally.on_follow_up_pre_delete, DirectiveFollowUp)
+        connect(signals.post_delete, tally.on_deleted, Recommendation, DirectiveFollowUp)
+        connect(signals.post_save, tally.on_group_saved, WorkingGroup)
+        connect(signals.post_save, tally.on_calendar_changed, CalendarDay)
+        connect(signals.post_delete, tally.on_calendar_changed, CalendarDay)
+        connect(inspection_signals.written_in_bulk, tally.on_written_in_bulk, DirectiveFollowUp)
+        signals.post_migrate.connect(tally.fill_after_migrate, sender=self,
+                                     dispatch_uid="tally.fill_after_migrate")

@@ -1,18 +1,16 @@
-"""The figures of the leaders' dashboard, each from one aggregate query over the
-recommendations the user may see, so the page's query count does not grow with the data."""
+"""The figures of the leaders' dashboard, each from one aggregate query over the tally
+(models.Tally, kept by recommendations/tally.py): a few rows per session rather than every
+recommendation, so the figures are exact after every write and cost the same at any size."""
 
-import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.workdays import WorkingDayCounter
-from inspections.models import Difficulty, DirectiveFollowUp
-
-from .models import OPEN_STATUSES, Recommendation, Status, deadlines
+from .models import OPEN_STATUSES, Status, Tally, deadlines
+from .tally import LATE, ON_TIME, OPEN, PENDING
 
 
 @dataclass
@@ -33,20 +31,36 @@ def _bars(rows, label_key, param, id_key):
     return bars
 
 
-def figures(recommendations, today=None, by_province=False) -> dict:
+def of_period(tallies, filters):
+    """The tally rows of the sessions the dashboard's filters (SessionPeriodFilterSet:
+    round, session dates) choose; an invalid filter is left out, as on the lists."""
+    filters.form.errors  # noqa: B018 (cleans the fields; the invalid ones are left out)
+    period = filters.form.cleaned_data
+    for name, lookup in (("round", "round_id"), ("date_from", "session_date__gte"),
+                         ("date_to", "session_date__lte")):
+        if period.get(name):
+            tallies = tallies.filter(**{lookup: period[name]})
+    return tallies
+
+
+def _sum(condition=None):
+    return Coalesce(Sum("number", filter=condition), 0)
+
+
+def figures(tallies, today=None, by_province=False) -> dict:
     """Counts by status, department, category, unit and working group (by province instead
-    with `by_province`); deadlines; the department scorecard.
+    with `by_province`); deadlines; the department scorecard; from `tallies`, the rows of
+    the tally (models.Tally) the user may see, of the sessions chosen.
 
     Recommendations merged into another count once, as that other one."""
     today = today or timezone.localdate()
-    raised = recommendations
-    recommendations = recommendations.filter(consolidated_into=None)
     soon, overdue = deadlines(today)
+    recommendations = tallies.filter(kind=Tally.Kind.RECOMMENDATIONS)
     # The totals and the count of each status in one pass.
     counted = recommendations.aggregate(
-        total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon),
-        **{f"status_{value}": Count("id", filter=Q(status=value)) for value in Status.values})
+        total=_sum(), open=_sum(Q(status__in=OPEN_STATUSES)), overdue=_sum(overdue),
+        due_soon=_sum(soon),
+        **{f"status_{value}": _sum(Q(status=value)) for value in Status.values})
     by_status = {value: counted.pop(f"status_{value}") for value in Status.values}
     totals = {**counted, "resolved": by_status[Status.RESOLVED]}
     statuses = [Bar(label=str(label), count=by_status.get(value, 0), params={"status": value})
@@ -60,27 +74,25 @@ def figures(recommendations, today=None, by_province=False) -> dict:
                   else ("lead_department_id", "department"))
     departments = list(
         recommendations.values(key).annotate(
-            name=Min("lead_department__name"), count=Count("id"),
-            overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon))
-        .order_by("-count", "name"))
+            name=Min("lead_department__name"), count=_sum(), overdue=_sum(overdue),
+            due_soon=_sum(soon))
+        .order_by("-count", "name", key))
     categories = recommendations.values("category_id", "category__name").annotate(
-        count=Count("id")).order_by("-count", "category__sort_name")
+        count=_sum()).order_by("-count", "category__sort_name", "category_id")
     if by_province:
         # Nationally, thousands of working groups would make an unreadable chart.
         provinces = recommendations.values("province_id", "province__name").annotate(
-            count=Count("id")).order_by("-count", "province__sort_name")
+            count=_sum()).order_by("-count", "province__sort_name", "province_id")
         groups = []
     else:
         provinces = []
         groups = recommendations.values(
-            "session__group_id", "session__group__number", "session__group__round__title"
-        ).annotate(count=Count("id")).order_by("session__group__round__title",
-                                                "session__group__number")
+            "group_id", "group__number", "group__round__title"
+        ).annotate(count=_sum()).order_by("group__round__title", "group__number", "group_id")
     # A unit counts what it raised, a duplicate merged into another counting as that other:
     # who raised each stays as recorded (services.recommendation_merge).
-    units = raised.filter(units__isnull=False).values("units__id", "units__name").annotate(
-        count=Count(Coalesce("consolidated_into_id", "id"), distinct=True)
-    ).order_by("-count", "units__sort_name")[:15]
+    units = tallies.filter(kind=Tally.Kind.RAISED).values("unit_id", "unit__name").annotate(
+        count=_sum()).order_by("-count", "unit__sort_name", "unit_id")[:15]
     return {
         "totals": totals,
         "statuses": statuses,
@@ -88,13 +100,13 @@ def figures(recommendations, today=None, by_province=False) -> dict:
         "department_bars": _bars(departments, "name", param, key),
         "category_bars": _bars(categories, "category__name", "category", "category_id"),
         "group_bars": [
-            Bar(label=_("Working group no. %(number)s") % {"number": row["session__group__number"]}
-                + f" ({row['session__group__round__title'][:40]})",
-                count=row["count"], params={"group": row["session__group_id"]})
+            Bar(label=_("Working group no. %(number)s") % {"number": row["group__number"]}
+                + f" ({row['group__round__title'][:40]})",
+                count=row["count"], params={"group": row["group_id"]})
             for row in groups],
-        "unit_bars": _bars(units, "units__name", "unit", "units__id"),
+        "unit_bars": _bars(units, "unit__name", "unit", "unit_id"),
         "province_bars": _bars(provinces, "province__name", "province", "province_id"),
-        "scorecard": scorecard(recommendations, departments, key, param),
+        "scorecard": scorecard(tallies, departments, key, param),
     }
 
 
@@ -103,54 +115,64 @@ def _number(value):
     return int(value) if float(value).is_integer() else value
 
 
-def scorecard(recommendations, departments, key="lead_department_id",
+def _median(histogram: dict) -> float | None:
+    """The median of the values counted in `histogram` (value → how many times), as
+    statistics.median of the values written out would give it."""
+    size = sum(histogram.values())
+    if not size:
+        return None
+    positions, found, seen = [(size - 1) // 2, size // 2], [], 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while positions and positions[0] < seen:
+            found.append(value)
+            positions.pop(0)
+        if not positions:
+            break
+    return (found[0] + found[1]) / 2
+
+
+def scorecard(tallies, departments, key="lead_department_id",
               param="department") -> list[dict]:
     """Per lead department (per kind of department, `key` lead_department__short_code):
     routed, resolved, resolved on time, and the median working days from routing to
     resolution. `param` is the list filter behind each number."""
-    # Local dates, converted by the database.
-    resolved = list(
-        recommendations.filter(status=Status.RESOLVED, lead_department__isnull=False)
-        .annotate(routed_on=TruncDate(Min("events__at",
-                                          filter=Q(events__to_status=Status.ROUTED))),
-                  resolved_on=TruncDate("resolved_at"))
-        .values_list(key, "routed_on", "resolved_on", "due_date"))
-    dates = [d for _dep, routed, done, _due in resolved for d in (routed, done) if d]
-    counter = WorkingDayCounter(min(dates), max(dates)) if dates else None
     per_department = {}
-    for department, routed_on, resolved_on, due_date in resolved:
-        entry = per_department.setdefault(department, {"resolved": 0, "on_time": 0, "days": []})
-        entry["resolved"] += 1
-        if resolved_on and due_date and resolved_on <= due_date:
-            entry["on_time"] += 1
-        if routed_on and resolved_on:
-            entry["days"].append(counter.between(routed_on, resolved_on))
+    for department, on_time, days, count in tallies.filter(
+            kind=Tally.Kind.RESOLVED).values_list(key, "status", "days").annotate(
+            n=_sum()).order_by():
+        entry = per_department.setdefault(department, {"resolved": 0, "on_time": 0, "days": {}})
+        entry["resolved"] += count
+        entry["on_time"] += count if on_time else 0
+        if days is not None:
+            entry["days"][days] = entry["days"].get(days, 0) + count
     rows = []
     for row in departments:
         department = row[key]
         if department is None:
             continue
-        entry = per_department.get(department, {"resolved": 0, "on_time": 0, "days": []})
+        entry = per_department.get(department, {"resolved": 0, "on_time": 0, "days": {}})
         done = entry["resolved"]
+        median = _median(entry["days"])
         rows.append({
             "department_id": department, "params": {param: department},
             "name": row["name"], "routed": row["count"], "resolved": done,
             "on_time_rate": round(100 * entry["on_time"] / done) if done else None,
-            "median_days": _number(statistics.median(entry["days"])) if entry["days"] else None,
+            "median_days": None if median is None else _number(median),
             "overdue": row["overdue"],
         })
     return rows
 
 
-def recurring_difficulties(difficulties, limit=20) -> list[dict]:
-    """Units that raised `difficulties` (those the user may see) of the same category in two
-    rounds or more."""
-    through = Difficulty.units.through.objects.filter(difficulty__in=difficulties)
+def recurring_difficulties(tallies, limit=20) -> list[dict]:
+    """Units that raised difficulties of the same category in two rounds or more, among
+    `tallies` (those the user may see, of every round)."""
     return list(
-        through.values("administrativeunit_id", "administrativeunit__name",
-                       "difficulty__category__name")
-        .annotate(rounds=Count("difficulty__session__group__round", distinct=True))
-        .filter(rounds__gte=2).order_by("-rounds", "administrativeunit__sort_name")[:limit])
+        tallies.filter(kind=Tally.Kind.DIFFICULTIES)
+        .values("unit_id", unit_name=F("unit__name"), category_name=F("category__name"))
+        .annotate(rounds=Count("round_id", distinct=True))
+        .filter(rounds__gte=2).order_by("-rounds", "unit__sort_name", "unit_id",
+                                         "category_name")[:limit])
 
 
 @dataclass
@@ -171,46 +193,25 @@ class Completion:
         return self.on_time + self.late + self.pending + self.overdue
 
 
-def _split(rows, key, name):
-    return sorted((Completion(unit_id=row[key], name=row[name], on_time=row["on_time"],
-                              late=row["late"], pending=row["pending"],
-                              overdue=row["overdue"]) for row in rows),
-                  key=lambda c: (-c.overdue, -c.pending, c.name))
+def _split(rows, limit):
+    """The units with anything to show, most overdue first."""
+    completions = (Completion(unit_id=row["unit_id"], name=row["unit__name"],
+                              on_time=row["on_time"], late=row["late"], pending=row["pending"],
+                              overdue=row["overdue"]) for row in rows)
+    return sorted((c for c in completions if c.total),
+                  key=lambda c: (-c.overdue, -c.pending, c.name, c.unit_id))[:limit]
 
 
-def directive_completion(follow_ups, today=None, limit=20) -> list[Completion]:
-    """Per unit, the directives given to it (`follow_ups`, those the user may see)."""
+def completion(tallies, kind, today=None, limit=20) -> list[Completion]:
+    """Per unit, how it stands with the directives given to it (`kind` DIRECTIVES: done by
+    the due date or without one, done late, pending within or past it) or with the
+    recommendations it raised (COMPLETION: resolved, or answered at the session, on time or
+    late; open within or past its due date), among `tallies`."""
     today = today or timezone.localdate()
-    due = "directive__due_date"
-    done = Q(status=DirectiveFollowUp.Status.DONE)
-    pending = Q(status=DirectiveFollowUp.Status.PENDING)
-    rows = follow_ups.filter(unit__isnull=False).values("unit_id", "unit__name").annotate(
-        on_time=Count("id", filter=done & (Q(**{f"{due}__isnull": True})
-                                           | Q(completed_on__lte=F(due)))),
-        late=Count("id", filter=done & Q(completed_on__gt=F(due))),
-        pending=Count("id", filter=pending & (Q(**{f"{due}__isnull": True})
-                                              | Q(**{f"{due}__gte": today}))),
-        overdue=Count("id", filter=pending & Q(**{f"{due}__lt": today})))
-    return _split(rows, "unit_id", "unit__name")[:limit]
-
-
-def recommendation_completion(recommendations, today=None, limit=20) -> list[Completion]:
-    """Per unit, the recommendations it raised that have a due date (`recommendations`, those
-    the user may see; a merged duplicate counts as the one it was merged into): resolved (or
-    answered at the session) on time or late, open within or past its due date."""
-    today = today or timezone.localdate()
-    raised = Recommendation.units.through.objects.filter(
-        recommendation__in=recommendations.filter(consolidated_into=None))
-    done = Q(recommendation__status=Status.RESOLVED)
-    resolved_on = TruncDate("recommendation__resolved_at")
-    rows = raised.annotate(resolved_on=resolved_on).values(
-        "administrativeunit_id", "administrativeunit__name").annotate(
-        on_time=Count("id", filter=Q(recommendation__status=Status.ANSWERED_ON_THE_SPOT)
-                      | (done & Q(resolved_on__lte=F("recommendation__due_date")))),
-        late=Count("id", filter=done & Q(resolved_on__gt=F("recommendation__due_date"))),
-        pending=Count("id", filter=Q(recommendation__status__in=OPEN_STATUSES,
-                                     recommendation__due_date__gte=today)),
-        overdue=Count("id", filter=Q(recommendation__status__in=OPEN_STATUSES,
-                                     recommendation__due_date__lt=today)))
-    return [c for c in _split(rows, "administrativeunit_id", "administrativeunit__name")
-            if c.total][:limit]
+    waiting = Q(status=PENDING if kind == Tally.Kind.DIRECTIVES else OPEN)
+    # A pending directive without a due date is never overdue.
+    within = Q(due_date__isnull=True) | Q(due_date__gte=today)
+    rows = tallies.filter(kind=kind).values("unit_id", "unit__name").annotate(
+        on_time=_sum(Q(status=ON_TIME)), late=_sum(Q(status=LATE)),
+        pending=_sum(waiting & within), overdue=_sum(waiting & Q(due_date__lt=today)))
+    return _split(rows, limit)

@@ -36,6 +36,7 @@ from inspections.models import (
 )
 
 from . import services as lifecycle
+from . import tally
 from .models import Recommendation
 
 SCENARIO_FILE = Path(__file__).resolve().parent / "data" / "langson-2025-08.json"
@@ -173,6 +174,7 @@ def unit_accounts() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
+@tally.deferred()
 def demo_load() -> dict:
     """Load (or load again) the whole demo; returns what was created."""
     reference_load_langson()

@@ -563,3 +563,76 @@ class AnswerReceipt(models.Model):
 
     def __str__(self):
         return f"{self.unit} – {self.answer}"
+
+
+class TallyQuerySet(ScopedQuerySet):
+    def scope_condition(self, user_scope):
+        # The leaders' figures: a province's, or every province's (ALL). A department's or a
+        # unit's users have no dashboard, and counts cannot tell what is routed to whom.
+        if user_scope.kind == Scope.PROVINCE:
+            return Q(province_id=user_scope.province_id)
+        return None
+
+
+class Tally(models.Model):
+    """Counts the dashboard reads instead of the rows they count (recommendations/tally.py):
+    per session, how many of its recommendations, units' completions, directives and
+    difficulties fall in each combination of what the dashboard splits by.
+
+    Derived data: each session's rows are recomputed from its records in the transaction
+    that changes them, and `manage.py rebuild_tally` recomputes them all. No foreign-key
+    constraints, so deleting a session or a unit never waits on (or trips over) these rows;
+    a refresh drops the rows of a session that is gone."""
+
+    class Kind(models.TextChoices):
+        # Unmerged recommendations by lead department, category, status and due date.
+        RECOMMENDATIONS = "rec"
+        # Resolved ones by lead department, on time or not (status) and working days from
+        # routing to resolution (days): the scorecard.
+        RESOLVED = "resolved"
+        # Per unit, the unmerged recommendations it raised, itself or through a duplicate
+        # merged into them (counted in the session of the one they were merged into).
+        RAISED = "raised"
+        # Per unit, what it raised by completion (status: on_time, late, open; due_date).
+        COMPLETION = "completion"
+        # Per unit, the directives given to it by completion (status: on_time, late,
+        # pending; due_date).
+        DIRECTIVES = "directives"
+        # Per unit, the difficulties it raised by category.
+        DIFFICULTIES = "difficulty"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    session = models.ForeignKey(Session, on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, related_name="+")
+    # The session's, kept on the row for the dashboard's scope and period filters.
+    province = models.ForeignKey(Province, on_delete=models.DO_NOTHING, db_constraint=False,
+                                 db_index=False, related_name="+")
+    round = models.ForeignKey("inspections.InspectionRound", on_delete=models.DO_NOTHING,
+                              db_constraint=False, db_index=False, related_name="+")
+    group = models.ForeignKey("inspections.WorkingGroup", on_delete=models.DO_NOTHING,
+                              db_constraint=False, db_index=False, related_name="+")
+    session_date = models.DateField()
+    lead_department = models.ForeignKey(Department, on_delete=models.DO_NOTHING, null=True,
+                                        db_constraint=False, db_index=False, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, null=True,
+                                 db_constraint=False, db_index=False, related_name="+")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, null=True,
+                             db_constraint=False, db_index=False, related_name="+")
+    status = models.CharField(max_length=24, blank=True)
+    due_date = models.DateField(null=True)
+    days = models.IntegerField(null=True)
+    # How many (recommendations, units' items, directives, difficulties).
+    number = models.IntegerField()
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # A province's figures, by kind, within a round or a period of sessions.
+            models.Index(fields=["kind", "province", "session_date"], name="tally_province_idx"),
+            # The refresh of a session's rows.
+            models.Index(fields=["session"], name="tally_session_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.session_id}: {self.number}"

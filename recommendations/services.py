@@ -25,7 +25,7 @@ from inspections import notifications as inspection_notifications
 from inspections import services as inspection_services
 from inspections.models import Session
 
-from . import notifications
+from . import notifications, tally
 from .attachments import check_upload
 from .models import (
     OPEN_STATUSES,
@@ -406,6 +406,7 @@ MERGEABLE = (Status.NEW, Status.RETURNED)
 
 
 @transaction.atomic
+@tally.deferred()
 def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendation], by,
                          at=None) -> Recommendation:
     """Consolidate recommendations that ask for the same thing into `target`.
@@ -615,6 +616,7 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
 
 
 @transaction.atomic
+@tally.deferred()
 def session_with_recommendations_save(*, session, expected_version, formsets, by,
                                       conclusion=None, finalise=False):
     """Save everything the recording page holds as one change of the session

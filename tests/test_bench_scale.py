@@ -9,7 +9,7 @@ from bench.scale import generate
 from communes.models import AdministrativeUnit, Department, Province
 from inspections.models import Difficulty, Directive, DirectiveFollowUp, Session
 from recommendations import dashboard
-from recommendations.models import Recommendation, RecommendationEvent, Response
+from recommendations.models import Recommendation, RecommendationEvent, Response, Tally
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -31,7 +31,7 @@ def test_generate_scale_builds_the_national_shape_at_small_scale():
     # The generated rows obey the model's rules and the dashboard reads them.
     for recommendation in Recommendation.objects.all()[:200]:
         recommendation.full_clean()
-    figures = dashboard.figures(Recommendation.objects.all())
+    figures = dashboard.figures(Tally.objects.all())
     assert figures["totals"]["total"] == 3000
     assert "Done in" in output.getvalue()
 

@@ -55,7 +55,6 @@ def test_bulk_writes_invalidate_through_data_changed(commit):
 
 def test_the_dashboard_follows_each_lifecycle_step(client, leader, office_user, head_a,
                                                    department_a, commit, settings):
-    settings.DASHBOARD_REFRESH_SECONDS = 0  # recomputed after every change
     session = factories.SessionFactory(group__round__province=leader.profile.province)
     client.force_login(leader)
     assert total_on_dashboard(client) == 0
@@ -274,22 +273,6 @@ def test_a_stale_part_is_served_while_another_request_computes_it(commit):
     assert [fresh_or_recomputed(key, ("v4",), compute, stale_ok=True) for _ in range(3)] \
         == [4, 4, 4]
     assert len(computed) == 4
-
-
-def test_the_dashboard_is_recomputed_at_most_once_a_refresh_interval(client, leader, province,
-                                                                   commit, settings,
-                                                                   monkeypatch):
-    settings.DASHBOARD_REFRESH_SECONDS = 600
-    client.force_login(leader)
-    assert total_on_dashboard(client) == 0
-    with commit():
-        factories.RecommendationFactory(session__group__round__province=province)
-    assert total_on_dashboard(client) == 0  # as computed, less than the interval ago
-    assert "Số liệu tính đến" in client.get(reverse("recommendations:dashboard")).content.decode()
-    assert total_on_dashboard(client) == 0  # the page kept with them, until the interval ends
-    later = time.time() + 601
-    monkeypatch.setattr(time, "time", lambda: later)  # the interval has passed
-    assert total_on_dashboard(client) == 1
 
 
 def test_a_filter_value_that_filters_nothing_does_not_change_the_cached_list(

@@ -28,10 +28,17 @@ from communes.workdays import add_working_days, is_working_day
 from inspections.forms import SessionForm
 from inspections.models import Session
 from inspections.services import StaleSession, session_reopen, session_save
-from recommendations import dashboard, services
-from recommendations.models import OPEN_STATUSES, ExtensionRequest, Recommendation, Status
+from recommendations import dashboard, services, tally
+from recommendations.models import (
+    OPEN_STATUSES,
+    ExtensionRequest,
+    Recommendation,
+    Status,
+    Tally,
+)
 from recommendations.views.sessions import record_formsets
 from tests import factories
+from tests.recommendations.test_tally import assert_tally_matches_records
 from tests.recording import as_posted
 
 EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", "200"))
@@ -263,12 +270,18 @@ class Lifecycle(RuleBasedStateMachine):
                 f"{name} sees {sorted(seen)}"
 
     def dashboard_counts_what_is_there(self, items):
-        figures = dashboard.figures(Recommendation.objects.visible_to(self.users["office.p"]))
-        province = self.users["office.p"].profile.province_id
+        """The dashboard's figures, read from the tally, are those counted from the records
+        (tests/recommendations/direct_figures.py), for a province and nationally."""
+        office = self.users["office.p"]
+        figures = dashboard.figures(Tally.objects.visible_to(office))
+        province = office.profile.province_id
         counted = [i for i in items if i.province_id == province and not i.consolidated_into_id]
         assert figures["totals"]["total"] == len(counted)
         assert {bar.params["status"]: bar.count for bar in figures["statuses"]} == {
             value: sum(1 for i in counted if i.status == value) for value in Status.values}
+        for name in ("office.p", "national"):
+            user = self.users[name]
+            assert_tally_matches_records(user, by_province=name == "national")
 
 
 def _units_by_recommendation(ids):
@@ -309,7 +322,8 @@ def test_the_lifecycle_keeps_its_invariants(world):
     run_state_machine_as_test(Lifecycle, settings=_machine_settings(max_examples=EXAMPLES))
 
 
-@pytest.mark.parametrize("broken", ["merged_moves", "deadline_on_a_day_off", "scope_too_wide"])
+@pytest.mark.parametrize("broken", ["merged_moves", "deadline_on_a_day_off", "scope_too_wide",
+                                    "tally_not_refreshed"])
 def test_the_invariants_catch_a_broken_rule(world, monkeypatch, broken):
     """The invariants are not vacuous: each catches the lifecycle broken on purpose."""
     from recommendations.models import RecommendationQuerySet
@@ -323,6 +337,9 @@ def test_the_invariants_catch_a_broken_rule(world, monkeypatch, broken):
         elif broken == "deadline_on_a_day_off":
             monkeypatch.setattr(services, "_require_working_day", lambda day: None)
             machine.route(index=0, user="office.p", lead="A", cooperating=[], day="holiday")
+        elif broken == "tally_not_refreshed":
+            monkeypatch.setattr(tally, "refresh", lambda session_ids: None)
+            machine.route(index=0, user="office.p", lead="A", cooperating=[], day=5)
         else:
             monkeypatch.setattr(RecommendationQuerySet, "department_condition",
                                 staticmethod(lambda department: ~Q(pk=None)))

@@ -54,25 +54,23 @@ def in_sentence(names: str) -> str:
 
 
 class CachedPartNode(template.Node):
-    def __init__(self, nodelist, name, vary_on, refresh):
-        self.nodelist, self.name, self.vary_on, self.refresh = nodelist, name, vary_on, refresh
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
 
     def render(self, context):
         values = [var.resolve(context) for var in self.vary_on]
-        refresh = float(self.refresh.resolve(context) or 0) if self.refresh else 0
         part_keys = [value for value in values if isinstance(value, PartKey)]
         current = part_keys[0].versions if part_keys else versions((GLOBAL,))
         key = f"portal:part:{self.name}:" + hashlib.sha256(
             repr(values).encode()).hexdigest()[:32]
         return fresh_or_recomputed(key, current, lambda: self.nodelist.render(context),
-                                   stale_ok=True, refresh_seconds=refresh)
+                                   stale_ok=True)
 
 
 @register.tag
 def cachedpart(parser, token):
-    """{% cachedpart timeout name key … [refresh=seconds] %}…{% endcachedpart %}: the part
-    rendered once while the data it reads are unchanged (or, with `refresh`, for that many
-    seconds whatever changes), and served while one request renders it anew
+    """{% cachedpart timeout name key … %}…{% endcachedpart %}: the part rendered once while
+    the data it reads are unchanged, and served while one request renders it anew
     (communes/cache.py). Like Django's {% cache %}, with the versions of the data taken from
     the page's PartKey among the `key …` (page_part_key); the timeout is the cache's own."""
     nodelist = parser.parse(("endcachedpart",))
@@ -80,8 +78,4 @@ def cachedpart(parser, token):
     bits = token.split_contents()
     if len(bits) < 3:
         raise template.TemplateSyntaxError("cachedpart takes a timeout, a name and its keys")
-    refresh = None
-    if bits[-1].startswith("refresh="):
-        refresh = parser.compile_filter(bits.pop().removeprefix("refresh="))
-    return CachedPartNode(nodelist, bits[2], [parser.compile_filter(bit) for bit in bits[3:]],
-                          refresh)
+    return CachedPartNode(nodelist, bits[2], [parser.compile_filter(bit) for bit in bits[3:]])

@@ -122,11 +122,6 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # After a write, a page's part is served as it was while one request computes it anew; that
 # request's lock lasts at most this many seconds, should it die (communes/cache.py).
 CACHE_STALE_SECONDS = env.int("CACHE_STALE_SECONDS", default=60)
-# The dashboards' figures read every recommendation of a province (or of the country): they
-# are computed at most once this many seconds, whatever is written meanwhile, and the page
-# says when they were (DASHBOARD_REFRESH_SECONDS for a province, ..._NATIONAL nationally).
-DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=15)
-DASHBOARD_REFRESH_SECONDS_NATIONAL = env.int("DASHBOARD_REFRESH_SECONDS_NATIONAL", default=60)
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # Django's default of 300 entries would soon cull, by key order, the data version itself.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)

@@ -2,6 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
+from communes import roles
 from communes.scope import uses_api
 
 
@@ -13,3 +14,12 @@ class SeesSomething(BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and uses_api(user))
+
+
+class ReadsDashboards(SeesSomething):
+    """The dashboard, as on its page: office staff, leaders, national viewers and
+    administrators. Its counts are a province's or the country's (models.Tally), and cannot
+    tell what is routed to one department."""
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and roles.is_reader(request.user)

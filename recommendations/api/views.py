@@ -38,9 +38,9 @@ from inspections.models import (
 
 from .. import dashboard
 from ..filters import SessionPeriodFilterSet
-from ..models import Recommendation, RecommendationEvent
+from ..models import Recommendation, RecommendationEvent, Tally
 from ..models import Response as RecommendationResponse
-from . import filters, serializers
+from . import filters, permissions, serializers
 from .docs import DESCRIPTION, TAGS
 
 
@@ -260,14 +260,16 @@ def _dashboard_data(figures, recurring) -> dict:
                                                  "median_days", "overdue", "params")}
                       for row in figures["scorecard"]],
         "recurring_difficulties": [
-            {"unit": row["administrativeunit_id"], "unit_name": row["administrativeunit__name"],
-             "category": row["difficulty__category__name"], "rounds": row["rounds"]}
+            {"unit": row["unit_id"], "unit_name": row["unit_name"],
+             "category": row["category_name"], "rounds": row["rounds"]}
             for row in recurring],
     }
 
 
 class DashboardView(ConditionalMixin, APIView):
     """The dashboard's figures over what the user may see, with the dashboard's filters."""
+
+    permission_classes = [permissions.ReadsDashboards]
 
     @extend_schema(
         tags=["dashboard"], responses=serializers.DashboardSerializer,
@@ -282,15 +284,15 @@ class DashboardView(ConditionalMixin, APIView):
 
     def answer(self, request):
         user = request.user
-        filters_ = SessionPeriodFilterSet(request.query_params,
-                                          Recommendation.objects.visible_to(user),
+        filters_ = SessionPeriodFilterSet(request.query_params, Recommendation.objects.none(),
                                           request=request)
         if not filters_.is_valid():
             raise ValidationError(filters_.errors)
+        tallies = Tally.objects.visible_to(user)
         national = scope(user).kind == Scope.ALL
         return Response(serializers.DashboardSerializer(_dashboard_data(
-            dashboard.figures(filters_.qs, by_province=national),
-            dashboard.recurring_difficulties(Difficulty.objects.visible_to(user)))).data)
+            dashboard.figures(dashboard.of_period(tallies, filters_), by_province=national),
+            dashboard.recurring_difficulties(tallies))).data)
 
 
 class SchemaView(NoTransaction, SpectacularAPIView):

@@ -1,6 +1,5 @@
 """Leaders' and office's oversight: the dashboard and the recommendation list behind it."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,43 +11,34 @@ from communes.decorators import read_only, reader_required, scoped_reader_requir
 from communes.exports import export
 from communes.pages import cached_page
 from communes.scope import Scope, scope
-from inspections.models import Difficulty, DirectiveFollowUp
 
 from .. import dashboard
 from ..exports import recommendation_rows
 from ..filters import RecommendationFilterSet, SessionPeriodFilterSet
-from ..models import OPEN_STATUSES, Recommendation
+from ..models import OPEN_STATUSES, Recommendation, Tally
 
 
 @read_only
 @reader_required
 @cached_page()
 def dashboard_view(request):
-    """The figures are computed, and their part of the page rendered, once per data version
-    (communes/cache.py): the template caches that part under the key below, and the lazy
-    figures are read only when it is not in the cache."""
+    """The figures are read from the tally (recommendations/tally.py), and their part of the
+    page rendered, once per data version (communes/cache.py): the template caches that part
+    under the key below, and the lazy figures are read only when it is not in the cache."""
     user = request.user
-    filters = SessionPeriodFilterSet(request.GET, Recommendation.objects.visible_to(user),
+    filters = SessionPeriodFilterSet(request.GET, Recommendation.objects.none(),
                                      request=request)
-    chosen = filters.applied
+    tallies = Tally.objects.visible_to(user)
     national = scope(user).kind == Scope.ALL
-    follow_ups = DirectiveFollowUp.objects.visible_to(user)
-    period = filters.form.cleaned_data if filters.form.is_valid() else {}
-    for name, lookup in (("round", "directive__session__group__round_id"),
-                         ("date_from", "directive__session__date__gte"),
-                         ("date_to", "directive__session__date__lte")):
-        if period.get(name):
-            follow_ups = follow_ups.filter(**{lookup: period[name]})
+    chosen_sessions = dashboard.of_period(tallies, filters)
     return render(request, "recommendations/dashboard.html", {
-        "figures": SimpleLazyObject(lambda: dashboard.figures(filters.qs, by_province=national)),
+        "figures": SimpleLazyObject(lambda: dashboard.figures(chosen_sessions,
+                                                              by_province=national)),
         "completion": SimpleLazyObject(lambda: {
-            "directives": dashboard.directive_completion(follow_ups),
-            "recommendations": dashboard.recommendation_completion(filters.qs)}),
-        "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(
-            Difficulty.objects.visible_to(user))),
-        "filters": filters, "chosen": chosen, "national": national,
-        "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS_NATIONAL if national
-        else settings.DASHBOARD_REFRESH_SECONDS,
+            "directives": dashboard.completion(chosen_sessions, Tally.Kind.DIRECTIVES),
+            "recommendations": dashboard.completion(chosen_sessions, Tally.Kind.COMPLETION)}),
+        "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(tallies)),
+        "filters": filters, "chosen": filters.applied, "national": national,
         "cache_key": page_part_key(user, filters.typed),
     })
 

@@ -19,7 +19,7 @@ from inspections.models import (
     UnitSubmission,
 )
 from recommendations import dashboard, services
-from recommendations.models import AnswerReceipt, Recommendation, Status
+from recommendations.models import AnswerReceipt, Recommendation, Status, Tally
 from tests import factories
 from tests.recording import as_posted
 
@@ -258,6 +258,6 @@ def test_the_dashboard_splits_each_units_tasks_the_vietnamese_way(leader, meetin
         directive = Directive.objects.create(session=session, text="Việc", due_date=due)
         DirectiveFollowUp.objects.create(directive=directive, unit=ward_a_unit, status=status,
                                          completed_on=done_on)
-    row = next(r for r in dashboard.directive_completion(
-        DirectiveFollowUp.objects.visible_to(leader)) if r.unit_id == ward_a_unit.pk)
+    row = next(r for r in dashboard.completion(
+        Tally.objects.visible_to(leader), Tally.Kind.DIRECTIVES) if r.unit_id == ward_a_unit.pk)
     assert (row.on_time, row.late, row.pending, row.overdue) == (1, 1, 1, 2)
