@@ -101,6 +101,8 @@ def _rows(session_ids) -> list[Tally]:
     unmerged = Recommendation.objects.filter(session_id__in=ids, consolidated_into=None)
     for session, lead, category, status, due, count in _grouped(unmerged, (
             "session_id", "lead_department_id", "category_id", "status", "due_date")):
+        # Only an open one's due date counts (overdue, due soon): fewer rows.
+        due = due if status in OPEN_STATUSES else None
         counts[Kind.RECOMMENDATIONS, session, lead, category, None, status, due, None] += count
     _count_resolved(counts, unmerged)
     _count_raised(counts, ids)
