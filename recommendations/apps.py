@@ -9,7 +9,7 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self):
         # The dashboard's tally follows every write of what it counts (recommendations/tally.py).
-        from communes.models import CalendarDay
+        from communes.models import AdministrativeUnit, CalendarDay
         from inspections import signals as inspection_signals
         from inspections.models import (
             Difficulty,
@@ -36,10 +36,15 @@ class RecommendationsConfig(AppConfig):
         connect(signals.post_save, tally.on_session_item_changed, Session, Difficulty, Directive)
         connect(signals.post_delete, tally.on_session_item_changed, Session, Difficulty,
                 Directive)
+        connect(signals.pre_save, tally.on_session_item_pre_save, Difficulty, Directive,
+                DirectiveFollowUp)
         connect(signals.post_save, tally.on_follow_up_changed, DirectiveFollowUp)
+        connect(signals.pre_delete, tally.on_unit_pre_delete, AdministrativeUnit)
         connect(signals.pre_delete, tally.on_follow_up_pre_delete, DirectiveFollowUp)
-        connect(signals.post_delete, tally.on_deleted, Recommendation, DirectiveFollowUp)
+        connect(signals.post_delete, tally.on_deleted, Recommendation, DirectiveFollowUp,
+                AdministrativeUnit)
         connect(signals.post_save, tally.on_group_saved, WorkingGroup)
+        connect(signals.pre_save, tally.on_calendar_pre_save, CalendarDay)
         connect(signals.post_save, tally.on_calendar_changed, CalendarDay)
         connect(signals.post_delete, tally.on_calendar_changed, CalendarDay)
         connect(inspection_signals.written_in_bulk, tally.on_written_in_bulk, DirectiveFollowUp)

@@ -199,7 +199,7 @@ def _split(rows, limit):
                               on_time=row["on_time"], late=row["late"], pending=row["pending"],
                               overdue=row["overdue"]) for row in rows)
     return sorted((c for c in completions if c.total),
-                  key=lambda c: (-c.overdue, -c.pending, c.name, c.unit_id))[:limit]
+                  key=lambda c: (-c.overdue, -c.pending, c.name or "", c.unit_id))[:limit]
 
 
 def completion(tallies, kind, today=None, limit=20) -> list[Completion]:

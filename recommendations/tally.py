@@ -22,6 +22,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django_tasks import task
 
+from communes.cache import data_changed
 from communes.workdays import WorkingDayCounter
 from inspections.models import Difficulty, DirectiveFollowUp, Session
 
@@ -71,6 +72,10 @@ def refresh(session_ids) -> None:
     if not ids:
         return
     with transaction.atomic():
+        # Two writes to one session refresh it one after the other: without the lock, the
+        # second DELETE would miss the rows the first inserts, and both sets would stay.
+        list(Session.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+             .order_by("pk").values_list("pk", flat=True))
         # delete() would fetch the rows to send signals: these have no receivers.
         Tally.objects.filter(session_id__in=ids)._raw_delete(router.db_for_write(Tally))
         Tally.objects.bulk_create(_rows(ids), batch_size=2000)
@@ -148,7 +153,11 @@ def _count_raised(counts, ids):
     own = through.filter(recommendation__session_id__in=ids,
                          recommendation__consolidated_into=None).values_list(
         "recommendation__session_id", "administrativeunit_id", "recommendation_id")
-    merged = through.filter(recommendation__consolidated_into__session_id__in=ids).values_list(
+    # One level, as the list's unit filter follows it: what was merged into a recommendation
+    # merged in turn counts nowhere.
+    merged = through.filter(recommendation__consolidated_into__session_id__in=ids,
+                            recommendation__consolidated_into__consolidated_into=None
+                            ).values_list(
         "recommendation__consolidated_into__session_id", "administrativeunit_id",
         "recommendation__consolidated_into_id")
     for session, unit, _recommendation in set(own) | set(merged):
@@ -252,16 +261,42 @@ def on_difficulty_units_changed(sender, instance, action, reverse, pk_set, **kwa
             "session_id", flat=True))
 
 
+# The lookup from a session's record to its session.
+SESSION_OF = {Difficulty: "session_id", DirectiveFollowUp: "directive__session_id"}
+
+
+def _session_of(sender, pk):
+    lookup = SESSION_OF.get(sender, "session_id")
+    return set(sender.objects.filter(pk=pk).values_list(lookup, flat=True))
+
+
+def on_session_item_pre_save(sender, instance, raw=False, **kwargs):
+    """A difficulty, a directive or a follow-up may be moved to another session (admin):
+    the one it leaves is refreshed too."""
+    if not raw and not instance._state.adding:
+        instance._tally_sessions = _session_of(sender, instance.pk)
+
+
 def on_session_item_changed(sender, instance, raw=False, **kwargs):
     """A session itself (its date, its group), a difficulty or a directive."""
     if not raw:
-        sessions_changed({instance.pk if sender is Session else instance.session_id})
+        sessions_changed({instance.pk if sender is Session else instance.session_id,
+                          *getattr(instance, "_tally_sessions", ())})
 
 
 def on_follow_up_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        sessions_changed(Session.objects.filter(directives__follow_ups=instance.pk)
-                         .values_list("pk", flat=True) if instance.pk else ())
+        sessions_changed(_session_of(sender, instance.pk)
+                         | set(getattr(instance, "_tally_sessions", ())))
+
+
+def on_unit_pre_delete(sender, instance, **kwargs):
+    """A unit deleted takes its part of who raised what with it (the through rows go without
+    m2m_changed)."""
+    instance._tally_sessions = _sessions_of(Q(units=instance)) | set(
+        Difficulty.objects.filter(units=instance).values_list("session_id", flat=True)) | set(
+        DirectiveFollowUp.objects.filter(unit=instance).values_list(
+            "directive__session_id", flat=True))
 
 
 def on_follow_up_pre_delete(sender, instance, **kwargs):
@@ -287,20 +322,31 @@ def refresh_spanning(day: str):
     ).values_list("session_id", flat=True)))
     for first in range(0, len(ids), 500):
         refresh(ids[first:first + 500])
+    if ids:
+        data_changed()  # pages cached since the calendar changed hold the old figures
+
+
+def on_calendar_pre_save(sender, instance, raw=False, **kwargs):
+    if not raw and not instance._state.adding:
+        instance._old_date = sender.objects.filter(pk=instance.pk).values_list(
+            "date", flat=True).first()
 
 
 def on_calendar_changed(sender, instance, raw=False, **kwargs):
     """A day off added, moved or removed changes the working days to resolution of what was
     open over it: the task worker refreshes those sessions."""
-    if not raw:
-        refresh_spanning.enqueue(day=instance.date.isoformat())
+    if raw:
+        return
+    for day in {instance.date, getattr(instance, "_old_date", None)} - {None}:
+        refresh_spanning.enqueue(day=day.isoformat())
 
 
 def fill_after_migrate(using="default", **kwargs):
     """The first migrate that creates the tally (or a database restored without it) fills it
     from the records, with the schema complete."""
     if not Tally.objects.using(using).exists() and Session.objects.using(using).exists():
-        rebuild()
+        with transaction.atomic(using=using):
+            rebuild()
 
 
 def on_written_in_bulk(sender, session_ids, **kwargs):

@@ -142,7 +142,7 @@ def _split(rows, key, name):
                               late=row["late"], pending=row["pending"],
                               overdue=row["overdue"]) for row in rows)
     return sorted((c for c in completions if c.total),
-                  key=lambda c: (-c.overdue, -c.pending, c.name, c.unit_id))
+                  key=lambda c: (-c.overdue, -c.pending, c.name or "", c.unit_id))
 
 
 def directive_completion(follow_ups, today=None, limit=20) -> list[Completion]:

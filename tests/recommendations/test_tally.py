@@ -173,6 +173,23 @@ def edit_as_admin(world):
         directive.due_date = None
         directive.save()
 
+    def merge_into_another():  # a chain: what was merged into it counts nowhere
+        made[6].refresh_from_db()
+        services.recommendation_merge(target=made[11], others=[made[6]],
+                                      by=world["users"]["office"])
+
+    def move_a_difficulty():
+        difficulty = Difficulty.objects.filter(session=second).first()
+        difficulty.session = first
+        difficulty.save()
+
+    def delete_a_unit():
+        unit = factories.UnitFactory(province=first.group.round.province)
+        made[11].units.add(unit)
+        Difficulty.objects.filter(session=first).first().units.add(unit)
+        assert_all_match(world)
+        unit.delete()
+
     def add_follow_ups_in_bulk():
         directive = Directive.objects.create(session=first, text="Việc mới")
         DirectiveFollowUp.objects.bulk_create(
@@ -185,12 +202,13 @@ def edit_as_admin(world):
         lambda: ward_b.recommendations.remove(made[9]),  # and from the unit
         lambda: ward_b.recommendations.add(made[7]),  # a merged duplicate's units count
         lambda: ward_a.recommendations.clear(),
-        undo_the_merge, redate_a_session,
+        merge_into_another, undo_the_merge, redate_a_session,
         lambda: made[10].delete(),
         lambda: made[6].delete(),  # what was merged into it counts on its own again
         complete_a_directive, move_a_directives_due_date, add_follow_ups_in_bulk,
         lambda: Difficulty.objects.filter(session=first).delete(),
         lambda: Difficulty.objects.get(session=second).units.add(ward_b),
+        move_a_difficulty, delete_a_unit,
         lambda: ward_a.difficulties.clear(),
         lambda: second.delete(),  # with everything recorded at it
     ]
@@ -218,6 +236,12 @@ def test_a_day_off_moves_the_working_days_to_resolution(world, department_b):
     after = {row["department_id"]: row["median_days"] for row in dashboard.figures(
         Tally.objects.all())["scorecard"]}[department_b.pk]
     assert after == before - 1  # the task refreshed the session (at once, in tests)
+    assert_all_match(world)
+    moved = CalendarDay.objects.get(date=day)
+    moved.date = timezone.localdate() + datetime.timedelta(days=30)
+    moved.save()  # the day it leaves counts again
+    assert {row["department_id"]: row["median_days"] for row in dashboard.figures(
+        Tally.objects.all())["scorecard"]}[department_b.pk] == before
     assert_all_match(world)
 
 
