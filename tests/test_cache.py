@@ -275,6 +275,20 @@ def test_a_stale_part_is_served_while_another_request_computes_it(commit):
     assert len(computed) == 4
 
 
+def test_the_national_dashboard_is_counted_at_most_once_an_interval(
+        client, national_viewer, province, commit, settings, monkeypatch):
+    settings.DASHBOARD_NATIONAL_SECONDS = 60
+    now = [60 * 16_667 + 20.0]  # 20 s into an interval
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    client.force_login(national_viewer)
+    assert total_on_dashboard(client) == 0
+    with commit():
+        factories.RecommendationFactory(session__group__round__province=province)
+    assert total_on_dashboard(client) == 0  # counted less than the interval ago
+    now[0] += 40  # the next interval
+    assert total_on_dashboard(client) == 1
+
+
 def test_a_filter_value_that_filters_nothing_does_not_change_the_cached_list(
         client, office_user, province, department_a, commit):
     with commit():

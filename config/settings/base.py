@@ -122,6 +122,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # After a write, a page's part is served as it was while one request computes it anew; that
 # request's lock lasts at most this many seconds, should it die (communes/cache.py).
 CACHE_STALE_SECONDS = env.int("CACHE_STALE_SECONDS", default=60)
+# The national dashboard's figures (every province's) are counted at most once this many
+# seconds; a province's after every write (recommendations/views/oversight.py).
+DASHBOARD_NATIONAL_SECONDS = env.int("DASHBOARD_NATIONAL_SECONDS", default=60)
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # Django's default of 300 entries would soon cull, by key order, the data version itself.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)

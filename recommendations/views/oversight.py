@@ -1,12 +1,16 @@
 """Leaders' and office's oversight: the dashboard and the recommendation list behind it."""
 
+import dataclasses
+import time
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from communes.cache import page_part_key
+from communes.cache import GLOBAL, page_part_key, versions
 from communes.decorators import read_only, reader_required, scoped_reader_required
 from communes.exports import export
 from communes.pages import cached_page
@@ -18,9 +22,20 @@ from ..filters import RecommendationFilterSet, SessionPeriodFilterSet
 from ..models import OPEN_STATUSES, Recommendation, Tally
 
 
+def national_interval(request) -> int | None:
+    """For a national viewer, the interval of DASHBOARD_NATIONAL_SECONDS the figures are
+    counted in: a province's figures are counted anew after every write in it (a fraction
+    of a second from the tally); the country's take seconds, and every write anywhere would
+    start them again, so they are counted at most once an interval. The page, kept whole,
+    varies on it too, and says when they were counted."""
+    if scope(request.user).kind == Scope.ALL:
+        return int(time.time() // settings.DASHBOARD_NATIONAL_SECONDS)
+    return None
+
+
 @read_only
 @reader_required
-@cached_page()
+@cached_page(vary=national_interval)
 def dashboard_view(request):
     """The figures are read from the tally (recommendations/tally.py), and their part of the
     page rendered, once per data version (communes/cache.py): the template caches that part
@@ -31,6 +46,10 @@ def dashboard_view(request):
     tallies = Tally.objects.visible_to(user)
     national = scope(user).kind == Scope.ALL
     chosen_sessions = dashboard.of_period(tallies, filters)
+    cache_key = page_part_key(user, filters.typed)
+    if national:
+        cache_key = dataclasses.replace(cache_key, versions=(
+            *versions((GLOBAL,)), national_interval(request)))
     return render(request, "recommendations/dashboard.html", {
         "figures": SimpleLazyObject(lambda: dashboard.figures(chosen_sessions,
                                                               by_province=national)),
@@ -39,7 +58,7 @@ def dashboard_view(request):
             "recommendations": dashboard.completion(chosen_sessions, Tally.Kind.COMPLETION)}),
         "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(tallies)),
         "filters": filters, "chosen": filters.applied, "national": national,
-        "cache_key": page_part_key(user, filters.typed),
+        "cache_key": cache_key,
     })
 
 
