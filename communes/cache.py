@@ -12,7 +12,10 @@ connected in CommunesConfig.ready):
   version, which every cached part reads.
 A part cached for a province's office, leaders, departments or units depends on the global
 and that province's version; one cached for a national viewer on the global and the national
-version. So a write in Lạng Sơn leaves Cao Bằng's cached pages valid.
+version. So a write in Lạng Sơn leaves Cao Bằng's cached pages valid. The national figures
+(the dashboard, on its page and in the API) read the national version through
+`national_figures_version()`, which follows it at most once every DASHBOARD_NATIONAL_SECONDS:
+counting every province's tally takes seconds, and a write anywhere would start it again.
 
 A version is a random token with the time it was made: if the cache loses it, a new token
 makes every older entry stale instead of possibly bringing one back.
@@ -21,8 +24,8 @@ Serving while recomputing. A part is stored under a key that does not change wit
 with the versions it was computed at. When the data have moved on, one request recomputes it
 (it holds a lock, for at most CACHE_STALE_SECONDS if it dies) while the others serve the
 value it replaces: a burst of writes never makes every request recompute the national
-dashboard at once. Reads that decide permissions
-(a department's co-operations) and the API's answers are never served stale.
+dashboard at once. Reads that decide permissions (a department's co-operations) and the
+API's answers are never served stale: the others wait for the value being computed.
 
 The cache must be shared by every app server (CACHE_URL: the database or Redis, see README),
 or one server would keep serving parts another server's write made stale.
@@ -51,6 +54,7 @@ WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
 # No page shows these: making or revoking an API token, a digest's record.
 UNWATCHED_MODELS = {"communes.apitoken", "recommendations.digestsent"}
 GLOBAL, NATIONAL = "global", "national"
+NATIONAL_FIGURES = "national-figures"
 VERSION_KEY = "portal:version:{}"
 # How long a cached value lives at all; a newer version makes it stale sooner.
 TIMEOUT = 60 * 60
@@ -111,6 +115,39 @@ def version_names(user_scope: Scope) -> tuple:
     if user_scope.province_id:
         return (GLOBAL, f"province:{user_scope.province_id}")
     return (GLOBAL,)
+
+
+def national_figures_version() -> str:
+    """The national version as the national figures read it: the national version itself,
+    but one that moved less than DASHBOARD_NATIONAL_SECONDS after the last one they read is
+    read only once that time has passed. No write is left out: the first read after the
+    interval moves on to the current version, and a write after a quiet interval counts at
+    once."""
+    (national,) = versions((NATIONAL,))
+    key = VERSION_KEY.format(NATIONAL_FIGURES)
+    memo = _request_versions.get()
+    if memo is not None and key in memo:
+        return memo[key]
+    followed = cache.get(key)
+    now = time.time()
+    if followed is not None and (followed[0] == national
+                                 or now - followed[1] < settings.DASHBOARD_NATIONAL_SECONDS):
+        token = followed[0]
+    else:
+        # Two processes may move it at once: each to a version no older than the last read.
+        cache.set(key, (national, now), None)
+        token = national
+    if memo is not None:
+        memo[key] = token
+    return token
+
+
+def figures_versions(user_scope: Scope) -> tuple:
+    """The versions the dashboard's figures for `user_scope` depend on: a province's after
+    every write in it, the country's through `national_figures_version()`."""
+    if user_scope.kind == Scope.ALL:
+        return (*versions((GLOBAL,)), national_figures_version())
+    return versions(version_names(user_scope))
 
 
 def replace_versions(names):
@@ -197,21 +234,47 @@ def _older(entry):
     return entry[2]
 
 
+# How long a request that needs a value another request is computing waits for it before
+# computing it itself; and how often it looks.
+AWAIT_SECONDS = 5
+AWAIT_STEP_SECONDS = 0.01
+
+
+def _computed_by_another(key: str, lock: str, current: tuple):
+    """The entry under `key` at the `current` versions once the request holding `lock` has
+    stored it; None if that request let go without storing it (another version, or a value
+    not to keep) or has not stored it within AWAIT_SECONDS."""
+    deadline = time.monotonic() + AWAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(AWAIT_STEP_SECONDS)
+        entry = cache.get(key)
+        if entry is not None and entry[0] == current:
+            return entry
+        if cache.get(lock) is None:
+            return None
+    return None
+
+
 def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool, keep=None):
-    """The value stored under `key` if it was computed at the `current` versions; otherwise,
-    with `stale_ok`, the stored value while one other request recomputes it (it holds the
-    lock for at most CACHE_STALE_SECONDS); otherwise compute() now, and store it (unless
-    `keep(value)` says not to)."""
+    """The value stored under `key` if it was computed at the `current` versions; otherwise
+    compute() by one request at a time (it holds a lock for at most CACHE_STALE_SECONDS),
+    and store it (unless `keep(value)` says not to). Meanwhile, with `stale_ok`, the others
+    are served the stored value; without it, or with nothing stored, they wait for the
+    value being computed (up to AWAIT_SECONDS, then compute it themselves): after a write,
+    eight requests for the same answer count its rows once, not eight times at once."""
     entry = cache.get(key)
     if entry is not None and entry[0] == current:
         return entry[2]
     lock = f"{key}:recomputing"
-    locked = False
-    if stale_ok and entry is not None:
-        # However old the stored value, only the request that takes the lock recomputes it.
-        locked = cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
-        if not locked:
+    # However old the stored value, only the request that takes the lock recomputes it.
+    locked = cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
+    if not locked:
+        if stale_ok and entry is not None:
             return _older(entry)
+        awaited = _computed_by_another(key, lock, current)
+        if awaited is not None:
+            return awaited[2]
+        locked = cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
     started = time.time()
     try:
         value = compute()

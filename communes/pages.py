@@ -122,11 +122,16 @@ def _response(page: KeptPage, request):
     return response
 
 
-def cached_page(vary=None):
+def _scope_versions(user_scope) -> tuple:
+    return versions(version_names(user_scope))
+
+
+def cached_page(vary=None, versions_of=None):
     """Keep the view's page (GET, for a logged-in user) while the data the user's scope sees
     are unchanged. `vary(request)` names what else it depends on (the user, for a page that
-    shows what they themselves may do). Put it under the decorators that check the user's
-    role: they run first, on every request."""
+    shows what they themselves may do); `versions_of(scope)` the versions of the data it
+    reads, if not every version of what the scope sees (`figures_versions`). Put it under
+    the decorators that check the user's role: they run first, on every request."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -143,7 +148,7 @@ def cached_page(vary=None):
                 # other placeholders, which this process would not fill in.
                 placeholders()["csrf"]))
             result = fresh_or_recomputed(
-                key, versions(version_names(user_scope)),
+                key, (versions_of or _scope_versions)(user_scope),
                 lambda: _render(request, view, args, kwargs), stale_ok=True,
                 keep=lambda value: isinstance(value, KeptPage))
             return _response(result, request) if isinstance(result, KeptPage) else result

@@ -3,7 +3,9 @@
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communes.cache import GLOBAL, NATIONAL, cached, data_changed, versions
@@ -244,11 +246,13 @@ def test_a_write_in_one_province_leaves_anothers_cached_pages_valid(
     assert versions((GLOBAL, NATIONAL)) != national
 
 
-def test_a_stale_part_is_served_while_another_request_computes_it(commit):
+def test_a_stale_part_is_served_while_another_request_computes_it(commit, monkeypatch):
     from django.core.cache import cache
 
+    from communes import cache as portal_cache
     from communes.cache import fresh_or_recomputed
 
+    monkeypatch.setattr(portal_cache, "AWAIT_SECONDS", 0.05)
     computed = []
 
     def compute():
@@ -260,7 +264,8 @@ def test_a_stale_part_is_served_while_another_request_computes_it(commit):
     assert fresh_or_recomputed(key, ("v1",), compute, stale_ok=True) == 1
     cache.add(f"{key}:recomputing", 1, 60)  # another request is computing it
     assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=True) == 1  # the stale value
-    assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=False) == 2  # never stale
+    # Never stale: it waits for the other request, which never stores it, then computes it.
+    assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=False) == 2
     cache.delete(key)
     assert fresh_or_recomputed(key, ("v2",), compute, stale_ok=True) == 3  # nothing to serve
     assert cache.get(f"{key}:recomputing") == 1  # not released by a request that never took it
@@ -275,18 +280,70 @@ def test_a_stale_part_is_served_while_another_request_computes_it(commit):
     assert len(computed) == 4
 
 
-def test_the_national_dashboard_is_counted_at_most_once_an_interval(
-        client, national_viewer, province, commit, settings, monkeypatch):
+def test_a_request_waits_for_the_answer_another_is_computing(monkeypatch):
+    from django.core.cache import cache
+
+    from communes.cache import fresh_or_recomputed
+
+    key, lock = "portal:test:answer", "portal:test:answer:recomputing"
+    cache.set(key, (("v1",), time.time(), "old"))
+    cache.add(lock, 1, 60)
+    looks = []
+
+    def the_other_request_stores_it(seconds):
+        looks.append(seconds)
+        if len(looks) == 3:
+            cache.set(key, (("v2",), time.time(), "new"))
+            cache.delete(lock)
+
+    monkeypatch.setattr(time, "sleep", the_other_request_stores_it)
+    assert fresh_or_recomputed(key, ("v2",), lambda: pytest.fail("computed twice"),
+                               stale_ok=False) == "new"
+    assert len(looks) == 3
+    # One that lets go without storing the version asked for: the waiting request computes.
+    cache.add(lock, 1, 60)
+    looks.clear()
+    monkeypatch.setattr(time, "sleep", lambda seconds: looks.append(seconds)
+                        or cache.delete(lock))
+    assert fresh_or_recomputed(key, ("v3",), lambda: "mine", stale_ok=False) == "mine"
+    assert looks and cache.get(lock) is None
+
+
+def test_the_national_figures_are_counted_at_most_once_an_interval(
+        client, national_viewer, leader, province, commit, settings, monkeypatch,
+        django_assert_max_num_queries):
     settings.DASHBOARD_NATIONAL_SECONDS = 60
-    now = [60 * 16_667 + 20.0]  # 20 s into an interval
-    monkeypatch.setattr(time, "time", lambda: now[0])
+    now = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda *_: now[0])
     client.force_login(national_viewer)
-    assert total_on_dashboard(client) == 0
+
+    def national_totals():
+        return (total_on_dashboard(client),
+                client.get(reverse("api:dashboard")).json()["totals"]["total"])
+
+    assert national_totals() == (0, 0)
+    now[0] += 70
     with commit():
         factories.RecommendationFactory(session__group__round__province=province)
-    assert total_on_dashboard(client) == 0  # counted less than the interval ago
-    now[0] += 40  # the next interval
-    assert total_on_dashboard(client) == 1
+    # A write after a quiet interval counts at once, on the page and in the API.
+    assert national_totals() == (1, 1)
+    now[0] += 10
+    with commit():
+        factories.RecommendationFactory(session__group__round__province=province)
+    assert national_totals() == (1, 1)  # counted less than the interval ago
+    other = Client()  # the province's own figures count every write at once
+    other.force_login(leader)
+    assert total_on_dashboard(other) == 2
+    now[0] += 50  # the interval has passed: no further write is needed for it to count
+    assert national_totals() == (2, 2)
+    # Nothing written since: the next intervals serve the page kept, without counting.
+    now[0] += 600
+    with CaptureQueriesContext(connection) as queries:
+        assert total_on_dashboard(client) == 2
+    # (The login's session is renewed after that long, the tally never read.)
+    assert not [query for query in queries.captured_queries if "tally" in query["sql"]]
+    with django_assert_max_num_queries(0):
+        assert total_on_dashboard(client) == 2
 
 
 def test_a_filter_value_that_filters_nothing_does_not_change_the_cached_list(

@@ -22,7 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.cache import cached, version_names, versions
+from communes.cache import figures_versions, fresh_or_recomputed, key_for, version_names, versions
 from communes.models import AdministrativeUnit, Department
 from communes.scope import Scope, scope
 from inspections.models import (
@@ -63,8 +63,12 @@ class ConditionalMixin(NoTransaction):
         return (scope(request.user).key, timezone.localdate().isoformat(), get_language(),
                 request.build_absolute_uri())
 
+    def answer_versions(self, request) -> tuple:
+        """The versions of the data the answer reads."""
+        return versions(version_names(scope(request.user)))
+
     def etag(self, request) -> str:
-        parts = (versions(version_names(scope(request.user))), *self.answer_key(request))
+        parts = (self.answer_versions(request), *self.answer_key(request))
         return f'"{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"'
 
     def conditional(self, request, answer):
@@ -78,11 +82,13 @@ class ConditionalMixin(NoTransaction):
             # renders the kept data.
             renderer = request.accepted_renderer
             as_json = renderer.format == "json"
-            kept = cached(
-                "api-answer-json" if as_json else "api-answer", self.answer_key(request),
+            kept = fresh_or_recomputed(
+                key_for("api-answer-json" if as_json else "api-answer",
+                        self.answer_key(request)),
+                self.answer_versions(request),
                 lambda: renderer.render(answer().data, renderer.media_type, {
                     "request": request, "view": self}) if as_json else answer().data,
-                depends_on=version_names(scope(request.user)))
+                stale_ok=False)
             response = HttpResponse(kept, content_type=renderer.media_type) if as_json \
                 else Response(kept)
         response["ETag"] = etag
@@ -270,6 +276,10 @@ class DashboardView(ConditionalMixin, APIView):
     """The dashboard's figures over what the user may see, with the dashboard's filters."""
 
     permission_classes = [permissions.ReadsDashboards]
+
+    def answer_versions(self, request) -> tuple:
+        # The country's figures are counted at most once an interval, as on the page.
+        return figures_versions(scope(request.user))
 
     @extend_schema(
         tags=["dashboard"], responses=serializers.DashboardSerializer,

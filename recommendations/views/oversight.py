@@ -1,16 +1,14 @@
 """Leaders' and office's oversight: the dashboard and the recommendation list behind it."""
 
 import dataclasses
-import time
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from communes.cache import GLOBAL, page_part_key, versions
+from communes.cache import figures_versions, page_part_key
 from communes.decorators import read_only, reader_required, scoped_reader_required
 from communes.exports import export
 from communes.pages import cached_page
@@ -22,34 +20,23 @@ from ..filters import RecommendationFilterSet, SessionPeriodFilterSet
 from ..models import OPEN_STATUSES, Recommendation, Tally
 
 
-def national_interval(request) -> int | None:
-    """For a national viewer, the interval of DASHBOARD_NATIONAL_SECONDS the figures are
-    counted in: a province's figures are counted anew after every write in it (a fraction
-    of a second from the tally); the country's take seconds, and every write anywhere would
-    start them again, so they are counted at most once an interval. The page, kept whole,
-    varies on it too, and says when they were counted."""
-    if scope(request.user).kind == Scope.ALL:
-        return int(time.time() // settings.DASHBOARD_NATIONAL_SECONDS)
-    return None
-
-
 @read_only
 @reader_required
-@cached_page(vary=national_interval)
+@cached_page(versions_of=figures_versions)
 def dashboard_view(request):
     """The figures are read from the tally (recommendations/tally.py), and their part of the
-    page rendered, once per data version (communes/cache.py): the template caches that part
-    under the key below, and the lazy figures are read only when it is not in the cache."""
+    page rendered, once per version of the figures (communes/cache.py `figures_versions`: a
+    province's after every write, the country's at most once an interval): the template
+    caches that part under the key below, and the lazy figures are read only when it is not
+    in the cache."""
     user = request.user
     filters = SessionPeriodFilterSet(request.GET, Recommendation.objects.none(),
                                      request=request)
     tallies = Tally.objects.visible_to(user)
     national = scope(user).kind == Scope.ALL
     chosen_sessions = dashboard.of_period(tallies, filters)
-    cache_key = page_part_key(user, filters.typed)
-    if national:
-        cache_key = dataclasses.replace(cache_key, versions=(
-            *versions((GLOBAL,)), national_interval(request)))
+    cache_key = dataclasses.replace(page_part_key(user, filters.typed),
+                                    versions=figures_versions(scope(user)))
     return render(request, "recommendations/dashboard.html", {
         "figures": SimpleLazyObject(lambda: dashboard.figures(chosen_sessions,
                                                               by_province=national)),
