@@ -117,6 +117,11 @@ def version_names(user_scope: Scope) -> tuple:
     return (GLOBAL,)
 
 
+def scope_versions(user_scope: Scope) -> tuple:
+    """The current versions of everything `user_scope` sees."""
+    return versions(version_names(user_scope))
+
+
 def national_figures_version() -> str:
     """The national version as the national figures read it: the national version itself,
     but one that moved less than DASHBOARD_NATIONAL_SECONDS after the last one they read is
@@ -147,7 +152,7 @@ def figures_versions(user_scope: Scope) -> tuple:
     every write in it, the country's through `national_figures_version()`."""
     if user_scope.kind == Scope.ALL:
         return (*versions((GLOBAL,)), national_figures_version())
-    return versions(version_names(user_scope))
+    return scope_versions(user_scope)
 
 
 def replace_versions(names):
@@ -320,7 +325,7 @@ def page_part_key(user, *parts) -> PartKey:
     on."""
     user_scope = scope(user)
     return PartKey(parts=(user_scope.key, timezone.localdate(), *parts),
-                   versions=versions(version_names(user_scope)))
+                   versions=scope_versions(user_scope))
 
 
 def template_context(request):

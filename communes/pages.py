@@ -32,7 +32,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
 from . import roles
-from .cache import counting_older_parts, fresh_or_recomputed, key_for, version_names, versions
+from .cache import counting_older_parts, fresh_or_recomputed, key_for, scope_versions
 from .scope import scope
 
 # The attribute of a request whose page is rendered to be kept.
@@ -122,10 +122,6 @@ def _response(page: KeptPage, request):
     return response
 
 
-def _scope_versions(user_scope) -> tuple:
-    return versions(version_names(user_scope))
-
-
 def cached_page(vary=None, versions_of=None):
     """Keep the view's page (GET, for a logged-in user) while the data the user's scope sees
     are unchanged. `vary(request)` names what else it depends on (the user, for a page that
@@ -148,7 +144,7 @@ def cached_page(vary=None, versions_of=None):
                 # other placeholders, which this process would not fill in.
                 placeholders()["csrf"]))
             result = fresh_or_recomputed(
-                key, (versions_of or _scope_versions)(user_scope),
+                key, (versions_of or scope_versions)(user_scope),
                 lambda: _render(request, view, args, kwargs), stale_ok=True,
                 keep=lambda value: isinstance(value, KeptPage))
             return _response(result, request) if isinstance(result, KeptPage) else result

@@ -22,7 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.cache import figures_versions, fresh_or_recomputed, key_for, version_names, versions
+from communes.cache import figures_versions, fresh_or_recomputed, key_for, scope_versions
 from communes.models import AdministrativeUnit, Department
 from communes.scope import Scope, scope
 from inspections.models import (
@@ -65,7 +65,7 @@ class ConditionalMixin(NoTransaction):
 
     def answer_versions(self, request) -> tuple:
         """The versions of the data the answer reads."""
-        return versions(version_names(scope(request.user)))
+        return scope_versions(scope(request.user))
 
     def etag(self, request) -> str:
         parts = (self.answer_versions(request), *self.answer_key(request))
