@@ -443,6 +443,21 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
             recommendation=other, actor=by, at=at, from_status=other.status,
             to_status=other.status,
             note=_("Merged into recommendation no. %(number)s") % {"number": target.pk})
+    # What was merged into the others follows them into the target: a merge is one level
+    # (the answer's units, a unit's scope and the counts follow one link), so a chain would
+    # cut the units that raised the first duplicate off from the answer.
+    earlier = list(Recommendation.objects.select_for_update().filter(consolidated_into__in=ids)
+                   .order_by("pk"))
+    for duplicate in earlier:
+        previous = duplicate.consolidated_into_id
+        duplicate.consolidated_into = target
+        duplicate._change_reason = "merged"
+        duplicate.save(update_fields=["consolidated_into", "updated_at"])
+        RecommendationEvent.objects.create(
+            recommendation=duplicate, actor=by, at=at, from_status=duplicate.status,
+            to_status=duplicate.status,
+            note=_("Merged into recommendation no. %(number)s, with no. %(previous)s")
+            % {"number": target.pk, "previous": previous})
     RecommendationEvent.objects.create(
         recommendation=target, actor=by, at=at, from_status=target.status,
         to_status=target.status,
@@ -451,7 +466,7 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
     _touch(target)
     # The merged ones are read-only on their sessions' recording pages now: a page opened
     # before must not save them as they were.
-    inspection_services.session_touch(session_ids={o.session_id for o in others})
+    inspection_services.session_touch(session_ids={o.session_id for o in [*others, *earlier]})
     return target
 
 

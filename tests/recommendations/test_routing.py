@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from communes import roles
 from communes.workdays import add_working_days
 from inspections.models import CategoryRouting
 from recommendations import services
@@ -176,6 +177,24 @@ def test_merge_cannot_make_a_cycle(round_with_items, office_user):
     # The merged one is read-only on its session's recording page now: its version moved on.
     reworded.session.refresh_from_db()
     assert reworded.session.version == 2
+
+
+def test_merging_a_merge_target_brings_its_duplicates_along(round_with_items, office_user):
+    """A merge is one level: merging #2 (with #3 merged into it) into #1 points #3 at #1 too,
+    so the unit that raised #3 still receives #1's answer and may open it."""
+    _round, (first, second, third) = round_with_items
+    unit = factories.UnitFactory(province=first.session.group.round.province)
+    third.units.set([unit])
+    services.recommendation_merge(target=second, others=[third], by=office_user)
+    services.recommendation_merge(target=first, others=[second], by=office_user)
+    third.refresh_from_db()
+    assert third.consolidated_into == first
+    assert unit in services.raising_units(first)
+    ward = factories.profile(factories.UserFactory(role=roles.UNIT_STAFF), unit=unit,
+                             province=unit.province)
+    assert Recommendation.objects.visible_to(ward).filter(pk=first.pk).exists()
+    note = third.events.order_by("pk").last().note
+    assert f"{first.pk}" in note and f"{second.pk}" in note
 
 
 def test_routing_checks_every_department_belongs_to_the_province(
