@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -41,10 +42,20 @@ class ReadableHistory(HistoricalRecordContextHelper):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Every model's admin with its History page in readable words (ReadableHistory)."""
+    """Every model's admin with its History page in readable words (ReadableHistory).
+
+    History is the audit trail, never a way back: a revert saves the old record whole, the
+    fields the change form keeps read-only included (a deadline, the routing, who answered),
+    with no lifecycle event. SIMPLE_HISTORY_REVERT_DISABLED only hides the button, so the
+    POST is refused here as well."""
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistory(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 User = get_user_model()
 
@@ -146,7 +157,7 @@ class DepartmentAdmin(HistoryAdmin):
 
 
 @admin.register(IssuingBody)
-class IssuingBodyAdmin(SimpleHistoryAdmin):
+class IssuingBodyAdmin(HistoryAdmin):
     """A province's issuer per layout; what is left empty is derived from the province."""
 
     list_display = ("province", "kind", "name", "symbol", "place", "signer_name")

@@ -84,16 +84,6 @@ class RecommendationAdmin(FixedParentMixin, SessionContentAdmin):
         "resolved_at",
     )
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            # The form has no status field, but the instance may still carry an old one: a
-            # revert from the history page loads the old record's status and resolution date.
-            # Keep what the lifecycle last wrote.
-            current = Recommendation.objects.values("status", "resolved_at").get(pk=obj.pk)
-            obj.status = current["status"]
-            obj.resolved_at = current["resolved_at"]
-        super().save_model(request, obj, form, change)
-
     @admin.display(description=_("text"))
     def short_text(self, obj):
         return truncated(obj.text)

@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from communes.workdays import add_working_days
 from recommendations import services
 from tests import factories
 
@@ -27,3 +29,28 @@ def test_admins_form_errors_read_in_vietnamese(client, admin_user_):
     client.force_login(admin_user_)
     page = client.post(reverse("admin:communes_calendarday_add"), {"name": ""})
     assert "Đề nghị kiểm tra, sửa các lỗi dưới đây." in page.content.decode()
+
+
+def test_a_history_version_is_shown_but_never_reverted(client, admin_user_, office_user,
+                                                      head_a, department_a):
+    """A revert would save the old record whole: here the deadline an approved extension
+    moved, with no lifecycle event. The version reads; posting it is refused."""
+    recommendation = factories.RecommendationFactory(
+        session__group__round__province=department_a.province)
+    first_due = add_working_days(timezone.localdate(), 10)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a, due_date=first_due)
+    routed = recommendation.history.latest("history_date")
+    services.recommendation_accept(recommendation=recommendation, by=head_a)
+    request = services.extension_request(
+        recommendation=recommendation, by=head_a, reason="Chờ kinh phí",
+        proposed_due_date=add_working_days(timezone.localdate(), 30))
+    services.extension_decide(request=request, by=office_user, approve=True, note="")
+    client.force_login(admin_user_)
+    url = reverse("admin:recommendations_recommendation_simple_history",
+                  args=[recommendation.pk, routed.history_id])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"text": recommendation.text}).status_code == 403
+    recommendation.refresh_from_db()
+    assert recommendation.due_date == request.proposed_due_date
