@@ -199,9 +199,9 @@ def directive_report_submit(*, follow_up, by, text: str, done_on=None):
 def directive_report_decide(*, report, by, accept: bool, note: str = ""):
     """The office accepts a unit's report (a report of the task done marks it done, on the
     day the unit gave) or sends it back with a note."""
-    report = DirectiveReport.objects.select_for_update().select_related(
-        "follow_up__directive__session__group__round").get(pk=report.pk)
-    follow_up = report.follow_up
+    report = DirectiveReport.objects.select_for_update().get(pk=report.pk)
+    follow_up = DirectiveFollowUp.objects.select_for_update(of=("self",)).select_related(
+        "directive__session__group__round").get(pk=report.follow_up_id)
     _require_office_of(by, follow_up.directive.session.group.round.province_id)
     if report.decision != DirectiveReport.Decision.PENDING:
         raise ValidationError(_("This report has already been decided."))
@@ -212,7 +212,9 @@ def directive_report_decide(*, report, by, accept: bool, note: str = ""):
     report.decided_by, report.decided_at, report.decision_note = by, timezone.now(), note
     report.save()
     notifications.notify_unit_of_report_decision(report)
-    if accept and report.done_on:
+    # When the task was done is a fact: a task the office has already recorded as done keeps
+    # its day and note, whatever a report decided after says.
+    if accept and report.done_on and follow_up.status != DirectiveFollowUp.Status.DONE:
         follow_up.status = DirectiveFollowUp.Status.DONE
         follow_up.completed_on = report.done_on
         follow_up.note = report.text

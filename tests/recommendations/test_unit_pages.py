@@ -125,6 +125,30 @@ def test_a_ward_reports_a_task_done_and_the_office_accepts_it(client, ward_a, wa
     assert "Đã rà soát" in timeline.content.decode()
 
 
+def test_accepting_a_report_keeps_the_day_the_office_recorded(client, ward_a, office_user,
+                                                              meeting, ward_a_unit):
+    """The ward reports the task done on 25/10; the office had meanwhile recorded it done on
+    15/10 with its own note. Accepting the report keeps the office's day and note."""
+    session, *_rest = meeting
+    directive = Directive.objects.create(session=session, text="Rà soát trang thiết bị",
+                                         due_date=datetime.date(2025, 10, 20))
+    follow_up = DirectiveFollowUp.objects.create(directive=directive, unit=ward_a_unit)
+    report = services.unit_directive_report(follow_up=follow_up, by=ward_a, text="Xong",
+                                            done_on=datetime.date(2025, 10, 25))
+    client.force_login(office_user)
+    prefix = f"f{follow_up.pk}"
+    assert client.post(reverse("recommendations:follow_up_update", args=[follow_up.pk]), {
+        f"{prefix}-status": "done", f"{prefix}-completed_on": "15/10/2025",
+        f"{prefix}-note": "Văn phòng xác nhận"}).status_code == 302
+    decide = reverse("recommendations:unit_report_decide", args=[report.pk])
+    assert client.post(decide, {f"r{report.pk}-decision": "accept"}).status_code == 302
+    follow_up.refresh_from_db()
+    report.refresh_from_db()
+    assert report.decision == DirectiveReport.Decision.ACCEPTED
+    assert (follow_up.completed_on, follow_up.note) == (datetime.date(2025, 10, 15),
+                                                        "Văn phòng xác nhận")
+
+
 def test_a_report_sent_back_keeps_the_task_pending(ward_a, office_user, meeting, ward_a_unit):
     session, *_rest = meeting
     directive = Directive.objects.create(session=session, text="Bố trí trụ sở")
