@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from . import numbers, roles
 from .documents import Letterhead
 from .models import CalendarDay, IssuingBody
-from .workdays import day_off_problem
+from .workdays import deadline_problem
 
 
 class DateInput(forms.DateInput):
@@ -82,7 +82,7 @@ class DeadlineField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        problem = day_off_problem(value)
+        problem = deadline_problem(value)
         if problem:
             raise forms.ValidationError(problem, code="day_off")
 

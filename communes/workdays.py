@@ -7,6 +7,7 @@ import datetime
 
 import holidays as holidays_package
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cache import data_changed
@@ -14,6 +15,8 @@ from .models import CalendarDay
 
 # Enough to cover the longest due date anyone gives (Tết alone is 5–9 days off).
 _LOOKAHEAD_FACTOR = 3
+# The furthest a deadline may be set.
+DEADLINE_YEARS_AHEAD = 5
 
 
 def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
@@ -53,11 +56,17 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
-def day_off_problem(day: datetime.date) -> str | None:
-    """Why `day` cannot be a deadline (a weekend or a public holiday), naming the next working
-    day; None for a working day. Deadlines are counted in working days, so one that falls on a
-    day off would be met a day or more later than it says."""
-    if day is None or is_working_day(day):
+def deadline_problem(day: datetime.date) -> str | None:
+    """Why `day` cannot be a deadline, naming a day that can; None if it can. A day off (a
+    weekend or a public holiday) cannot: deadlines are counted in working days, so one that
+    falls on a day off would be met a day or more later than it says. Nor can a day more than
+    DEADLINE_YEARS_AHEAD years ahead: that is a mistyped year, not a plan."""
+    if day is None:
+        return None
+    if day > timezone.localdate() + datetime.timedelta(days=366 * DEADLINE_YEARS_AHEAD):
+        return _("%(day)s is more than %(years)s years ahead: check the year.") % {
+            "day": f"{day:%d/%m/%Y}", "years": DEADLINE_YEARS_AHEAD}
+    if is_working_day(day):
         return None
     holiday = CalendarDay.objects.filter(date=day, kind=CalendarDay.Kind.DAY_OFF).first()
     reason = holiday.name if holiday else _("a weekend")

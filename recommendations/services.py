@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import roles
 from communes.models import AdministrativeUnit
-from communes.workdays import add_working_days, day_off_problem
+from communes.workdays import add_working_days, deadline_problem
 from inspections import notifications as inspection_notifications
 from inspections import services as inspection_services
 from inspections.models import Session
@@ -259,7 +259,7 @@ def _require_not_merged(recommendation) -> None:
 
 
 def _require_working_day(day) -> None:
-    problem = day_off_problem(day)
+    problem = deadline_problem(day)
     if problem:
         raise TransitionNotAllowed(problem)
 

@@ -63,6 +63,7 @@ def test_the_recording_page_reads_vietnamese_numbers(client, office_user, sessio
 @pytest.mark.parametrize(("typed", "metric_code", "message"), [
     ("87.76", "online_rate", "could be read two ways"),
     ("6.60", "received_total", "could be read two ways"),
+    ("0.600", "received_total", "could be read two ways"),  # not 600
     ("6,600", "received_total", "a comma marks decimals"),
     ("87,76", "received_total", "is a count"),
     ("120", "online_rate", "at most 100"),
@@ -282,6 +283,25 @@ def test_an_extension_to_new_years_day_is_refused(client, office_user, head_a, s
     with pytest.raises(services.TransitionNotAllowed):
         services.extension_request(recommendation=recommendation, by=head_a,
                                    proposed_due_date=datetime.date(2027, 1, 1), reason="x")
+
+
+@pytest.mark.parametrize("typed", ["25/12/9999", "31/12/9999", "03/01/2062"])
+def test_a_deadline_years_ahead_is_a_mistyped_year(client, office_user, head_a, session,
+                                                   department_a, typed):
+    """Far enough ahead, counting the next working day overflowed (a 500); a deadline more
+    than five years away is refused as a typing mistake, with what was typed kept."""
+    recommendation = factories.RecommendationFactory(session=session)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    client.force_login(head_a)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("recommendations:act", args=[recommendation.pk, "extension"]),
+                           {"extension-proposed_due_date": typed,
+                            "extension-reason": "Chờ ý kiến Bộ"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"{typed} is more than 5 years ahead" in page and f'value="{typed}"' in page
+    assert not recommendation.extension_requests.exists()
 
 
 def test_routing_to_a_sunday_is_refused(office_user, session, department_a):
