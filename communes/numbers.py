@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 # Spaces that people and spreadsheets put between groups of digits.
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
-_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+", re.ASCII)
+# The first group has no leading zero: "0.600" is an English-style decimal, not 600.
+_GROUPED = re.compile(r"[1-9]\d{0,2}(\.\d{3})+", re.ASCII)
 _PLAIN = re.compile(r"\d+", re.ASCII)
 MAX_DIGITS = 15
 
