@@ -163,7 +163,13 @@ class PersonForm(forms.ModelForm):
     department = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Department"),
         help_text=_("Only for a department's head and staff."))
+    unit = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Commune or ward"),
+        help_text=_("Only for a commune's or ward's staff."))
     job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+
+    # The roles a province's office gives: its own, and its communes' and wards' staff.
+    ROLES = (*roles.PROVINCE_ROLES, roles.UNIT_STAFF)
 
     class Meta:
         model = get_user_model()
@@ -173,16 +179,18 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "—"), *[
             (name, label) for name, label in roles.ROLE_LABELS.items()
-            if name in roles.PROVINCE_ROLES]]
+            if name in self.ROLES]]
         self.fields["department"].queryset = province.departments.filter(is_active=True)
+        self.fields["unit"].queryset = province.units.order_by("sort_name")
         self.fields["email"].required = True
         user = self.instance
         if user.pk:
             profile = getattr(user, "profile", None)
             self.initial.update({
                 "full_name": user.get_full_name(),
-                "role": next(iter(roles.role_names(user) & set(roles.PROVINCE_ROLES)), ""),
+                "role": next(iter(roles.role_names(user) & set(self.ROLES)), ""),
                 "department": profile.department_id if profile else None,
+                "unit": profile.unit_id if profile else None,
                 "job_title": profile.job_title if profile else ""})
 
     def clean(self):
@@ -192,4 +200,9 @@ class PersonForm(forms.ModelForm):
             self.add_error("department", _("A department's head or staff belongs to it."))
         if role and role not in roles.DEPARTMENT_ROLES and department is not None:
             self.add_error("department", _("Only a department's head and staff belong to one."))
+        unit = cleaned.get("unit")
+        if role == roles.UNIT_STAFF and unit is None:
+            self.add_error("unit", _("A commune's or ward's staff work for it: choose which."))
+        if role and role != roles.UNIT_STAFF and unit is not None:
+            self.add_error("unit", _("Only a commune's or ward's staff belong to one."))
         return cleaned

@@ -323,6 +323,7 @@ def person_save(*, form, province, by):
         user=user, defaults={"province": province})
     profile.province = province
     profile.department = form.cleaned_data["department"]
+    profile.unit = form.cleaned_data["unit"]
     profile.job_title = text.normalize(form.cleaned_data["job_title"])
     # Groups have no history of their own: the profile's record says which role was given.
     profile._change_reason = _("Role: %(role)s") % {"role": roles.ROLE_LABELS[role]}

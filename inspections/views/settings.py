@@ -130,7 +130,8 @@ def _people(province):
 @office_required
 def people(request):
     province = _province(request.user)
-    users = _people(province).select_related("profile__department").prefetch_related(
+    users = _people(province).select_related(
+        "profile__department", "profile__unit").prefetch_related(
         "groups").order_by("profile__sort_name", "username")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     for user in page.object_list:

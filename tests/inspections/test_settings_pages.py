@@ -83,3 +83,32 @@ def test_the_office_gives_its_users_roles_and_sees_them_in_vietnamese_order(
     # Another province's user is not found; superusers are not listed.
     other = reverse("inspections:settings_person_edit", args=[other_office_user.pk])
     assert client.get(other).status_code == 404
+
+
+def test_the_office_manages_its_communes_staff_and_moves_one_to_a_department(
+        client, office_user, ward_a, ward_a_unit, department_a):
+    """A ward's account edited on the users page keeps its role and ward; made a department
+    head, it leaves the ward (a profile is a unit's or a department's, never both)."""
+    client.force_login(office_user)
+    edit = reverse("inspections:settings_person_edit", args=[ward_a.pk])
+    form = client.get(edit).context["form"]
+    assert (form.initial["role"], form.initial["unit"]) == (roles.UNIT_STAFF, ward_a_unit.pk)
+    data = {"username": ward_a.username, "email": "canbo@phuong.vn", "is_active": "on",
+            "full_name": "Nông Văn Bình", "role": roles.UNIT_STAFF, "unit": ward_a_unit.pk,
+            "department": "", "job_title": "Công chức Văn phòng"}
+    assert client.post(edit, data).status_code == 302
+    ward_a = get_user_model().objects.get(pk=ward_a.pk)
+    assert roles.role_names(ward_a) == {roles.UNIT_STAFF}
+    assert ward_a.profile.unit == ward_a_unit
+    page = client.get(reverse("inspections:settings_people")).content.decode()
+    assert ward_a_unit.name in page
+
+    refused = client.post(edit, {**data, "role": roles.DEPARTMENT_HEAD,
+                                 "department": department_a.pk})
+    assert refused.status_code == 400 and "unit" in refused.context["form"].errors
+    assert client.post(edit, {**data, "role": roles.UNIT_STAFF, "unit": ""}).status_code == 400
+    assert client.post(edit, {**data, "role": roles.DEPARTMENT_HEAD, "unit": "",
+                              "department": department_a.pk}).status_code == 302
+    ward_a = get_user_model().objects.get(pk=ward_a.pk)
+    assert roles.role_names(ward_a) == {roles.DEPARTMENT_HEAD}
+    assert (ward_a.profile.department, ward_a.profile.unit) == (department_a, None)
