@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
@@ -164,8 +165,9 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
     """Save the figures of `rows`, or raise ValueError with one message per bad line."""
     metrics = {m.code: m for m in Metric.objects.all()}
     sessions_by_unit = {}
-    for session in Session.objects.filter(group__round=inspection_round).prefetch_related(
-            "units").order_by("date"):
+    # Locked: a session finalised while the file is read must not take its figures after.
+    for session in Session.objects.select_for_update(of=("self",)).filter(
+            group__round=inspection_round).prefetch_related("units").order_by("date"):
         for unit in session.units.all():
             sessions_by_unit[unit.code] = (session, unit)
     problems, wanted, seen = [], [], {}
@@ -185,6 +187,11 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
         if code not in sessions_by_unit:
             row_problems.append(_("unit %(code)s did not attend a session of this round")
                                 % {"code": code or "—"})
+        elif sessions_by_unit[code][0].status == Session.Status.FINAL:
+            row_problems.append(
+                _("the session of %(date)s with unit %(code)s is final: reopen it first")
+                % {"date": date_format(sessions_by_unit[code][0].date, "SHORT_DATE_FORMAT"),
+                   "code": code})
         if metric_code not in metrics:
             row_problems.append(_("unknown metric code “%(code)s”") % {"code": metric_code})
         month = _month(raw[3] if not isinstance(raw[3], str) else month_text)

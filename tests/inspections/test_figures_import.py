@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from inspections.models import Metric, ReportedFigure
+from inspections.models import Metric, ReportedFigure, Session
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,19 @@ def test_one_bad_row_imports_nothing_and_names_each_line(client, office_user, ro
     assert not ReportedFigure.objects.exists()
     response = client.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF")})
     assert response.status_code == 400
+
+
+def test_a_final_sessions_figures_are_refused_by_line(client, office_user, round_units):
+    inspection_round, units = round_units
+    Session.objects.filter(group__round=inspection_round).update(status=Session.Status.FINAL)
+    client.force_login(office_user)
+    url = reverse("inspections:figures_import", args=[inspection_round.pk])
+    response = client.post(url, {"file": upload(
+        [[units[0].code, "", "received_total", "07/2025", "6.600", "", ""]])})
+    assert response.status_code == 400
+    [problem] = response.context["problems"]
+    assert problem.startswith("dòng 2") and "mở lại" in problem
+    assert not ReportedFigure.objects.exists()
 
 
 @pytest.mark.parametrize(("typed", "stored"), [("6600", 6600), ("6.600", 6600), ("6 600", 6600)])
