@@ -2,6 +2,7 @@
 
 from operator import attrgetter
 
+from django import forms
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import Count
@@ -12,6 +13,7 @@ from simple_history.models import is_historic
 from communes.admin import HistoryAdmin, sort_name_column
 from communes.forms import VietnameseNumberField
 
+from .forms import figure_kind_problem
 from .models import (
     Category,
     CategoryRouting,
@@ -162,8 +164,21 @@ class UnitReportInline(admin.StackedInline):
 VIETNAMESE_NUMBERS = {models.DecimalField: {"form_class": VietnameseNumberField}}
 
 
+class FigureAdminForm(forms.ModelForm):
+    """A figure checked against its metric's kind, as on the recording page and in the
+    import: a count is whole, a percentage at most 100."""
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
+        if problem:
+            self.add_error("value", problem)
+        return cleaned
+
+
 class ReportedFigureInline(admin.TabularInline):
     model = ReportedFigure
+    form = FigureAdminForm
     formfield_overrides = VIETNAMESE_NUMBERS
     fields = ("metric", "unit", "month", "value", "approximate", "note")
     autocomplete_fields = ("metric", "unit")
@@ -302,6 +317,7 @@ class UnitReportAdmin(SessionContentAdmin):
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(SessionContentAdmin):
+    form = FigureAdminForm
     formfield_overrides = VIETNAMESE_NUMBERS
     list_display = ("metric", "value", "approximate", "month", "unit", "session")
     list_filter = ("metric", "approximate", "session__group__round__province")

@@ -97,6 +97,25 @@ def test_the_import_reads_figures_like_the_page(client, office_user, session):
         "received_total": Decimal("6600"), "online_rate": Decimal("87.76")}
 
 
+@pytest.mark.parametrize(("metric_code", "typed", "message"), [
+    ("received_total", "87,76", "is a count"),
+    ("online_rate", "250", "at most 100"),
+])
+def test_admin_refuses_the_figures_the_page_refuses(client, admin_user_, session, metric_code,
+                                                    typed, message):
+    figure = ReportedFigure.objects.create(
+        session=session, metric=Metric.objects.get(code=metric_code),
+        month=datetime.date(2025, 7, 1), value=Decimal("10"))
+    client.force_login(admin_user_)
+    client.cookies["django_language"] = "en"
+    url = reverse("admin:inspections_reportedfigure_change", args=[figure.pk])
+    response = client.post(url, {"session": session.pk, "metric": figure.metric_id,
+                                 "month": "01/07/2025", "unit": "", "value": typed, "note": ""})
+    assert response.status_code == 200 and message in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.value == Decimal("10")
+
+
 def test_a_rate_is_shown_with_its_decimals_and_a_count_grouped(client, leader, session):
     ReportedFigure.objects.create(session=session, metric=Metric.objects.get(code="online_rate"),
                                   month=datetime.date(2025, 7, 1), value=Decimal("87.76"))
