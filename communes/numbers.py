@@ -54,8 +54,12 @@ def parse_number(text: str, *, decimal_places: int = 0) -> Decimal:
         _refuse(NOT_A_NUMBER, typed)
     if len(digits.lstrip("0")) > MAX_DIGITS:
         _refuse(TOO_LONG, typed)
+    # Three digits after a comma are thousands written the English way ("6,600"), whether
+    # the field takes decimals or not: say so, rather than "too many decimals".
+    if comma and len(fraction) == 3 and decimal_places < 3:
+        _refuse(COMMA_THOUSANDS, typed)
     if comma and decimal_places == 0:
-        _refuse(COMMA_THOUSANDS if len(fraction) == 3 else NOT_WHOLE, typed)
+        _refuse(NOT_WHOLE, typed)
     if len(fraction) > decimal_places:
         _refuse(TOO_MANY_DECIMALS, typed, places=decimal_places)
     try:

@@ -64,7 +64,8 @@ def test_the_recording_page_reads_vietnamese_numbers(client, office_user, sessio
     ("87.76", "online_rate", "could be read two ways"),
     ("6.60", "received_total", "could be read two ways"),
     ("0.600", "received_total", "could be read two ways"),  # not 600
-    ("6,600", "received_total", "a comma marks decimals"),
+    ("6,600", "received_total", "Write thousands with a dot"),
+    ("6,600", "online_rate", "Write thousands with a dot"),
     ("87,76", "received_total", "is a count"),
     ("120", "online_rate", "at most 100"),
 ])
