@@ -4,5 +4,6 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
-# One process (runserver): the cache may live in its memory.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache stays base's database table, not the server's memory: `make run` runs the task
+# worker beside the server, and management commands run in processes of their own, and what
+# they write must clear what the server keeps (figures, a changed password's user).
