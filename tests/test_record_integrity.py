@@ -265,6 +265,26 @@ def follow_up(session):
     return DirectiveFollowUp.objects.create(directive=directive, unit=session.units.get())
 
 
+def test_a_row_not_saved_shows_the_follow_up_page_with_links_to_it(client, office_user,
+                                                                   follow_up):
+    """The page is rendered at the row's POST address: its tabs, exports, pages and the
+    rows' way back must lead to /follow-up/, not to that address (which answers 405)."""
+    import re
+
+    client.force_login(office_user)
+    prefix = f"f{follow_up.pk}"
+    url = reverse("recommendations:follow_up_update", args=[follow_up.pk])
+    refused = client.post(url, {f"{prefix}-status": "done", f"{prefix}-note": "Đã rà soát",
+                                "next": "/follow-up/?show=directives"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    links = re.findall(r'href="([^"]*\?[^"]*)"', page)
+    page_url = reverse("recommendations:follow_up")
+    assert any("show=directives" in link for link in links)
+    assert all(not link.startswith("?") and url not in link for link in links), links
+    assert f'name="next" value="{page_url}?show=directives"' in page
+
+
 def test_a_task_done_on_25_10_stays_done_on_25_10(client, office_user, follow_up):
     client.force_login(office_user)
     prefix = f"f{follow_up.pk}"

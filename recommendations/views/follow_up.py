@@ -86,6 +86,7 @@ def _follow_up_page(request, params, bound=None):
     if exported:
         return exported
     page = Paginator(rows, 50).get_page(params.get("page"))
+    page_url = reverse("recommendations:follow_up")
     if section == "directives":
         for item in page.object_list:
             item.form = bound if bound is not None and bound.instance.pk == item.pk else \
@@ -96,7 +97,10 @@ def _follow_up_page(request, params, bound=None):
                 ReportDecisionForm(prefix=f"r{item.pk}")
     return render(request, "recommendations/follow_up.html", {
         "section": section, "state": state, "counts": counts, "today": today, "page": page,
-        "back": f"{request.path}?{params.urlencode()}" if params else request.path,
+        # Rendered at the address a row was posted to when it was not saved: every link and
+        # the rows' way back lead to the follow-up page itself.
+        "page_url": page_url, "query": params,
+        "back": f"{page_url}?{params.urlencode()}" if params else page_url,
     }, status=400 if bound is not None else 200)
 
 
