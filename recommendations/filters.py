@@ -1,6 +1,7 @@
 """The filters of the recommendation lists (the list behind the dashboard, the inbox) and of
 the dashboard, as django-filter FilterSets: each field validates what the address carries
-(a value not offered is ignored, never a 500) and the page renders the form.
+(a value not offered is left out of the query and shown with its error beside its box,
+never a 500) and the page renders the form.
 
 The options of the selects are the user's own (`filter_choices`, read once per data version),
 so a filter can only narrow what the user may see. Every lookup here is backed by an index.
