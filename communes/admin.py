@@ -57,6 +57,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+class RecordAdmin(admin.ModelAdmin):
+    """What the portal's services write with their side effects (counts, versions, mail): a
+    unit's submission and reports, extension requests, answers and their receipts, the
+    tally. Admin shows and searches them; they change through the portal, never here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 User = get_user_model()
 
 

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import is_historic
 
-from communes.admin import HistoryAdmin, sort_name_column
+from communes.admin import HistoryAdmin, RecordAdmin, sort_name_column
 from communes.forms import VietnameseNumberField
 
 from .forms import figure_kind_problem
@@ -20,13 +20,16 @@ from .models import (
     Difficulty,
     Directive,
     DirectiveFollowUp,
+    DirectiveReport,
     FieldVisit,
     GroupMember,
     InspectionRound,
     Metric,
     ReportedFigure,
     Session,
+    SubmittedFigure,
     UnitReport,
+    UnitSubmission,
     WorkingGroup,
 )
 from .services import directive_touch, session_touch
@@ -413,3 +416,36 @@ class FieldVisitAdmin(SessionContentAdmin):
     list_select_related = ("unit", "session__group__round")
     autocomplete_fields = ("session", "unit")
     ordering = ("-session__date", "id")
+
+
+class SubmittedFigureInline(admin.TabularInline):
+    model = SubmittedFigure
+    fields = ("metric", "month", "value", "approximate", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(UnitSubmission)
+class UnitSubmissionAdmin(RecordAdmin):
+    """A unit's report and figures, sent before its session."""
+
+    list_display = ("unit", "session", "submitted_by", "submitted_at")
+    list_filter = ("session__group__round__province", "session__group__round")
+    search_fields = ("unit__name", "unit__code")
+    list_select_related = ("unit", "session__group", "submitted_by")
+    date_hierarchy = "submitted_at"
+    ordering = ("-submitted_at", "-id")
+    inlines = (SubmittedFigureInline,)
+
+
+@admin.register(DirectiveReport)
+class DirectiveReportAdmin(RecordAdmin):
+    """A unit's report on a directive given to it, and the office's decision."""
+
+    list_display = ("follow_up", "done_on", "decision", "submitted_by", "submitted_at")
+    list_filter = ("decision", "follow_up__directive__session__group__round__province")
+    search_fields = ("text", "follow_up__unit__name", "follow_up__directive__text")
+    list_select_related = ("follow_up__unit", "follow_up__department", "submitted_by")
+    date_hierarchy = "submitted_at"
+    ordering = ("-submitted_at", "-id")

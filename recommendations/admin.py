@@ -8,11 +8,21 @@ events but does not let them be edited.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from communes.admin import HistoryAdmin
+from communes.admin import HistoryAdmin, RecordAdmin
 from inspections.admin import FixedParentMixin, SessionAdmin, SessionContentAdmin, truncated
 from inspections.models import Session
 
-from .models import Recommendation, RecommendationEvent, Response
+from .models import (
+    AnswerReceipt,
+    Attachment,
+    DigestSent,
+    ExtensionRequest,
+    PublishedAnswer,
+    Recommendation,
+    RecommendationEvent,
+    Response,
+    Tally,
+)
 
 
 class RecommendationEventInline(admin.TabularInline):
@@ -157,3 +167,63 @@ admin.site.unregister(Session)
 @admin.register(Session)
 class SessionWithRecommendationsAdmin(SessionAdmin):
     inlines = (*SessionAdmin.inlines, RecommendationInline)
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(RecordAdmin):
+    list_display = ("recommendation", "current_due_date", "proposed_due_date", "decision",
+                    "requested_by", "requested_at")
+    list_filter = ("decision", "recommendation__province")
+    search_fields = ("recommendation__text", "reason")
+    list_select_related = ("recommendation", "requested_by")
+    date_hierarchy = "requested_at"
+    ordering = ("-requested_at", "-id")
+
+
+@admin.register(PublishedAnswer)
+class PublishedAnswerAdmin(RecordAdmin):
+    list_display = ("recommendation", "published_by", "published_at")
+    list_filter = ("recommendation__province",)
+    search_fields = ("recommendation__text", "text")
+    list_select_related = ("recommendation", "published_by")
+    date_hierarchy = "published_at"
+    ordering = ("-published_at", "-id")
+
+
+@admin.register(AnswerReceipt)
+class AnswerReceiptAdmin(RecordAdmin):
+    list_display = ("answer", "unit", "read_at", "verdict", "responded_at", "decision")
+    list_filter = ("verdict", "decision")
+    search_fields = ("unit__name", "answer__recommendation__text", "reason")
+    list_select_related = ("answer__recommendation", "unit")
+    ordering = ("-id",)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(RecordAdmin):
+    list_display = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    search_fields = ("original_name",)
+    list_select_related = ("uploaded_by",)
+    date_hierarchy = "uploaded_at"
+    ordering = ("-uploaded_at", "-id")
+
+
+@admin.register(DigestSent)
+class DigestSentAdmin(RecordAdmin):
+    list_display = ("day", "department", "sent_at")
+    list_filter = ("department__province",)
+    list_select_related = ("department",)
+    date_hierarchy = "day"
+    ordering = ("-day", "department")
+
+
+@admin.register(Tally)
+class TallyAdmin(RecordAdmin):
+    """The dashboard's counts, kept by the services (`manage.py rebuild_tally` recomputes
+    them)."""
+
+    list_display = ("kind", "session", "lead_department", "category", "unit", "status",
+                    "due_date", "days", "number")
+    list_filter = ("kind", "province")
+    list_select_related = ("session", "lead_department", "category", "unit")
+    ordering = ("session", "kind", "id")

@@ -54,3 +54,35 @@ def test_a_history_version_is_shown_but_never_reverted(client, admin_user_, offi
     assert client.post(url, {"text": recommendation.text}).status_code == 403
     recommendation.refresh_from_db()
     assert recommendation.due_date == request.proposed_due_date
+
+
+def test_every_model_is_in_admin_and_its_list_searches(client, admin_user_, office_user,
+                                                       department_a):
+    """README says every model is in admin: each of the portal's models has a list there
+    that opens and searches (or is shown inside its parent's page), and what the services
+    write is view-only there."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    from communes.admin import RecordAdmin
+
+    recommendation = factories.RecommendationFactory(
+        session__group__round__province=department_a.province)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    client.force_login(admin_user_)
+    inlines = {inline.model for model_admin in admin.site._registry.values()
+               for inline in model_admin.inlines}
+    for app in ("communes", "inspections", "recommendations"):
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.label.startswith(f"{app}.Historical") or (
+                    model in inlines and model not in admin.site._registry):
+                continue  # a history table; a model shown only inside its parent
+            assert model in admin.site._registry, f"{model._meta.label} is not in admin"
+            model_admin = admin.site._registry[model]
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            query = {"q": "Sở"} if model_admin.search_fields else {}
+            assert client.get(url, query).status_code == 200, model._meta.label
+            if isinstance(model_admin, RecordAdmin):
+                add = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+                assert client.get(add).status_code == 403
