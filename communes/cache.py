@@ -282,7 +282,14 @@ def fresh_or_recomputed(key: str, current: tuple, compute, *, stale_ok: bool, ke
         locked = cache.add(lock, 1, settings.CACHE_STALE_SECONDS)
     started = time.time()
     try:
-        value = compute()
+        try:
+            value = compute()
+        except Exception:
+            # What replaced it raised (a page now 404 or 403 for this scope): the old value
+            # must not be served to the requests that find the lock taken, nor kept.
+            if entry is not None:
+                cache.delete(key)
+            raise
         if keep is None or keep(value):
             cache.set(key, (current, started, value), TIMEOUT)
         elif entry is not None:

@@ -366,3 +366,35 @@ def test_what_one_request_typed_in_a_filter_is_not_shown_to_the_next(client, off
         typed = client.get(reverse(name) + "?date_from=ngay-bat-ky").content.decode()
         assert "ngay-bat-ky" in typed  # kept in the form, with its message
         assert "ngay-bat-ky" not in client.get(reverse(name)).content.decode()
+
+
+def test_a_kept_page_that_turns_404_is_not_served_while_another_request_recomputes(
+        client, head_a, department_a, office_user, commit, monkeypatch):
+    """The department returns a recommendation: its page now answers 404 to that department,
+    and the page it was kept as must not be served to a request that finds another one
+    recomputing it (stale_ok serves the kept page to those)."""
+    from communes import cache as portal_cache
+
+    with commit():
+        recommendation = factories.RecommendationFactory(
+            session__group__round__province=department_a.province,
+            text="Kiến nghị về biên chế công chức")
+        services.recommendation_route(recommendation=recommendation,
+                                      lead_department=department_a, by=office_user)
+    client.force_login(head_a)
+    url = reverse("recommendations:detail", args=[recommendation.pk])
+    assert client.get(url).status_code == 200
+    with commit():
+        services.recommendation_return(recommendation=recommendation, by=head_a,
+                                       reason="Không thuộc thẩm quyền của Sở")
+    assert client.get(url).status_code == 404
+    from django.core.cache import caches
+
+    backend = caches["default"]  # the backend itself: the cache proxy would outlive it
+    real_add = backend.add
+    monkeypatch.setattr(backend, "add", lambda key, *args, **kwargs: False
+                        if key.endswith(":recomputing") else real_add(key, *args, **kwargs))
+    monkeypatch.setattr(portal_cache, "AWAIT_SECONDS", 0.05)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "biên chế công chức" not in response.content.decode()
