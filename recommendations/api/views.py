@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -306,9 +311,11 @@ class DashboardView(ConditionalMixin, APIView):
 
 
 class SchemaView(NoTransaction, SpectacularAPIView):
-    """The OpenAPI 3 schema, JSON unless YAML is asked for (Accept: application/yaml)."""
+    """The OpenAPI 3 schema, JSON unless YAML is asked for (Accept: application/yaml), under
+    the plain media types as well as OpenAPI's own (application/vnd.oai.openapi[+json])."""
 
-    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
+    renderer_classes = [OpenApiJsonRenderer, OpenApiJsonRenderer2, OpenApiYamlRenderer,
+                        OpenApiYamlRenderer2]
     permission_classes = [AllowAny]
     custom_settings = {"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
 

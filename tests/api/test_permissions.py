@@ -135,3 +135,13 @@ def test_without_a_token_or_a_role_nothing_is_answered(client, world):
 def test_the_schema_and_docs_are_public(client):
     assert client.get(reverse("api:schema")).status_code == 200
     assert client.get(reverse("api:docs")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("accept", "starts"), [
+    ("application/json", b"{"), ("application/vnd.oai.openapi+json", b"{"),
+    ("application/yaml", b"openapi:"), ("application/vnd.oai.openapi", b"openapi:"),
+])
+def test_the_schema_answers_json_or_yaml_as_asked(client, accept, starts):
+    response = client.get(reverse("api:schema"), HTTP_ACCEPT=accept)
+    assert response.status_code == 200 and response.content.lstrip().startswith(starts)
