@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from .numbers import format_number
+
 NOT_SHOWN = {"id", "history_id", "sort_name", "version"}
 # Why a change was made, as the services record it.
 REASONS = {
@@ -41,6 +43,8 @@ def display_value(model_field, value, related):
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(model_field, models.DateField):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(model_field, models.DecimalField):
+        return format_number(value)  # 6.600, 87,76: never the "87.76" the forms refuse
     return value
 
 

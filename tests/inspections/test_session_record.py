@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -303,3 +304,17 @@ def test_session_and_directive_pages_show_a_vietnamese_timeline(client, office_u
     page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
     text = page.content.decode()
     assert "Đã rà soát" in text and "Chưa hoàn thành</del> → <ins>Đã hoàn thành" in text
+
+
+def test_the_timeline_writes_figures_the_vietnamese_way(client, setting, leader):
+    session, _units = setting
+    figure = ReportedFigure.objects.create(
+        session=session, metric=Metric.objects.get(code="online_rate"),
+        month=datetime.date(2025, 7, 1), value=Decimal("87.76"))
+    figure.value = Decimal("6600")
+    figure.metric = Metric.objects.get(code="received_total")
+    figure.save()
+    client.force_login(leader)
+    page = client.get(reverse("inspections:session_history", args=[session.pk])).content.decode()
+    assert "87,76" in page and "6.600" in page
+    assert "87.76" not in page and "6600.00" not in page
