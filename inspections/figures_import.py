@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from communes.numbers import number_from_cell
 from communes.text import normalize
 
-from .forms import figure_kind_problem
+from .forms import figure_kind_problem, month_problem
 from .models import Metric, ReportedFigure, Session
 from .services import session_touch
 
@@ -155,7 +155,7 @@ def _month(value):
     if isinstance(value, datetime.datetime | datetime.date):  # an Excel date cell
         return datetime.date(value.year, value.month, 1)
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", str(value).strip())
-    if not match or not 1 <= int(match.group(1)) <= 12 or int(match.group(2)) < 2000:
+    if not match or not 1 <= int(match.group(1)) <= 12:
         return None
     return datetime.date(int(match.group(2)), int(match.group(1)), 1)
 
@@ -197,6 +197,8 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
         month = _month(raw[3] if not isinstance(raw[3], str) else month_text)
         if month is None:
             row_problems.append(_("the month “%(month)s” is not mm/yyyy") % {"month": month_text})
+        elif month_problem(month):
+            row_problems.append(month_problem(month))
         value = None
         try:
             value = number_from_cell(raw[4] if not isinstance(raw[4], str) else value_text,

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.forms.renderers import Jinja2
 from django.forms.utils import ErrorDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput, DeadlineField, VietnameseNumberField
@@ -172,6 +173,25 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace(day=1) if value else value
+
+    def validate(self, value):
+        super().validate(value)
+        problem = month_problem(value)
+        if problem:
+            raise forms.ValidationError(problem, code="month")
+
+
+def month_problem(month) -> str | None:
+    """Why a figure cannot be of `month` (its first day): before 2000, or a month that has
+    not come yet (figures are results). The import checks its months the same way."""
+    if month is None:
+        return None
+    if month.year < 2000:
+        return _("%(month)s is before 2000: check the year.") % {"month": f"{month:%m/%Y}"}
+    if month > timezone.localdate().replace(day=1):
+        return _("%(month)s has not come yet: figures are for this month or months past.") % {
+            "month": f"{month:%m/%Y}"}
+    return None
 
 
 def _share_choices(form, choices):

@@ -83,6 +83,27 @@ def test_an_ambiguous_or_wrong_figure_is_refused_and_kept(client, office_user, s
     assert not ReportedFigure.objects.exists()
 
 
+@pytest.mark.parametrize(("typed", "message"), [("07/1900", "is before 2000"),
+                                               ("08/2093", "has not come yet")])
+def test_a_figures_month_out_of_reach_is_refused_on_the_page_and_in_the_import(
+        client, office_user, session, typed, message):
+    client.force_login(office_user)
+    client.cookies["django_language"] = "en"
+    metric = Metric.objects.get(code="received_total")
+    response = client.post(record_url(session), as_posted(session, lambda data: data.update(
+        {**figure_row(metric, "6.600"), "figure-0-month": typed})))
+    assert response.status_code == 400 and message in response.content.decode()
+    rows = [["Mã đơn vị", "Tên", "Mã chỉ tiêu", "Tháng", "Giá trị", "Ước tính", "Ghi chú"],
+            [session.units.get().code, "", "received_total", typed, "6.600", "", ""]]
+    text = "\ufeff" + "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows)
+    response = client.post(
+        reverse("inspections:figures_import", args=[session.group.round_id]),
+        {"file": SimpleUploadedFile("so-lieu.csv", text.encode())})
+    assert response.status_code == 400
+    assert any(message in problem for problem in response.context["problems"])
+    assert not ReportedFigure.objects.exists()
+
+
 def test_the_import_reads_figures_like_the_page(client, office_user, session):
     unit = session.units.get()
     client.force_login(office_user)
