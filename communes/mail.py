@@ -4,6 +4,8 @@ the mail server, and a failed send is tried again later."""
 import datetime
 import logging
 import smtplib
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
@@ -14,6 +16,19 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
+
+_muted: ContextVar[bool] = ContextVar("mail_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """No mail for the writes inside: the demo loader writes a month of history through the
+    services, and would otherwise queue a mail for each of its steps."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 @task()
@@ -34,6 +49,8 @@ def send_email(*, recipients: list[str], subject: str, body: str, attempt: int =
 
 def send_email_later(*, recipients: list[str], subject: str, body: str) -> None:
     """Queue a mail once the current transaction has committed (at once outside one)."""
+    if _muted.get():
+        return
     transaction.on_commit(lambda: send_email.enqueue(
         recipients=recipients, subject=subject, body=body))
 

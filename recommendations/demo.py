@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from communes import roles
+from communes import mail, roles
 from communes.models import AdministrativeUnit, Department, Province, UserProfile
 from communes.services import DATA_DIR, departments_import, units_import
 from communes.text import fold
@@ -176,7 +176,13 @@ def unit_accounts() -> list[tuple[str, str]]:
 @transaction.atomic
 @tally.deferred()
 def demo_load() -> dict:
-    """Load (or load again) the whole demo; returns what was created."""
+    """Load (or load again) the whole demo; returns what was created. Its history sends no
+    mail (what a user does in the demo afterwards does)."""
+    with mail.muted():
+        return _demo_load()
+
+
+def _demo_load() -> dict:
     reference_load_langson()
     province = Province.objects.get(code=LANG_SON)
     accounts_load(province)

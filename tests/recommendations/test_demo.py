@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -14,6 +15,7 @@ from inspections.models import (
     Session,
     UnitReport,
 )
+from recommendations import services
 from recommendations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, SECOND_ROUND_TITLE
 from recommendations.models import Recommendation, RecommendationEvent, Status
 
@@ -75,3 +77,19 @@ def test_load_demo_runs_twice_without_duplicating(demo):
 def test_load_demo_refuses_production_settings():
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo")
+
+
+def test_the_demo_history_sends_no_mail_but_a_step_taken_after_does(
+        django_capture_on_commit_callbacks, mailoutbox):
+    """Loading queued a mail per step of a month of history, which `make run` printed over
+    the demo logins; a step a user takes in the demo afterwards is still mailed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())
+    assert mailoutbox == []
+    recommendation = Recommendation.objects.filter(status=Status.NEW).first()
+    office = get_user_model().objects.get(username="vanphong")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.recommendation_route(recommendation=recommendation, by=office,
+                                      lead_department=recommendation.session.group.round
+                                      .province.departments.get(short_code="SNV"))
+    assert mailoutbox
