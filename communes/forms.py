@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import numbers, roles
 from .documents import Letterhead
-from .models import CalendarDay, IssuingBody
+from .models import IssuingBody
 from .workdays import deadline_problem
 
 
@@ -146,15 +146,6 @@ class LetterheadForm(forms.Form):
             doc_type=doc_type, summary=data["summary"], place=data["place"], date=data["date"],
             recipients=data["recipients"], signer=data["signer"],
             signer_name=data["signer_name"])
-class CalendarDayForm(forms.ModelForm):
-    """A public holiday or a compensatory working day, as the government announced it."""
-
-    class Meta:
-        model = CalendarDay
-        fields = ["date", "kind", "name", "note"]
-        widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
-
-
 class PersonForm(forms.ModelForm):
     """One of the province's users: who they are, their role and where they work."""
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from communes import roles
 from communes.cache import data_changed
 from communes.decorators import office_required, read_only
-from communes.forms import CalendarDayForm, PersonForm
+from communes.forms import PersonForm
 from communes.models import CalendarDay, UserProfile
 from communes.services import person_save
 from communes.timeline import history_entries
@@ -41,10 +41,13 @@ def settings_home(request):
     return render(request, "inspections/settings/home.html")
 
 
-@require_http_methods(["GET", "POST"])
+# The calendar is national: one province's office must not move the deadlines of the other
+# 33. Offices read it here; an administrator changes it in Django admin, whose saves refresh
+# the counts and cached pages like any other write (signals).
+@read_only
 @office_required
 def calendar(request):
-    """The calendar's exceptions of a year, and a form to add one."""
+    """The calendar's exceptions of a year."""
     _province(request.user)
     years = sorted({d.year for d in CalendarDay.objects.dates("date", "year")}, reverse=True)
     try:
@@ -52,40 +55,19 @@ def calendar(request):
     except ValueError:
         year = 0
     year = year if year in years else (years[0] if years else None)
-    form = CalendarDayForm(request.POST or None, prefix="day")
-    if request.method == "POST" and form.is_valid():
-        day = form.save()
-        data_changed()
-        messages.success(request, _("Saved: %(day)s.") % {"day": day})
-        return redirect(f"{request.path}?year={day.date.year}")
     days = CalendarDay.objects.filter(date__year=year) if year else CalendarDay.objects.none()
     return render(request, "inspections/settings/calendar.html", {
-        "form": form, "days": days.order_by("date"), "years": years, "year": year},
-        status=400 if form.is_bound else 200)
+        "days": days.order_by("date"), "years": years, "year": year})
 
 
-@require_http_methods(["GET", "POST"])
+@read_only
 @office_required
 def calendar_day(request, pk):
+    """One exception of the calendar and its history."""
     _province(request.user)
     day = get_object_or_404(CalendarDay, pk=pk)
-    if request.method == "POST" and "delete" in request.POST:
-        year = day.date.year
-        day.delete()
-        data_changed()
-        messages.success(request, _("Deleted: %(day)s.") % {"day": day})
-        return redirect(f"{reverse('inspections:settings_calendar')}?year={year}")
-    form = CalendarDayForm(request.POST or None, instance=day, prefix="day")
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        data_changed()
-        messages.success(request, _("Saved: %(day)s.") % {"day": day})
-        return redirect(f"{reverse('inspections:settings_calendar')}?year={day.date.year}")
-    return render(request, "inspections/settings/edit.html", {
-        "form": form, "title": str(day), "back": reverse("inspections:settings_calendar"),
-        "can_delete": True,
-        "timeline": history_entries(day.history.select_related("history_user"))},
-        status=400 if form.is_bound else 200)
+    return render(request, "inspections/settings/calendar_day.html", {
+        "day": day, "timeline": history_entries(day.history.select_related("history_user"))})
 
 
 @read_only

@@ -15,22 +15,31 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_the_office_adds_a_day_off_that_due_dates_then_skip(client, office_user):
-    client.force_login(office_user)
+def test_an_administrator_adds_a_day_off_that_due_dates_skip_and_offices_read(
+        client, admin_user_, office_user):
+    """The calendar is national: an administrator changes it in Django admin; each
+    province's office reads it, and may not change it for the other provinces."""
     friday = datetime.date(2031, 5, 2)
     assert add_working_days(datetime.date(2031, 5, 1), 1) == friday
-    response = client.post(reverse("inspections:settings_calendar"), {
-        "day-date": "02/05/2031", "day-kind": "day_off", "day-name": "Nghỉ bù", "day-note": ""})
+    client.force_login(admin_user_)
+    response = client.post(reverse("admin:communes_calendarday_add"), {
+        "date": "02/05/2031", "kind": "day_off", "name": "Nghỉ bù", "note": ""})
     assert response.status_code == 302
     day = CalendarDay.objects.get(date=friday)
     assert add_working_days(datetime.date(2031, 5, 1), 1) == datetime.date(2031, 5, 5)
+
+    client.force_login(office_user)
+    listed = client.get(reverse("inspections:settings_calendar"), {"year": 2031})
+    assert "Nghỉ bù" in listed.content.decode() and "<form method=\"post\"" not in \
+        listed.content.decode().split("<main", 1)[-1]
     page = client.get(reverse("inspections:settings_calendar_day", args=[day.pk]))
-    assert "Nghỉ bù" in page.content.decode() and page.context["timeline"][0].actor == office_user
-    # A date typed wrong comes back with its message, and nothing is saved.
-    bad = client.post(reverse("inspections:settings_calendar"), {
-        "day-date": "31/02/2031", "day-kind": "day_off", "day-name": "Sai"})
-    assert bad.status_code == 400 and "date" in bad.context["form"].errors
-    assert not CalendarDay.objects.filter(name="Sai").exists()
+    assert "Nghỉ bù" in page.content.decode() and page.context["timeline"][0].actor == admin_user_
+    assert client.post(reverse("inspections:settings_calendar"), {
+        "day-date": "09/05/2031", "day-kind": "day_off", "day-name": "Tự đặt"}).status_code == 405
+    assert client.post(reverse("inspections:settings_calendar_day", args=[day.pk]),
+                       {"delete": "1"}).status_code == 405
+    assert CalendarDay.objects.filter(pk=day.pk).exists()
+    assert not CalendarDay.objects.filter(name="Tự đặt").exists()
 
 
 def test_the_office_sets_a_categorys_default_departments(client, office_user, department_a,
