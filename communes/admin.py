@@ -72,6 +72,10 @@ class RecordAdmin(admin.ModelAdmin):
         return False
 
 
+class RecordHistoryAdmin(RecordAdmin, HistoryAdmin):
+    """A RecordAdmin whose model keeps a history: its History pages, never a revert."""
+
+
 User = get_user_model()
 
 

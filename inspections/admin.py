@@ -10,10 +10,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import is_historic
 
-from communes.admin import HistoryAdmin, RecordAdmin, sort_name_column
+from communes.admin import HistoryAdmin, RecordHistoryAdmin, sort_name_column
 from communes.forms import VietnameseNumberField
 
-from .forms import figure_kind_problem
+from .forms import add_figure_errors
 from .models import (
     Category,
     CategoryRouting,
@@ -168,14 +168,12 @@ VIETNAMESE_NUMBERS = {models.DecimalField: {"form_class": VietnameseNumberField}
 
 
 class FigureAdminForm(forms.ModelForm):
-    """A figure checked against its metric's kind, as on the recording page and in the
-    import: a count is whole, a percentage at most 100."""
+    """A figure checked as on the recording page and in the import: a count is whole, a
+    percentage at most 100, the month neither before 2000 nor to come."""
 
     def clean(self):
         cleaned = super().clean()
-        problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
-        if problem:
-            self.add_error("value", problem)
+        add_figure_errors(self, cleaned)
         return cleaned
 
 
@@ -427,7 +425,7 @@ class SubmittedFigureInline(admin.TabularInline):
 
 
 @admin.register(UnitSubmission)
-class UnitSubmissionAdmin(RecordAdmin):
+class UnitSubmissionAdmin(RecordHistoryAdmin):
     """A unit's report and figures, sent before its session."""
 
     list_display = ("unit", "session", "submitted_by", "submitted_at")
@@ -440,7 +438,7 @@ class UnitSubmissionAdmin(RecordAdmin):
 
 
 @admin.register(DirectiveReport)
-class DirectiveReportAdmin(RecordAdmin):
+class DirectiveReportAdmin(RecordHistoryAdmin):
     """A unit's report on a directive given to it, and the office's decision."""
 
     list_display = ("follow_up", "done_on", "decision", "submitted_by", "submitted_at")

@@ -8,7 +8,7 @@ events but does not let them be edited.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from communes.admin import HistoryAdmin, RecordAdmin
+from communes.admin import HistoryAdmin, RecordAdmin, RecordHistoryAdmin
 from inspections.admin import FixedParentMixin, SessionAdmin, SessionContentAdmin, truncated
 from inspections.models import Session
 
@@ -100,7 +100,7 @@ class RecommendationAdmin(FixedParentMixin, SessionContentAdmin):
 
 
 @admin.register(RecommendationEvent)
-class RecommendationEventAdmin(admin.ModelAdmin):
+class RecommendationEventAdmin(RecordAdmin):
     """The lifecycle's audit trail: view only."""
 
     list_display = ("at", "short_recommendation", "from_status", "to_status", "actor")
@@ -109,15 +109,6 @@ class RecommendationEventAdmin(admin.ModelAdmin):
     list_select_related = ("recommendation", "actor")
     date_hierarchy = "at"
     ordering = ("-at", "-id")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("recommendation"))
     def short_recommendation(self, obj):
@@ -170,7 +161,7 @@ class SessionWithRecommendationsAdmin(SessionAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(RecordAdmin):
+class ExtensionRequestAdmin(RecordHistoryAdmin):
     list_display = ("recommendation", "current_due_date", "proposed_due_date", "decision",
                     "requested_by", "requested_at")
     list_filter = ("decision", "recommendation__province")
@@ -181,7 +172,7 @@ class ExtensionRequestAdmin(RecordAdmin):
 
 
 @admin.register(PublishedAnswer)
-class PublishedAnswerAdmin(RecordAdmin):
+class PublishedAnswerAdmin(RecordHistoryAdmin):
     list_display = ("recommendation", "published_by", "published_at")
     list_filter = ("recommendation__province",)
     search_fields = ("recommendation__text", "text")
@@ -191,7 +182,7 @@ class PublishedAnswerAdmin(RecordAdmin):
 
 
 @admin.register(AnswerReceipt)
-class AnswerReceiptAdmin(RecordAdmin):
+class AnswerReceiptAdmin(RecordHistoryAdmin):
     list_display = ("answer", "unit", "read_at", "verdict", "responded_at", "decision")
     list_filter = ("verdict", "decision")
     search_fields = ("unit__name", "answer__recommendation__text", "reason")
