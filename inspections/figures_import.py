@@ -155,8 +155,8 @@ def _month(value):
     if isinstance(value, datetime.datetime | datetime.date):  # an Excel date cell
         return datetime.date(value.year, value.month, 1)
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", str(value).strip())
-    if not match or not 1 <= int(match.group(1)) <= 12:
-        return None
+    if not match or not 1 <= int(match.group(1)) <= 12 or int(match.group(2)) < 1:
+        return None  # (year 0 is no date; years before 2000 are month_problem's)
     return datetime.date(int(match.group(2)), int(match.group(1)), 1)
 
 

@@ -312,10 +312,19 @@ class FigureFieldsMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
-        if problem:
-            self.add_error("value", problem)
+        add_figure_errors(self, cleaned)
         return cleaned
+
+
+def add_figure_errors(form, cleaned) -> None:
+    """A figure's value against its metric's kind, and its month (a month field of admin's
+    is a plain date): on the pages, in the units' forms and in admin alike."""
+    problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
+    if problem:
+        form.add_error("value", problem)
+    problem = "month" not in form.errors and month_problem(cleaned.get("month"))
+    if problem:
+        form.add_error("month", problem)
 
 
 class FigureForm(FigureFieldsMixin, SessionItemForm):

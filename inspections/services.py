@@ -198,7 +198,8 @@ def directive_report_submit(*, follow_up, by, text: str, done_on=None):
 @transaction.atomic
 def directive_report_decide(*, report, by, accept: bool, note: str = ""):
     """The office accepts a unit's report (a report of the task done marks it done, on the
-    day the unit gave) or sends it back with a note."""
+    day the unit gave, unless the office has already recorded it done) or sends it back
+    with a note."""
     report = DirectiveReport.objects.select_for_update().get(pk=report.pk)
     follow_up = DirectiveFollowUp.objects.select_for_update(of=("self",)).select_related(
         "directive__session__group__round").get(pk=report.follow_up_id)

@@ -64,6 +64,7 @@ def test_the_recording_page_reads_vietnamese_numbers(client, office_user, sessio
     ("87.76", "online_rate", "could be read two ways"),
     ("6.60", "received_total", "could be read two ways"),
     ("0.600", "received_total", "could be read two ways"),  # not 600
+    ("0,600", "online_rate", "more than 2 decimals"),  # never thousands
     ("6,600", "received_total", "Write thousands with a dot"),
     ("6,600", "online_rate", "Write thousands with a dot"),
     ("87,76", "received_total", "is a count"),
@@ -84,6 +85,7 @@ def test_an_ambiguous_or_wrong_figure_is_refused_and_kept(client, office_user, s
 
 
 @pytest.mark.parametrize(("typed", "message"), [("07/1900", "is before 2000"),
+                                               ("07/0000", "is not mm/yyyy"),
                                                ("08/2093", "has not come yet")])
 def test_a_figures_month_out_of_reach_is_refused_on_the_page_and_in_the_import(
         client, office_user, session, typed, message):
@@ -92,7 +94,8 @@ def test_a_figures_month_out_of_reach_is_refused_on_the_page_and_in_the_import(
     metric = Metric.objects.get(code="received_total")
     response = client.post(record_url(session), as_posted(session, lambda data: data.update(
         {**figure_row(metric, "6.600"), "figure-0-month": typed})))
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 400
+    assert message.replace("is not mm/yyyy", "Enter a month") in response.content.decode()
     rows = [["Mã đơn vị", "Tên", "Mã chỉ tiêu", "Tháng", "Giá trị", "Ước tính", "Ghi chú"],
             [session.units.get().code, "", "received_total", typed, "6.600", "", ""]]
     text = "\ufeff" + "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows)
@@ -119,12 +122,13 @@ def test_the_import_reads_figures_like_the_page(client, office_user, session):
         "received_total": Decimal("6600"), "online_rate": Decimal("87.76")}
 
 
-@pytest.mark.parametrize(("metric_code", "typed", "message"), [
-    ("received_total", "87,76", "is a count"),
-    ("online_rate", "250", "at most 100"),
+@pytest.mark.parametrize(("metric_code", "typed", "month", "message"), [
+    ("received_total", "87,76", "01/07/2025", "is a count"),
+    ("online_rate", "250", "01/07/2025", "at most 100"),
+    ("online_rate", "50", "01/07/2093", "has not come yet"),
 ])
 def test_admin_refuses_the_figures_the_page_refuses(client, admin_user_, session, metric_code,
-                                                    typed, message):
+                                                    typed, month, message):
     figure = ReportedFigure.objects.create(
         session=session, metric=Metric.objects.get(code=metric_code),
         month=datetime.date(2025, 7, 1), value=Decimal("10"))
@@ -132,7 +136,7 @@ def test_admin_refuses_the_figures_the_page_refuses(client, admin_user_, session
     client.cookies["django_language"] = "en"
     url = reverse("admin:inspections_reportedfigure_change", args=[figure.pk])
     response = client.post(url, {"session": session.pk, "metric": figure.metric_id,
-                                 "month": "01/07/2025", "unit": "", "value": typed, "note": ""})
+                                 "month": month, "unit": "", "value": typed, "note": ""})
     assert response.status_code == 200 and message in response.content.decode()
     figure.refresh_from_db()
     assert figure.value == Decimal("10")
