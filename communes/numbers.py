@@ -55,8 +55,9 @@ def parse_number(text: str, *, decimal_places: int = 0) -> Decimal:
     if len(digits.lstrip("0")) > MAX_DIGITS:
         _refuse(TOO_LONG, typed)
     # Three digits after a comma are thousands written the English way ("6,600"), whether
-    # the field takes decimals or not: say so, rather than "too many decimals".
-    if comma and len(fraction) == 3 and decimal_places < 3:
+    # the field takes decimals or not: say so, rather than "too many decimals" ("0,600"
+    # cannot be thousands).
+    if comma and len(fraction) == 3 and decimal_places < 3 and not digits.startswith("0"):
         _refuse(COMMA_THOUSANDS, typed)
     if comma and decimal_places == 0:
         _refuse(NOT_WHOLE, typed)
