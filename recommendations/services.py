@@ -436,28 +436,17 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
         if recommendation.session.group.round.province_id != province_id:
             raise TransitionNotAllowed(_("Recommendations of another province cannot be merged."))
     for other in others:
-        other.consolidated_into = target
-        other._change_reason = "merged"
-        other.save(update_fields=["consolidated_into", "updated_at"])
-        RecommendationEvent.objects.create(
-            recommendation=other, actor=by, at=at, from_status=other.status,
-            to_status=other.status,
-            note=_("Merged into recommendation no. %(number)s") % {"number": target.pk})
+        _point_to(other, target, by=by, at=at, note=_(
+            "Merged into recommendation no. %(number)s") % {"number": target.pk})
     # What was merged into the others follows them into the target: a merge is one level
     # (the answer's units, a unit's scope and the counts follow one link), so a chain would
     # cut the units that raised the first duplicate off from the answer.
     earlier = list(Recommendation.objects.select_for_update().filter(consolidated_into__in=ids)
                    .order_by("pk"))
     for duplicate in earlier:
-        previous = duplicate.consolidated_into_id
-        duplicate.consolidated_into = target
-        duplicate._change_reason = "merged"
-        duplicate.save(update_fields=["consolidated_into", "updated_at"])
-        RecommendationEvent.objects.create(
-            recommendation=duplicate, actor=by, at=at, from_status=duplicate.status,
-            to_status=duplicate.status,
-            note=_("Merged into recommendation no. %(number)s, with no. %(previous)s")
-            % {"number": target.pk, "previous": previous})
+        _point_to(duplicate, target, by=by, at=at, note=_(
+            "Merged into recommendation no. %(number)s, with no. %(previous)s")
+            % {"number": target.pk, "previous": duplicate.consolidated_into_id})
     RecommendationEvent.objects.create(
         recommendation=target, actor=by, at=at, from_status=target.status,
         to_status=target.status,
@@ -468,6 +457,16 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
     # before must not save them as they were.
     inspection_services.session_touch(session_ids={o.session_id for o in [*others, *earlier]})
     return target
+
+
+def _point_to(duplicate, target, *, by, at, note) -> None:
+    """Merge `duplicate` into `target`, with the event that says so (its status unchanged)."""
+    duplicate.consolidated_into = target
+    duplicate._change_reason = "merged"
+    duplicate.save(update_fields=["consolidated_into", "updated_at"])
+    RecommendationEvent.objects.create(
+        recommendation=duplicate, actor=by, at=at, from_status=duplicate.status,
+        to_status=duplicate.status, note=note)
 
 
 def _locked(recommendation):
