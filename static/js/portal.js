@@ -43,25 +43,54 @@
       return pad(date.getDate()) + "/" + pad(date.getMonth() + 1) + "/" + date.getFullYear();
     },
   };
+  /* What is typed in a date box is the user's: the calendar writes into the box only a date
+     picked in it (a click in the calendar, or Enter on its highlighted day), or the same date
+     as typed in its usual form (05082025 → 05/08/2025). Left to itself, vanillajs-datepicker
+     puts its last good date back, or clears the box, when the box loses focus or Enter is
+     pressed with a date it cannot read (31/02/2025): the form would then send a date nobody
+     typed. Kept as typed, the text goes to the server, which refuses it with the field's
+     message. The guard sits on each box's `value`; the portal's own writes use `setValue`. */
+  var nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
+  function setValue(el, value) {
+    Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), "value").set.call(el, value);
+  }
+  function sameDate(a, b) {
+    if (!String(a).trim() && !String(b).trim()) return true;
+    var first = parseDate(a), second = parseDate(b);
+    return !isNaN(first) && !isNaN(second) && first.getTime() === second.getTime();
+  }
+  function guardTypedDate(input) {
+    var picking = false;
+    function pick() { picking = true; setTimeout(function () { picking = false; }, 0); }
+    Object.defineProperty(input, "value", {
+      configurable: true,
+      get: function () { return nativeValue.get.call(this); },
+      set: function (value) {
+        if (picking || sameDate(nativeValue.get.call(this), value)) nativeValue.set.call(this, value);
+      },
+    });
+    /* Registered before the date picker's own listeners, so these run first. */
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && input.datepicker && input.datepicker.picker.active
+          && !input.datepicker.editMode) pick();
+    });
+    return pick;
+  }
   function datePickers(root) {
     if (!window.Datepicker) return;
     root.querySelectorAll("input[data-datepicker]").forEach(function (input) {
       if (input.datepicker || input.closest("template")) return;
-      /* A date the picker cannot read is kept as typed, for the server to name the mistake,
-         rather than silently put back to the last good one. */
-      input.addEventListener("blur", function () {
-        var typed = input.value;
-        setTimeout(function () {
-          if (typed.trim() && input.value !== typed && isNaN(parseDate(typed))) input.value = typed;
-        }, 0);
-      });
+      var pick = guardTypedDate(input);
       var sent = input.value;  /* as the server sent it back, perhaps with an error */
       new window.Datepicker(input, {
         format: dateFormat, language: document.documentElement.lang === "vi" ? "vi" : "en",
         weekStart: 1, autohide: true, showOnFocus: false, todayButton: true,
         todayButtonMode: 1, todayHighlight: true, clearButton: true,
       });
-      input.value = sent;
+      setValue(input, sent);
+      /* A click in the calendar (a day, "today", "clear") is a date picked. */
+      input.datepicker.picker.element.addEventListener("mousedown", pick, true);
+      input.datepicker.picker.element.addEventListener("click", pick, true);
       /* The calendar opens on the date typed so far. */
       input.addEventListener("show", function () {
         if (!isNaN(parseDate(input.value))) input.datepicker.update({ autohide: false });
@@ -165,7 +194,7 @@
         var selected = values[el.name];
         if (selected) Array.prototype.forEach.call(el.options, function (o) { o.selected = selected.indexOf(o.value) >= 0; });
       } else if (values[el.name] !== undefined && el.type !== "file") {
-        el.value = values[el.name];
+        setValue(el, values[el.name]);
       }
     });
     /* The draft was typed over the version it was read at: if someone has saved since, the
