@@ -5,7 +5,6 @@ from . import views
 app_name = "inspections"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),

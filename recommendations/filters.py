@@ -93,6 +93,11 @@ def _deadline(queryset, name, value: str):
     return queryset.filter(getattr(deadlines(timezone.localdate()), value))
 
 
+def _answer(queryset, name, value: str):
+    """Closed, and the units not yet sent the answer (the office's queue on its home)."""
+    return queryset.answer_not_sent()
+
+
 class RecommendationFilterSet(SessionPeriodFilterSet):
     """The recommendation list (and its CSV and XLSX)."""
 
@@ -104,6 +109,8 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
     deadline = ChoiceFilter(label=_("Deadline"), method=_deadline, choices=[
         ("overdue", _("overdue")), ("due_soon", _("due soon"))])
     province = ChoiceFilter(field_name="province_id", label=_("Province"))
+    answer = ChoiceFilter(label=_("Answer sent to the units"), method=_answer, choices=[
+        ("to_send", _("not sent yet"))])
     # Set by the dashboard's links, not offered as selects.
     # A kind of department in every province (national viewers: "SNV" for every Sở Nội vụ).
     department_type = django_filters.CharFilter(

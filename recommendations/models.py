@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +109,15 @@ class RecommendationQuerySet(ScopedQuerySet):
 
     def due_soon(self, today=None):
         return self.filter(deadlines(today or timezone.localdate()).due_soon)
+
+    def answer_not_sent(self):
+        """Closed, and the units that raised it not yet sent the answer: closed without one,
+        or resolved (again, after a reopening) without one since."""
+        answers = PublishedAnswer.objects.filter(recommendation=OuterRef("pk"))
+        return self.filter((Q(status=Status.RESOLVED) & ~Exists(answers.filter(
+            published_at__gte=OuterRef("resolved_at")))) | (
+            Q(status__in=(Status.ANSWERED_ON_THE_SPOT, Status.PROPOSED_CENTRAL))
+            & ~Exists(answers)))
 
     def awaiting_routing(self):
         """Raised but not yet routed, answered or proposed upward, and not merged away."""

@@ -5,6 +5,8 @@ from . import views
 app_name = "recommendations"
 
 urlpatterns = [
+    # What waits for the user, whatever their role (recommendations/work.py).
+    path("", views.home, name="home"),
     # A session's page and its recording page show its recommendations beside what the
     # inspections app keeps of it (recommendations/views/sessions.py).
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),

@@ -59,8 +59,8 @@ def _recommendation(o):
 
 # url name → (kwargs builder, {role: status}[, "post"])
 MATRIX = {
-    "inspections:home": (lambda o: {}, {**EVERYONE, "head_a": 302, "staff_a": 302,
-                                        "head_b": 302, "ward_a": 302, "ward_b": 302}),
+    # Everyone's work; a unit's staff are sent to their unit's page.
+    "recommendations:home": (lambda o: {}, {**EVERYONE, "ward_a": 302, "ward_b": 302}),
     "inspections:round_list": (lambda o: {}, READERS),
     "inspections:round_create": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:round_detail": (_round, READERS),
@@ -134,7 +134,7 @@ UNIT_PAGES = {"recommendations:unit_home", "recommendations:unit_session",
               "recommendations:unit_recommendation", "recommendations:unit_directive"}
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
-               if name not in ("inspections:home", "inspections:round_list",
+               if name not in ("recommendations:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
                                "recommendations:list", "recommendations:search",

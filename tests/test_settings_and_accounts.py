@@ -126,7 +126,7 @@ def test_sessions_expire_after_inactivity_and_requests_renew_them(client, office
     from config.middleware import RENEWED_KEY
 
     client.force_login(office_user)
-    home = reverse("inspections:home")
+    home = reverse("recommendations:home")
     assert client.get(home).status_code == 200
     session = Session.objects.get()
     remaining = session.expire_date - timezone.now()

@@ -1,7 +1,6 @@
 from .groups import group_create, group_detail, group_edit
 from .rounds import (
     figures_import_view,
-    home,
     round_create,
     round_detail,
     round_edit,
@@ -26,7 +25,7 @@ from .settings import (
 
 __all__ = [
     "directive_detail", "figures_import_view", "group_create", "group_detail", "group_edit",
-    "home", "round_create", "round_detail", "round_edit", "round_list", "session_create",
+    "round_create", "round_detail", "round_edit", "round_list", "session_create",
     "session_edit", "session_history", "session_reopen_view", "calendar", "calendar_day",
     "people", "person_edit", "routing_edit", "routing_list", "settings_home",
 ]

@@ -1,53 +1,23 @@
-"""The inspection rounds: the home page, their list, their pages and edits, and the import of
+"""The inspection rounds: their list, their pages and edits, and the import of
 the monthly figures of their units."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from communes import roles
-from communes.cache import page_part_key
 from communes.decorators import office_required, read_only, reader_required
 from communes.exports import XLSX_TYPE, csv_response
-from communes.pages import cached_page
 
 from .. import figures_import
 from ..forms import InspectionRoundForm
-from ..models import InspectionRound, Session, WorkingGroup
+from ..models import InspectionRound, Session
 from ..queries import round_for
-
-
-@read_only
-@login_required
-@cached_page()
-def home(request):
-    """The rounds with their groups and sessions; department users go to their inbox, a
-    unit's staff to their unit's page."""
-    user = request.user
-    if roles.is_department_user(user):
-        return redirect("recommendations:inbox")
-    if roles.is_unit_user(user) and not roles.is_reader(user):
-        return redirect("recommendations:unit_home")
-    sessions = Session.objects.prefetch_related("units").order_by("date", "part_of_day")
-    groups = WorkingGroup.objects.prefetch_related(Prefetch("sessions", queryset=sessions))
-    rounds = (
-        InspectionRound.objects.visible_to(user)
-        .select_related("province")
-        .prefetch_related(Prefetch("groups", queryset=groups))
-    )
-    page_number = request.GET.get("page", "")
-    return render(request, "inspections/home.html", {
-        # Read only when the rounds' part of the page is not in the cache (communes/cache.py).
-        "page": SimpleLazyObject(lambda: Paginator(rounds, 10).get_page(page_number)),
-        "cache_key": page_part_key(user, page_number), "page_params": {},
-    })
 
 
 @read_only

@@ -12,7 +12,7 @@ from communes.models import ApiToken
 @pytest.mark.django_db
 def test_a_user_makes_a_token_sees_it_once_and_reads_the_api_with_it(client, head_a, world):
     client.force_login(head_a)
-    page = client.get(reverse("inspections:home"), follow=True)
+    page = client.get(reverse("recommendations:home"), follow=True)
     assert reverse("recommendations:api_tokens").encode() in page.content  # in the header
     made = client.post(reverse("recommendations:api_tokens"), {"name": "Kho dữ liệu"})
     assert made.status_code == 200 and made["Cache-Control"] == "no-store"
