@@ -147,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "inspections:home"
+LOGIN_REDIRECT_URL = "recommendations:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after SESSION_IDLE_MINUTES without a request: a request renews the session when
