@@ -17,8 +17,8 @@ def recommendation_rows(recommendations):
     """The header, then one row per recommendation, read CHUNK at a time: plain values rather
     than model instances, and the units and co-operating departments of each chunk in one
     query each."""
-    yield [_("No."), _("Recommendation"), _("Category"), _("Round"), _("Working group"),
-           _("Session date"), _("Raised by"), _("Status"), _("Lead department"),
+    yield [_("Recommendation no."), _("Recommendation"), _("Category"), _("Round"),
+           _("Working group"), _("Session date"), _("Raised by"), _("Status"), _("Lead department"),
            _("Co-operating departments"), _("Due date"), _("Resolved")]
     statuses = {value: str(label) for value, label in Status.choices}
     rows = recommendations.prefetch_related(None).values_list(

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.forms import DateInput, DeadlineField
 from communes.models import Department
@@ -211,7 +212,10 @@ class ReportDecisionForm(forms.Form):
     """The office's decision on a unit's report on a directive."""
 
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
-        ("accept", _("Accept")), ("return", _("Send back"))])
+        # Not "Accept" as a department accepts an item routed to it: the office recognises
+        # the task as done.
+        ("accept", pgettext_lazy("a unit's report on its task", "Accept as done")),
+        ("return", _("Send back"))])
     note = forms.CharField(label=_("Note to the unit"), required=False,
                            widget=forms.TextInput)
 

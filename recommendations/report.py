@@ -114,7 +114,7 @@ def _session_part(document, number, session):
             due = f", hạn {short_date(item.due_date)}" if item.due_date else ""
             rows.append([str(index), item.text, _raised_by(item), handled_by(item),
                          f"{upper_first(item.get_status_display())}{due}"])
-        document.table(["TT", "Kiến nghị, đề xuất", "Đơn vị nêu",
+        document.table(["STT", "Kiến nghị, đề xuất", "Đơn vị nêu",
                         "Cơ quan chủ trì (phối hợp)", "Tình hình xử lý"], rows,
                        [0.06, 0.38, 0.17, 0.22, 0.17])
     if directives:

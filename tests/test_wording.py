@@ -18,7 +18,26 @@ def test_statuses_are_capitalised_with_one_pair_for_done_and_not_done():
         assert [str(x) for x in Session.Status.labels] == ["Đang ghi nhận", "Đã hoàn tất"]
         assert str(GroupMember._meta.get_field("title").verbose_name) == "chức vụ"
         assert translation.gettext("Lead department") == "Cơ quan chủ trì"
-        assert translation.gettext("Resolve") == "Giải quyết xong"
+        assert translation.gettext("Resolve") == "Xác nhận đã giải quyết"
+
+
+def test_issue_24_words_one_name_for_each_thing():
+    """Read by a Vietnamese official: roles that say whose staff they are, the office's
+    approval of a unit's task report not called what a department does with an item, a unit
+    of any kind called đơn vị cấp xã, the export's column of item numbers named for them."""
+    from communes.roles import DEPARTMENT_STAFF, OFFICE_STAFF, ROLE_LABELS
+    from recommendations.forms import ReportDecisionForm, VerdictForm
+
+    with translation.override("vi"):
+        assert str(ROLE_LABELS[DEPARTMENT_STAFF]) == "Chuyên viên sở, ban, ngành"
+        assert str(ROLE_LABELS[OFFICE_STAFF]) == "Cán bộ Văn phòng Tỉnh ủy"
+        decisions = dict(ReportDecisionForm().fields["decision"].choices)
+        assert str(decisions["accept"]) == "Công nhận hoàn thành"
+        assert translation.gettext("Accept") == "Tiếp nhận"
+        verdicts = [str(label) for _value, label in VerdictForm.base_fields["verdict"].choices]
+        assert "Có – đơn vị thống nhất" in verdicts
+        assert translation.gettext("Unit reports") == "Báo cáo của các đơn vị cấp xã"
+        assert translation.gettext("Recommendation no.") == "Số kiến nghị"
 
 
 @pytest.mark.django_db

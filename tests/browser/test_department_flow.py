@@ -75,10 +75,10 @@ def test_routed_assigned_answered_with_a_pdf_resolved_and_seen_by_the_office(
     expect(staff.get_by_role("link", name="Công văn số 15-SNV.pdf")).to_be_visible()
 
     head.reload()
-    open_step(head, "Giải quyết xong")
+    open_step(head, "Xác nhận đã giải quyết")
     head.locator('textarea[name="resolve-answer"]').fill("Đã giải quyết theo Công văn số 15.")
-    head.get_by_role("button", name="Giải quyết xong").click()
-    expect(head.get_by_text("Đã thực hiện: Giải quyết xong.")).to_be_visible()
+    head.get_by_role("button", name="Xác nhận đã giải quyết").click()
+    expect(head.get_by_text("Đã thực hiện: Xác nhận đã giải quyết.")).to_be_visible()
 
     office.goto(f"{live_server.url}/recommendations/{recommendation.pk}/")
     expect(office.locator("dl.facts")).to_contain_text("Đã giải quyết")

@@ -109,7 +109,7 @@ def test_a_ward_closes_the_loop(live_server, browser, tmp_path):
     office.goto(f"{live_server.url}/follow-up/?show=unit_reports")
     row = office.locator("tr", has_text="Đã bố trí 5 máy tính")
     expect(row.get_by_role("link", name="Biên bản bàn giao máy tính.pdf")).to_be_visible()
-    row.get_by_label("Tiếp nhận").check()
+    row.get_by_label("Công nhận hoàn thành").check()
     row.get_by_role("button", name="Lưu").click()
     expect(office.get_by_text("Đã lưu")).to_be_visible()
     follow_up = DirectiveFollowUp.objects.get(unit=ward)
