@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser lint migrations-check messages clean bench vendor
+.PHONY: run test test-browser screenshots lint migrations-check messages clean bench vendor
 
 # The virtualenv is rebuilt when pyproject.toml changes; test tools are a separate stamp so
 # `make run` never installs them.
@@ -40,6 +40,11 @@ test: $(VENV)/.installed-test
 
 test-browser: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m browser
+
+# Each role's first screen at 1366 and 375 px, on the demo, into docs/screenshots/ (README shows
+# them): the browser test that checks those pages keeps its pictures there.
+screenshots: $(VENV)/.installed-test
+	SCREENSHOTS_DIR=docs/screenshots $(VENV)/bin/pytest -p no:xdist tests/browser/test_screenshots.py
 
 # Load test against PostgreSQL filled by `manage.py generate_scale` (DATABASE_URL); needs wrk.
 bench: $(VENV)/.installed
