@@ -1,5 +1,6 @@
-"""Every page each role reaches passes axe-core (WCAG 2.2 A/AA) with no violation and the Nu Html
-Checker with no error, and so do the pages a failed form leaves.
+"""Every page each role reaches passes axe-core (WCAG 2.2 A/AA) with no violation, at 1366 and at
+375 px (where no page may be wider than the screen), and the Nu Html Checker with no error; and
+so do the pages a failed form leaves.
 
 The pages are not listed here: they are the rows of the permission matrix
 (tests/test_permission_matrix.py) that answer a role 200, built from the Lạng Sơn demo, so a
@@ -40,6 +41,8 @@ ACCOUNTS = {"office": "vanphong", "head_a": "sonoivu", "staff_a": "sonoivu.cv",
 # Roles whose forms are submitted emptied; the others' pages are read-only or a subset.
 SUBMITTING = ("office", "head_a")
 MAX_FORMS_PER_PAGE = 6
+# Each page is checked at a desk and on a phone.
+DESK, PHONE = {"width": 1366, "height": 900}, {"width": 375, "height": 812}
 # Fields a failed submission empties; choices are left, so the form still reads as filled in.
 EMPTY_FIELDS = """form => {
   form.noValidate = true;
@@ -141,7 +144,7 @@ def audit(live_server, browser, tmp_path):
     state = {"label": "", "violations": []}
 
     def open_as(role):
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+        context = browser.new_context(locale="vi-VN", viewport=DESK)
         context.add_init_script(script=axe_source())
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -162,6 +165,15 @@ def audit(live_server, browser, tmp_path):
         page.wait_for_load_state()
         served.collect()
         state["violations"] += [f"{label}: {v}" for v in axe_violations(page)]
+        # The same page on a phone: axe again (targets, reflow), and nothing wider than the
+        # screen (WCAG 1.4.10: no scrolling sideways at 320 CSS px; 375 is the usual phone).
+        page.set_viewport_size(PHONE)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > PHONE["width"]:
+            state["violations"].append(f"{label} at {PHONE['width']} px: {wide} px wide")
+        state["violations"] += [f"{label} at {PHONE['width']} px: {v}"
+                                for v in axe_violations(page)]
+        page.set_viewport_size(DESK)
 
     def visit(page, label, url, status=200):
         state["label"] = label
