@@ -2,7 +2,7 @@ from .detail import act, attachment_download, detail, session_attachment_add
 from .documents import round_report, session_notice
 from .follow_up import follow_up, follow_up_update, unit_report_decide
 from .inbox import inbox
-from .oversight import dashboard_view, recommendation_list
+from .oversight import dashboard_view, directive_list, recommendation_list
 from .routing import routing
 from .search import search_view
 from .sessions import session_detail, session_record
@@ -12,7 +12,7 @@ from .units import unit_profile
 
 __all__ = [
     "act", "api_token_revoke", "api_tokens", "attachment_download", "dashboard_view",
-    "detail", "follow_up", "follow_up_update",
+    "detail", "directive_list", "follow_up", "follow_up_update",
     "inbox", "recommendation_list", "round_report", "routing", "search_view",
     "session_attachment_add", "session_detail", "session_notice", "session_record",
     "unit_directive", "unit_home", "unit_profile", "unit_recommendation", "unit_report_decide",
