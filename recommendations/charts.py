@@ -34,8 +34,8 @@ _GROUP, _BAR, _LEFT, _TOP, _PLOT, _BOTTOM = 66, 16, 44, 12, 150, 40
 
 
 def series_names() -> dict:
-    return {"raised": _("raised"), "resolved": _("resolved"),
-            "missed": _("missed the due date")}
+    return {"raised": _("Raised"), "resolved": _("Resolved"),
+            "missed": _("Missed the due date")}
 
 
 def month_columns(months, top, *, chart_id, title) -> str:
