@@ -89,7 +89,7 @@ def test_the_charts_fit_1366_and_375_pass_axe_and_break_no_policy(live_server, b
         context.add_init_script(script=axe_source())
         page = context.new_page()
         refused = []
-        page.on("console", lambda message: refused.append(message.text)
+        page.on("console", lambda message, refused=refused: refused.append(message.text)
                 if "Content Security Policy" in message.text else None)
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Tên đăng nhập").fill("lanhdao")
