@@ -43,7 +43,8 @@ def as_of(versions: tuple) -> datetime.datetime:
     changed = max(float(token.rsplit(":", 1)[1]) for token in versions)
     zone = timezone.get_current_timezone()
     day_began = datetime.datetime.combine(timezone.localdate(), datetime.time(), tzinfo=zone)
-    return max(datetime.datetime.fromtimestamp(changed, tz=zone), day_began)
+    # To the second: a time element's value holds at most three decimals.
+    return max(datetime.datetime.fromtimestamp(int(changed), tz=zone), day_began)
 
 
 def of_period(tallies, filters):

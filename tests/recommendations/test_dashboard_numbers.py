@@ -182,3 +182,52 @@ def test_the_directive_list_costs_the_same_however_many_rows(client, leader, pro
     few = count_queries(lambda: client.get(url + "&page=1"))
     add(60)
     assert count_queries(lambda: client.get(url + "&page=2")) <= few
+
+
+AS_OF = re.compile(r'<time datetime="([^"]+)">Số liệu tính đến (\d\d:\d\d ngày \d\d/\d\d/\d{4})')
+
+
+def test_the_figures_time_is_that_of_their_data_for_every_reader(client, office_user, leader,
+                                                                 province, settings, commit, real_cache):
+    """Two readers of the same figures read the same time, drawn when they like; a write
+    moves it on (the time of the data version, not of the page's drawing)."""
+    settings.LANGUAGE_CODE = "vi"
+    session = factories.SessionFactory(group__round__province=province)
+    factories.RecommendationFactory(session=session)
+
+    def as_of(user, query=""):
+        client.force_login(user)
+        page = client.get(reverse("recommendations:dashboard") + query,
+                          HTTP_ACCEPT_LANGUAGE="vi")
+        return AS_OF.search(page.content.decode()).group(1)
+
+    first = as_of(office_user)
+    assert as_of(leader) == first
+    assert as_of(leader, f"?round={session.group.round_id}") == first  # another drawing
+    version_time = datetime.datetime.fromisoformat(first)
+    later = timezone.now() + datetime.timedelta(minutes=3)
+    with freeze_minutes(later), commit():
+        factories.RecommendationFactory(session=session)
+    assert datetime.datetime.fromisoformat(as_of(office_user)) > version_time
+
+
+class freeze_minutes:
+    """time.time() a few minutes on, for the version a write makes (communes/cache.py)."""
+
+    def __init__(self, moment):
+        self.moment = moment.timestamp()
+
+    def __enter__(self):
+        import time
+
+        from communes import cache as portal_cache
+        self._original = portal_cache.time
+        fake = type("Clock", (), {"time": staticmethod(lambda: self.moment),
+                                  "monotonic": staticmethod(time.monotonic),
+                                  "sleep": staticmethod(time.sleep)})
+        portal_cache.time = fake
+        return self
+
+    def __exit__(self, *exc):
+        from communes import cache as portal_cache
+        portal_cache.time = self._original
