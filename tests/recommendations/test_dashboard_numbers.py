@@ -187,8 +187,8 @@ def test_the_directive_list_costs_the_same_however_many_rows(client, leader, pro
 AS_OF = re.compile(r'<time datetime="([^"]+)">Số liệu tính đến (\d\d:\d\d ngày \d\d/\d\d/\d{4})')
 
 
-def test_the_figures_time_is_that_of_their_data_for_every_reader(client, office_user, leader,
-                                                                 province, settings, commit, real_cache):
+def test_the_figures_time_is_that_of_their_data_for_every_reader(
+        client, office_user, leader, province, settings, commit, real_cache):
     """Two readers of the same figures read the same time, drawn when they like; a write
     moves it on (the time of the data version, not of the page's drawing)."""
     settings.LANGUAGE_CODE = "vi"
