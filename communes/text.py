@@ -93,3 +93,14 @@ def fold(text: str) -> str:
     """Lower-case `text` without diacritics: "Thiện Tân" → "thien tan", "Đăng" → "dang"."""
     decomposed = unicodedata.normalize("NFD", _CONTROL.sub(" ", text.lower().replace("đ", "d")))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, with "…" when cut (never
+    mid-word: "…vận hành mô hình" rather than "…vận hành mô hình chín"); a first word longer
+    than `limit` is kept whole."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text.split()[0]
+    return cut.rstrip(" ,;:-–(") + "…"

@@ -2,15 +2,18 @@
 (models.Tally, kept by recommendations/tally.py): a few rows per session rather than every
 recommendation, so the figures are exact after every write and cost the same at any size."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.text import shorten, sort_key
+
 from .models import OPEN_STATUSES, Status, Tally, deadlines
-from .tally import LATE, ON_TIME, OPEN, PENDING
+from .tally import CENTRAL, LATE, ON_TIME, OPEN, PENDING
 
 
 @dataclass
@@ -19,6 +22,8 @@ class Bar:
     count: int
     params: dict  # the list filter behind the number
     width: float = 0
+    # The label in full when `label` is cut (at a word) to fit the chart.
+    full_label: str = ""
 
 
 def _bars(rows, label_key, param, id_key):
@@ -29,6 +34,17 @@ def _bars(rows, label_key, param, id_key):
     for bar in bars:
         bar.width = round(100 * bar.count / top, 1)
     return bars
+
+
+def as_of(versions: tuple) -> datetime.datetime:
+    """When the figures of these data versions (communes/cache.py `figures_versions`) were
+    last changed, or today's first moment if later (what is overdue moves with the day):
+    the same for every reader of the same figures, however often the page is drawn."""
+    changed = max(float(token.rsplit(":", 1)[1]) for token in versions)
+    zone = timezone.get_current_timezone()
+    day_began = datetime.datetime.combine(timezone.localdate(), datetime.time(), tzinfo=zone)
+    # To the second: a time element's value holds at most three decimals.
+    return max(datetime.datetime.fromtimestamp(int(changed), tz=zone), day_began)
 
 
 def of_period(tallies, filters):
@@ -99,15 +115,20 @@ def figures(tallies, today=None, by_province=False) -> dict:
         "departments": departments,
         "department_bars": _bars(departments, "name", param, key),
         "category_bars": _bars(categories, "category__name", "category", "category_id"),
-        "group_bars": [
-            Bar(label=_("Working group no. %(number)s") % {"number": row["group__number"]}
-                + f" ({row['group__round__title'][:40]})",
-                count=row["count"], params={"group": row["group_id"]})
-            for row in groups],
+        "group_bars": [_group_bar(row) for row in groups],
         "unit_bars": _bars(units, "unit__name", "unit", "unit_id"),
         "province_bars": _bars(provinces, "province__name", "province", "province_id"),
         "scorecard": scorecard(tallies, departments, key, param),
     }
+
+
+def _group_bar(row) -> Bar:
+    """A working group's bar: its number and its round, the round's title cut at a word."""
+    group = _("Working group no. %(number)s") % {"number": row["group__number"]}
+    title = row["group__round__title"]
+    short = shorten(title, 40)
+    return Bar(label=f"{group} ({short})", count=row["count"], params={"group": row["group_id"]},
+               full_label=f"{group} ({title})" if short != title else "")
 
 
 def _number(value):
@@ -143,7 +164,7 @@ def scorecard(tallies, departments, key="lead_department_id",
             n=_sum()).order_by():
         entry = per_department.setdefault(department, {"resolved": 0, "on_time": 0, "days": {}})
         entry["resolved"] += count
-        entry["on_time"] += count if on_time else 0
+        entry["on_time"] += count if on_time == ON_TIME else 0
         if days is not None:
             entry["days"][days] = entry["days"].get(days, 0) + count
     rows = []
@@ -179,7 +200,8 @@ def recurring_difficulties(tallies, limit=20) -> list[dict]:
 class Completion:
     """How a unit stands with what it must do, in the standard split of a Vietnamese report:
     hoàn thành đúng hạn, hoàn thành quá hạn, chưa hoàn thành trong hạn, chưa hoàn thành quá
-    hạn."""
+    hạn; and, for recommendations, those proposed to central level, which the province does
+    not answer (a segment of their own rather than left out unsaid)."""
 
     unit_id: int
     name: str
@@ -187,31 +209,138 @@ class Completion:
     late: int = 0
     pending: int = 0
     overdue: int = 0
+    central: int = 0
+    sort_name: str = field(default="", repr=False, compare=False)
 
     @property
     def total(self):
-        return self.on_time + self.late + self.pending + self.overdue
+        return self.on_time + self.late + self.pending + self.overdue + self.central
+
+    def segments(self):
+        """(name, count) of each part, in the order of the split."""
+        return [("on_time", self.on_time), ("late", self.late), ("pending", self.pending),
+                ("overdue", self.overdue), ("central", self.central)]
 
 
 def _split(rows, limit):
-    """The units with anything to show, most overdue first."""
+    """The units with anything to show, most overdue first, ties in Vietnamese dictionary
+    order (the units' sort keys, communes/text.py)."""
     completions = (Completion(unit_id=row["unit_id"], name=row["unit__name"],
                               on_time=row["on_time"], late=row["late"], pending=row["pending"],
-                              overdue=row["overdue"]) for row in rows)
+                              overdue=row["overdue"], central=row.get("central", 0),
+                              sort_name=row["unit__sort_name"] or "") for row in rows)
     return sorted((c for c in completions if c.total),
-                  key=lambda c: (-c.overdue, -c.pending, c.name or "", c.unit_id))[:limit]
+                  key=lambda c: (-c.overdue, -c.pending, c.sort_name, c.unit_id))[:limit]
 
 
 def completion(tallies, kind, today=None, limit=20) -> list[Completion]:
     """Per unit, how it stands with the directives given to it (`kind` DIRECTIVES: done by
     the due date or without one, done late, pending within or past it) or with the
     recommendations it raised (COMPLETION: resolved, or answered at the session, on time or
-    late; open within or past its due date), among `tallies`."""
+    late; open within or past its due date; proposed to central level), among `tallies`."""
     today = today or timezone.localdate()
     waiting = Q(status=PENDING if kind == Tally.Kind.DIRECTIVES else OPEN)
     # A pending directive without a due date is never overdue.
     within = Q(due_date__isnull=True) | Q(due_date__gte=today)
-    rows = tallies.filter(kind=kind).values("unit_id", "unit__name").annotate(
+    rows = tallies.filter(kind=kind).values("unit_id", "unit__name", "unit__sort_name").annotate(
         on_time=_sum(Q(status=ON_TIME)), late=_sum(Q(status=LATE)),
-        pending=_sum(waiting & within), overdue=_sum(waiting & Q(due_date__lt=today)))
+        pending=_sum(waiting & within), overdue=_sum(waiting & Q(due_date__lt=today)),
+        central=_sum(Q(status=CENTRAL)))
     return _split(rows, limit)
+
+
+# Change over time ------------------------------------------------------------------------
+
+# The months the charts of change over time show: the last ones with figures (two years).
+MONTHS_SHOWN = 24
+
+
+@dataclass
+class Month:
+    """A month's figures: recommendations raised (at its sessions), resolved (in it) and
+    missed (due in it and not resolved by the due date: still open past it, or resolved
+    after it)."""
+
+    start: datetime.date
+    raised: int = 0
+    resolved: int = 0
+    missed: int = 0
+
+    @property
+    def param(self) -> str:
+        return f"{self.start:%Y-%m}"
+
+
+@dataclass
+class RateCell:
+    """A lead department's month: resolved in it, and how many of those by their due
+    date."""
+
+    month: Month
+    resolved: int = 0
+    on_time: int = 0
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.on_time / self.resolved) if self.resolved else None
+
+
+def _month_range(found, limit=MONTHS_SHOWN) -> list[datetime.date]:
+    """Every month from the first to the last in `found` (the last `limit` of them)."""
+    if not found:
+        return []
+    first, last = min(found), max(found)
+    months, month = [], last
+    while month >= first and len(months) < limit:
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def trends(tallies, departments, today=None, by_province=False) -> dict:
+    """Month by month: raised, resolved and missed; and per lead department (per kind,
+    nationally) the on-time rate of what it resolved. Three aggregate queries over the
+    tally, whatever the number of rows; `departments` are figures()'s (names, order)."""
+    today = today or timezone.localdate()
+    key, param = (("lead_department__short_code", "department_type") if by_province
+                  else ("lead_department_id", "department"))
+    recommendations = tallies.filter(kind=Tally.Kind.RECOMMENDATIONS)
+    raised = dict(recommendations.annotate(m=TruncMonth("session_date")).values("m")
+                  .annotate(n=_sum()).order_by().values_list("m", "n"))
+    missed = dict(recommendations.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+                  .annotate(m=TruncMonth("due_date")).values("m").annotate(n=_sum())
+                  .order_by().values_list("m", "n"))
+    resolved = list(tallies.filter(kind=Tally.Kind.RESOLVED, month__isnull=False)
+                    .annotate(due_month=TruncMonth("due_date"))
+                    .values_list(key, "month", "status", "due_month").annotate(n=_sum())
+                    .order_by())
+    found = set(raised) | set(missed) | {row[1] for row in resolved} | {
+        row[3] for row in resolved if row[3]}
+    months = {start: Month(start=start) for start in _month_range(found)}
+    for start, number in raised.items():
+        if start in months:
+            months[start].raised = number
+    for start, number in missed.items():
+        if start in months:
+            months[start].missed += number
+    rates = {}
+    for department, start, status, due_month, number in resolved:
+        if status == LATE and due_month in months:
+            months[due_month].missed += number
+        if start not in months:
+            continue
+        months[start].resolved += number
+        if department is None:
+            continue
+        cells = rates.setdefault(department, {})
+        cell = cells.setdefault(start, RateCell(month=months[start]))
+        cell.resolved += number
+        cell.on_time += number if status == ON_TIME else 0
+    bodies = [{"name": row["name"], "params": {param: row[key]},
+               "cells": [rates[row[key]].get(start) or RateCell(month=month)
+                         for start, month in months.items()]}
+              for row in sorted(departments, key=lambda row: sort_key(row["name"] or ""))
+              if row[key] is not None and row[key] in rates]
+    return {"months": list(months.values()), "bodies": bodies,
+            "top": max((max(m.raised, m.resolved, m.missed) for m in months.values()),
+                       default=0)}

@@ -7,16 +7,20 @@ The options of the selects are the user's own (`filter_choices`, read once per d
 so a filter can only narrow what the user may see. Every lookup here is backed by an index.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput, OptionsSelect
+from inspections.models import DirectiveFollowUp
 
-from .models import Recommendation, Status, deadlines
+from .models import OPEN_STATUSES, Recommendation, Status, deadlines
 from .queries import filter_choices
 
 
@@ -89,8 +93,67 @@ def _raised_by(queryset, name, value: str):
                            | Q(pk__in=raised.values("recommendation__consolidated_into_id")))
 
 
+def _resolved_late(queryset):
+    """Resolved after the due date (local dates, as the tally counts them)."""
+    return Q(pk__in=queryset.filter(status=Status.RESOLVED, due_date__isnull=False).annotate(
+        resolved_on=TruncDate("resolved_at")).filter(resolved_on__gt=F("due_date"))
+        .values("pk"))
+
+
 def _deadline(queryset, name, value: str):
-    return queryset.filter(getattr(deadlines(timezone.localdate()), value))
+    today = timezone.localdate()
+    if value == "missed":  # overdue now, or resolved after the due date
+        return queryset.filter(deadlines(today).overdue | _resolved_late(queryset))
+    return queryset.filter(getattr(deadlines(today), value))
+
+
+def _completion(queryset, name, value: str):
+    """The standard split of what a unit raised (the dashboard's, tally.py `_count_completion`):
+    answered on the spot or resolved by the due date; resolved after it; open within it; open
+    past it; proposed to central level."""
+    today = timezone.localdate()
+    resolved = queryset.filter(status=Status.RESOLVED, due_date__isnull=False).annotate(
+        resolved_on=TruncDate("resolved_at"))
+    return queryset.filter({
+        "on_time": Q(status=Status.ANSWERED_ON_THE_SPOT) | Q(pk__in=resolved.filter(
+            resolved_on__lte=F("due_date")).values("pk")),
+        "late": _resolved_late(queryset),
+        "pending": Q(status__in=OPEN_STATUSES, due_date__gte=today),
+        "overdue": Q(status__in=OPEN_STATUSES, due_date__lt=today),
+        "central": Q(status=Status.PROPOSED_CENTRAL),
+    }[value])
+
+
+class MonthFilter(django_filters.CharFilter):
+    """A calendar month typed as 2025-08 (the dashboard's links): the rows whose `field_name`
+    falls in it; a datetime by the local calendar."""
+
+    def __init__(self, *args, datetime_field=False, **kwargs):
+        self.datetime_field = datetime_field
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("validators", [RegexValidator(
+            r"^(19|20)\d\d-(0[1-9]|1[0-2])\Z", _("Write the month as 2025-08."))])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        first = datetime.date(int(value[:4]), int(value[5:]), 1)
+        after = (first + datetime.timedelta(days=31)).replace(day=1)
+        if self.datetime_field:
+            zone = timezone.get_current_timezone()
+            first, after = (datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+                            for day in (first, after))
+        return queryset.filter(**{f"{self.field_name}__gte": first,
+                                  f"{self.field_name}__lt": after})
+
+
+COMPLETION_CHOICES = [
+    ("on_time", _("Completed on time")), ("late", _("Completed late")),
+    ("pending", _("Not completed, within the deadline")),
+    ("overdue", _("Not completed, overdue")),
+]
 
 
 def _answer(queryset, name, value: str):
@@ -107,7 +170,10 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
     category = ChoiceFilter(field_name="category_id", label=_("Category"))
     unit = ChoiceFilter(label=_("Unit"), method=_raised_by)
     deadline = ChoiceFilter(label=_("Deadline"), method=_deadline, choices=[
-        ("overdue", _("overdue")), ("due_soon", _("due soon"))])
+        ("overdue", _("overdue")), ("due_soon", _("due soon")),
+        ("missed", _("missed the due date (overdue, or resolved late)"))])
+    completion = ChoiceFilter(label=_("Completion"), method=_completion, choices=[
+        *COMPLETION_CHOICES, ("central", _("Proposed to central level"))])
     province = ChoiceFilter(field_name="province_id", label=_("Province"))
     answer = ChoiceFilter(label=_("Answer sent to the units"), method=_answer, choices=[
         ("to_send", _("not sent yet"))])
@@ -116,6 +182,11 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
     department_type = django_filters.CharFilter(
         field_name="lead_department__short_code", widget=forms.HiddenInput, max_length=20,
         validators=[RegexValidator(r"^[A-Za-z0-9]+\Z")])
+    # The months of the dashboard's charts: raised at a session of the month, resolved in it
+    # (by the local calendar; the (province, resolved_at) index), due in it.
+    raised_in = MonthFilter(field_name="session__date")
+    resolved_in = MonthFilter(field_name="resolved_at", datetime_field=True)
+    due_in = MonthFilter(field_name="due_date")
     # Only "1"/"true" filters: "0" would otherwise mean "routed", which no link asks for.
     unrouted = django_filters.BooleanFilter(method="only_unrouted", widget=forms.HiddenInput)
 
@@ -169,3 +240,36 @@ class InboxFilterSet(PortalFilterSet):
     def filter_queryset(self, queryset):
         # In the lifecycle's due order unless the user chose another.
         return super().filter_queryset(queryset.order_by(*SORTS["due"][1]))
+
+
+def _directive_completion(queryset, name, value: str):
+    """The split of the directives given to units (the dashboard's, tally.py
+    `_count_directives`): done by the due date or without one; done after it; pending
+    within it or without one; pending past it."""
+    today = timezone.localdate()
+    done, pending = DirectiveFollowUp.Status.DONE, DirectiveFollowUp.Status.PENDING
+    due = "directive__due_date"
+    return queryset.filter({
+        "on_time": Q(status=done) & (Q(**{f"{due}__isnull": True})
+                                     | Q(completed_on__lte=F(due))),
+        "late": Q(status=done, completed_on__gt=F(due)),
+        "pending": Q(status=pending) & (Q(**{f"{due}__isnull": True})
+                                        | Q(**{f"{due}__gte": today})),
+        "overdue": Q(status=pending, **{f"{due}__lt": today}),
+    }[value])
+
+
+class DirectiveFilterSet(PortalFilterSet):
+    """The directives given to units, as the dashboard's split counts them."""
+
+    round = ChoiceFilter(field_name="directive__session__group__round_id", label=_("Round"))
+    date_from = django_filters.DateFilter(field_name="directive__session__date",
+                                          lookup_expr="gte", label=_("Sessions from"),
+                                          widget=DateInput)
+    date_to = django_filters.DateFilter(field_name="directive__session__date",
+                                        lookup_expr="lte", label=_("to"), widget=DateInput)
+    unit = ChoiceFilter(field_name="unit_id", label=_("Unit"))
+    completion = ChoiceFilter(label=_("Completion"), method=_directive_completion,
+                              choices=COMPLETION_CHOICES)
+
+    choice_kinds = {"round": "rounds", "unit": "units"}

@@ -233,6 +233,12 @@ class Recommendation(models.Model):
             # and the incremental sync.
             models.Index(fields=["province", "id"], name="rec_province_id_idx"),
             models.Index(fields=["updated_at"], name="rec_updated_idx"),
+            # The dashboard's months: what was resolved in a month, in a province and
+            # nationally (the list's resolved_in).
+            models.Index(fields=["province", "resolved_at"], name="rec_province_resolved_idx",
+                         condition=Q(consolidated_into=None)),
+            models.Index(fields=["resolved_at"], name="rec_resolved_idx",
+                         condition=Q(consolidated_into=None)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -596,13 +602,15 @@ class Tally(models.Model):
     class Kind(models.TextChoices):
         # Unmerged recommendations by lead department, category, status and due date.
         RECOMMENDATIONS = "rec"
-        # Resolved ones by lead department, on time or not (status) and working days from
-        # routing to resolution (days): the scorecard.
+        # Resolved ones by lead department, on time, late (status; with the due date it
+        # missed) or without a due date (""), working days from routing to resolution (days)
+        # and month of the resolution (month): the scorecard and the months' figures.
         RESOLVED = "resolved"
         # Per unit, the unmerged recommendations it raised, itself or through a duplicate
         # merged into them (counted in the session of the one they were merged into).
         RAISED = "raised"
-        # Per unit, what it raised by completion (status: on_time, late, open; due_date).
+        # Per unit, what it raised (itself or through a duplicate merged into it) by
+        # completion (status: on_time, late, open, central; due_date).
         COMPLETION = "completion"
         # Per unit, the directives given to it by completion (status: on_time, late,
         # pending; due_date).
@@ -630,6 +638,8 @@ class Tally(models.Model):
     status = models.CharField(max_length=24, blank=True)
     due_date = models.DateField(null=True)
     days = models.IntegerField(null=True)
+    # The first day of the month an event counted happened in (RESOLVED: the resolution).
+    month = models.DateField(null=True)
     # How many (recommendations, units' items, directives, difficulties).
     number = models.IntegerField()
 

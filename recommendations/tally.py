@@ -29,7 +29,7 @@ from inspections.models import Difficulty, DirectiveFollowUp, Session
 from .models import OPEN_STATUSES, Recommendation, Status, Tally
 
 Kind = Tally.Kind
-ON_TIME, LATE, OPEN, PENDING = "on_time", "late", "open", "pending"
+ON_TIME, LATE, OPEN, PENDING, CENTRAL = "on_time", "late", "open", "pending", "central"
 
 # The sessions a deferred() block has touched, refreshed when it ends.
 _pending: ContextVar[set | None] = ContextVar("tally_pending", default=None)
@@ -102,13 +102,15 @@ def _rows(session_ids) -> list[Tally]:
     if not sessions:
         return []
     ids = list(sessions)
-    counts = Counter()  # (kind, session, lead department, category, unit, status, due, days)
+    # (kind, session, lead department, category, unit, status, due, days, month)
+    counts = Counter()
     unmerged = Recommendation.objects.filter(session_id__in=ids, consolidated_into=None)
     for session, lead, category, status, due, count in _grouped(unmerged, (
             "session_id", "lead_department_id", "category_id", "status", "due_date")):
         # Only an open one's due date counts (overdue, due soon): fewer rows.
         due = due if status in OPEN_STATUSES else None
-        counts[Kind.RECOMMENDATIONS, session, lead, category, None, status, due, None] += count
+        counts[Kind.RECOMMENDATIONS, session, lead, category, None, status, due, None,
+               None] += count
     _count_resolved(counts, unmerged)
     _count_raised(counts, ids)
     _count_completion(counts, unmerged)
@@ -116,10 +118,11 @@ def _rows(session_ids) -> list[Tally]:
     for session, unit, category, count in _grouped(
             Difficulty.units.through.objects.filter(difficulty__session_id__in=ids),
             ("difficulty__session_id", "administrativeunit_id", "difficulty__category_id")):
-        counts[Kind.DIFFICULTIES, session, None, category, unit, "", None, None] += count
+        counts[Kind.DIFFICULTIES, session, None, category, unit, "", None, None, None] += count
     return [Tally(kind=kind, **sessions[session], lead_department_id=lead, category_id=category,
-                  unit_id=unit, status=status or "", due_date=due, days=days, number=count)
-            for (kind, session, lead, category, unit, status, due, days), count
+                  unit_id=unit, status=status or "", due_date=due, days=days, month=month,
+                  number=count)
+            for (kind, session, lead, category, unit, status, due, days, month), count
             in counts.items()]
 
 
@@ -128,22 +131,27 @@ def _grouped(queryset, fields):
 
 
 def _count_resolved(counts, unmerged):
-    """The scorecard: on time or not, and working days from the first routing to the
-    resolution (local dates)."""
+    """The scorecard and the months: resolved on time (by the due date), late (after it,
+    with that due date: the month it was missed in) or neither (no due date); the month of
+    the resolution and the working days from the first routing to it (local dates)."""
     resolved = [
         (session, lead, due, timezone.localdate(resolved_at) if resolved_at else None,
          timezone.localdate(routed_at) if routed_at else None)
         for session, lead, due, resolved_at, routed_at in unmerged.filter(
-            status=Status.RESOLVED, lead_department__isnull=False)
+            status=Status.RESOLVED)
         .annotate(routed_at=Min("events__at", filter=Q(events__to_status=Status.ROUTED)))
         .values_list("session_id", "lead_department_id", "due_date", "resolved_at", "routed_at")]
     dates = [d for *_rest, resolved_on, routed_on in resolved for d in (resolved_on, routed_on)
              if d]
     counter = WorkingDayCounter(min(dates), max(dates)) if dates else None
     for session, lead, due, resolved_on, routed_on in resolved:
-        on_time = ON_TIME if due and resolved_on and resolved_on <= due else ""
+        timing = ""
+        if due and resolved_on:
+            timing = ON_TIME if resolved_on <= due else LATE
         days = counter.between(routed_on, resolved_on) if routed_on and resolved_on else None
-        counts[Kind.RESOLVED, session, lead, None, None, on_time, None, days] += 1
+        month = resolved_on.replace(day=1) if resolved_on else None
+        counts[Kind.RESOLVED, session, lead, None, None, timing,
+               due if timing == LATE else None, days, month] += 1
 
 
 def _count_raised(counts, ids):
@@ -161,25 +169,36 @@ def _count_raised(counts, ids):
         "recommendation__consolidated_into__session_id", "administrativeunit_id",
         "recommendation__consolidated_into_id")
     for session, unit, _recommendation in set(own) | set(merged):
-        counts[Kind.RAISED, session, None, None, unit, "", None, None] += 1
+        counts[Kind.RAISED, session, None, None, unit, "", None, None, None] += 1
 
 
 def _count_completion(counts, unmerged):
-    """Per unit, what it raised: answered on the spot or resolved by the due date (on time),
-    resolved after it (late), open with a due date (by that date)."""
-    rows = Recommendation.units.through.objects.filter(recommendation__in=unmerged).values_list(
-        "recommendation__session_id", "administrativeunit_id", "recommendation__status",
-        "recommendation__due_date", "recommendation__resolved_at")
-    for session, unit, status, due, resolved_at in rows:
+    """Per unit, what it raised, itself or through a duplicate merged into it (as the
+    list's unit filter finds it): answered on the spot or resolved by the due date (on
+    time), resolved after it (late), open with a due date (by that date), proposed to
+    central level. Waiting for routing (new, returned), and resolved or open without a due
+    date, are in none of these."""
+    states = {}
+    for pk, session, status, due, resolved_at in unmerged.values_list(
+            "pk", "session_id", "status", "due_date", "resolved_at"):
         if status == Status.ANSWERED_ON_THE_SPOT:
-            state, due = ON_TIME, None
+            states[pk] = (session, ON_TIME, None)
         elif status == Status.RESOLVED and due and resolved_at:
-            state, due = (ON_TIME if timezone.localdate(resolved_at) <= due else LATE), None
+            states[pk] = (session, ON_TIME if timezone.localdate(resolved_at) <= due
+                          else LATE, None)
         elif status in OPEN_STATUSES and due:
-            state = OPEN
-        else:
-            continue
-        counts[Kind.COMPLETION, session, None, None, unit, state, due, None] += 1
+            states[pk] = (session, OPEN, due)
+        elif status == Status.PROPOSED_CENTRAL:
+            states[pk] = (session, CENTRAL, None)
+    through = Recommendation.units.through.objects
+    own = through.filter(recommendation__in=unmerged).values_list(
+        "administrativeunit_id", "recommendation_id")
+    merged = through.filter(recommendation__consolidated_into__in=unmerged).values_list(
+        "administrativeunit_id", "recommendation__consolidated_into_id")
+    for unit, recommendation in set(own) | set(merged):
+        if recommendation in states:
+            session, state, due = states[recommendation]
+            counts[Kind.COMPLETION, session, None, None, unit, state, due, None, None] += 1
 
 
 def _count_directives(counts, ids):
@@ -197,7 +216,7 @@ def _count_directives(counts, ids):
             state, due = LATE, None
         else:
             continue
-        counts[Kind.DIRECTIVES, session, None, None, unit, state, due, None] += 1
+        counts[Kind.DIRECTIVES, session, None, None, unit, state, due, None, None] += 1
 
 
 # Which sessions a write touches (receivers connected in RecommendationsConfig.ready) -------

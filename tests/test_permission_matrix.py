@@ -97,6 +97,8 @@ MATRIX = {
                                    {**RECOMMENDATION_READERS, "ward_a": 404, "ward_b": 404}),
     "recommendations:session_attachment_add": (_session, POSTED, "post"),
     "recommendations:dashboard": (lambda o: {}, READERS),
+    # The directives given to units, behind the numbers of the dashboard's split.
+    "recommendations:directive_list": (lambda o: {}, READERS),
     # Department users see the list of their own items.
     "recommendations:list": (lambda o: {}, EVERYONE),
     "recommendations:unit_profile": (lambda o: {"pk": o["unit"].pk}, READERS),
@@ -137,6 +139,7 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("recommendations:home", "inspections:round_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
+                               "recommendations:directive_list",
                                "recommendations:list", "recommendations:search",
                                "recommendations:api_tokens",
                                "recommendations:api_token_revoke")

@@ -3,7 +3,7 @@ from .documents import round_report, session_notice
 from .follow_up import follow_up, follow_up_update, unit_report_decide
 from .home import home
 from .inbox import inbox
-from .oversight import dashboard_view, recommendation_list
+from .oversight import dashboard_view, directive_list, recommendation_list
 from .routing import routing
 from .search import search_view
 from .sessions import session_detail, session_record
@@ -13,7 +13,7 @@ from .units import unit_profile
 
 __all__ = [
     "act", "api_token_revoke", "api_tokens", "attachment_download", "dashboard_view",
-    "detail", "follow_up", "follow_up_update", "home",
+    "detail", "directive_list", "follow_up", "follow_up_update", "home",
     "inbox", "recommendation_list", "round_report", "routing", "search_view",
     "session_attachment_add", "session_detail", "session_notice", "session_record",
     "unit_directive", "unit_home", "unit_profile", "unit_recommendation", "unit_report_decide",

@@ -1,4 +1,4 @@
-"""Leaders' and office's oversight: the dashboard and the recommendation list behind it."""
+"""Leaders' and office's oversight: the dashboard and the lists behind its numbers."""
 
 import dataclasses
 
@@ -13,10 +13,11 @@ from communes.decorators import read_only, reader_required, scoped_reader_requir
 from communes.exports import export
 from communes.pages import cached_page
 from communes.scope import Scope, scope
+from inspections.models import DirectiveFollowUp
 
 from .. import dashboard
 from ..exports import recommendation_rows
-from ..filters import RecommendationFilterSet, SessionPeriodFilterSet
+from ..filters import DirectiveFilterSet, RecommendationFilterSet, SessionPeriodFilterSet
 from ..models import OPEN_STATUSES, Recommendation, Tally
 
 
@@ -35,17 +36,22 @@ def dashboard_view(request):
     tallies = Tally.objects.visible_to(user)
     national = scope(user).kind == Scope.ALL
     chosen_sessions = dashboard.of_period(tallies, filters)
-    cache_key = dataclasses.replace(page_part_key(user, filters.typed),
-                                    versions=figures_versions(scope(user)))
+    versions = figures_versions(scope(user))
+    cache_key = dataclasses.replace(page_part_key(user, filters.typed), versions=versions)
+
+    def computed():
+        figures = dashboard.figures(chosen_sessions, by_province=national)
+        return {**figures, "trends": dashboard.trends(
+            chosen_sessions, figures["departments"], by_province=national)}
+
     return render(request, "recommendations/dashboard.html", {
-        "figures": SimpleLazyObject(lambda: dashboard.figures(chosen_sessions,
-                                                              by_province=national)),
+        "figures": SimpleLazyObject(computed),
         "completion": SimpleLazyObject(lambda: {
             "directives": dashboard.completion(chosen_sessions, Tally.Kind.DIRECTIVES),
             "recommendations": dashboard.completion(chosen_sessions, Tally.Kind.COMPLETION)}),
         "recurring": SimpleLazyObject(lambda: dashboard.recurring_difficulties(tallies)),
         "filters": filters, "chosen": filters.applied, "national": national,
-        "cache_key": cache_key,
+        "cache_key": cache_key, "as_of": dashboard.as_of(versions),
     })
 
 
@@ -77,4 +83,27 @@ def recommendation_list(request):
         "cache_key": page_part_key(user, filters.typed, page_number),
         "page_params": chosen, "chosen": chosen, "filters": filters,
         "today": today, "open_statuses": [s.value for s in OPEN_STATUSES],
+    })
+
+
+@read_only
+@reader_required
+@cached_page()
+def directive_list(request):
+    """The directives given to units that the user may see, filtered as the numbers of the
+    dashboard's split link to them (unit, completion, round, session dates)."""
+    user = request.user
+    filters = DirectiveFilterSet(
+        request.GET, DirectiveFollowUp.objects.visible_to(user).filter(unit__isnull=False),
+        request=request)
+    follow_ups = filters.qs.order_by("directive__due_date", "directive_id", "id")
+    page_number = request.GET.get("page", "")
+    chosen = filters.applied
+    return render(request, "recommendations/directive_list.html", {
+        "page": SimpleLazyObject(lambda: Paginator(
+            follow_ups.select_related("unit", "directive__session__group__round"), 25
+        ).get_page(page_number)),
+        "cache_key": page_part_key(user, filters.typed, page_number),
+        "page_params": chosen, "chosen": chosen, "filters": filters,
+        "today": timezone.localdate(),
     })

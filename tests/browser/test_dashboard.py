@@ -75,3 +75,45 @@ def test_dashboard_list_and_unit_profile_fit_a_phone_and_print_cleanly(live_serv
             expect(page.locator("form.filters")).to_be_hidden()
         page.emulate_media(media="screen")
     context.close()
+
+
+def test_the_charts_fit_1366_and_375_pass_axe_and_break_no_policy(live_server, browser):
+    """The dashboard's charts at a desk and on a phone: no wider than the screen, every link
+    at least 24 px high, axe finds nothing, the Content-Security-Policy refuses nothing; on a
+    phone the sections fold and its table of contents opens the one it leads to."""
+    from tests.browser.audit import axe_source, axe_violations
+
+    call_command("load_demo", stdout=StringIO())
+    for width in (1366, 375):
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+        context.add_init_script(script=axe_source())
+        page = context.new_page()
+        refused = []
+        page.on("console", lambda message, refused=refused: refused.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill("lanhdao")
+        page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(f"{live_server.url}/dashboard/")
+        chart = page.locator("svg.chart.months")
+        expect(chart).to_be_visible()
+        assert chart.get_attribute("role") == "img"
+        assert page.locator("#chart-months-title").text_content().startswith("Kiến nghị")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+        if width == 375:
+            # Folded but the first; the table of contents opens the one it names.
+            assert page.evaluate("document.documentElement.scrollHeight") < 4000
+            expect(page.locator("#dash-raised")).not_to_have_attribute("open", "")
+            page.locator(".dash-toc a[href='#dash-raised']").click()
+            expect(page.locator("#dash-raised")).to_have_attribute("open", "")
+            page.evaluate("document.querySelectorAll('details[data-dash-section]')"
+                          ".forEach(d => d.open = true)")
+        small = page.evaluate("""Array.from(document.querySelectorAll('main a'))
+            .filter(a => { const r = a.getBoundingClientRect();
+                           return r.height > 0 && r.height < 24; })
+            .map(a => a.textContent.trim())""")
+        assert small == [], (width, small)
+        assert axe_violations(page) == [], width
+        assert refused == [], refused
+        context.close()

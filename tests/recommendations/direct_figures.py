@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.models import AdministrativeUnit
 from communes.workdays import WorkingDayCounter
 from inspections.models import Difficulty, DirectiveFollowUp
 from recommendations.dashboard import Bar, Completion, _bars, _number
@@ -140,9 +141,11 @@ def recurring_difficulties(difficulties, limit=20) -> list[dict]:
 def _split(rows, key, name):
     completions = (Completion(unit_id=row[key], name=row[name], on_time=row["on_time"],
                               late=row["late"], pending=row["pending"],
-                              overdue=row["overdue"]) for row in rows)
+                              overdue=row["overdue"], central=row.get("central", 0))
+                   for row in rows)
+    units = dict(AdministrativeUnit.objects.values_list("pk", "sort_name"))
     return sorted((c for c in completions if c.total),
-                  key=lambda c: (-c.overdue, -c.pending, c.name or "", c.unit_id))
+                  key=lambda c: (-c.overdue, -c.pending, units[c.unit_id], c.unit_id))
 
 
 def directive_completion(follow_ups, today=None, limit=20) -> list[Completion]:
@@ -162,21 +165,64 @@ def directive_completion(follow_ups, today=None, limit=20) -> list[Completion]:
 
 
 def recommendation_completion(recommendations, today=None, limit=20) -> list[Completion]:
-    """Per unit, the recommendations it raised that have a due date (`recommendations`, those
-    the user may see; a merged duplicate counts as the one it was merged into): resolved (or
-    answered at the session) on time or late, open within or past its due date."""
+    """Per unit, the recommendations it raised (`recommendations`, those the user may see; a
+    merged duplicate counts as the one it was merged into, once however many of them the
+    unit raised): resolved (or answered at the session) on time or late, open within or past
+    its due date, proposed to central level."""
     today = today or timezone.localdate()
-    raised = Recommendation.units.through.objects.filter(
-        recommendation__in=recommendations.filter(consolidated_into=None))
-    done = Q(recommendation__status=Status.RESOLVED)
-    resolved_on = TruncDate("recommendation__resolved_at")
-    rows = raised.annotate(resolved_on=resolved_on).values(
-        "administrativeunit_id", "administrativeunit__name").annotate(
-        on_time=Count("id", filter=Q(recommendation__status=Status.ANSWERED_ON_THE_SPOT)
-                      | (done & Q(resolved_on__lte=F("recommendation__due_date")))),
-        late=Count("id", filter=done & Q(resolved_on__gt=F("recommendation__due_date"))),
-        pending=Count("id", filter=Q(recommendation__status__in=OPEN_STATUSES,
-                                     recommendation__due_date__gte=today)),
-        overdue=Count("id", filter=Q(recommendation__status__in=OPEN_STATUSES,
-                                     recommendation__due_date__lt=today)))
-    return _split(rows, "administrativeunit_id", "administrativeunit__name")[:limit]
+    unmerged = recommendations.filter(consolidated_into=None)
+    through = Recommendation.units.through.objects
+    pairs = {(unit, target) for unit, target in through.filter(
+        Q(recommendation__in=unmerged) | Q(recommendation__consolidated_into__in=unmerged)
+    ).annotate(target=Coalesce("recommendation__consolidated_into_id", "recommendation_id")
+               ).values_list("administrativeunit_id", "target")}
+    items = {item.pk: item for item in unmerged.annotate(resolved_on=TruncDate("resolved_at"))}
+    names = dict(AdministrativeUnit.objects.values_list("pk", "name"))
+    rows = {}
+    for unit, target in pairs:
+        item = items[target]
+        row = rows.setdefault(unit, {"unit_id": unit, "unit__name": names[unit], "on_time": 0,
+                                     "late": 0, "pending": 0, "overdue": 0, "central": 0})
+        if item.status == Status.ANSWERED_ON_THE_SPOT or (
+                item.status == Status.RESOLVED and item.due_date and item.resolved_on
+                and item.resolved_on <= item.due_date):
+            row["on_time"] += 1
+        elif item.status == Status.RESOLVED and item.due_date and item.resolved_on:
+            row["late"] += 1
+        elif item.status in OPEN_STATUSES and item.due_date:
+            row["overdue" if item.due_date < today else "pending"] += 1
+        elif item.status == Status.PROPOSED_CENTRAL:
+            row["central"] += 1
+    return _split(rows.values(), "unit_id", "unit__name")[:limit]
+
+
+def trends(recommendations, today=None, by_province=False) -> dict:
+    """Month by month, counted from the records: raised (by the month of the session),
+    resolved (by the local month of the resolution), missed (due in the month: open past it,
+    or resolved after it); and per lead department and month, resolved and on time."""
+    today = today or timezone.localdate()
+    key = "lead_department__short_code" if by_province else "lead_department_id"
+    months = {}
+    rates = {}
+
+    def month(day):
+        start = day.replace(day=1)
+        return months.setdefault(start, {"raised": 0, "resolved": 0, "missed": 0})
+
+    for item in recommendations.filter(consolidated_into=None).annotate(
+            resolved_on=TruncDate("resolved_at"), session_date=F("session__date"),
+            body=F(key)):
+        month(item.session_date)["raised"] += 1
+        if item.status in OPEN_STATUSES and item.due_date and item.due_date < today:
+            month(item.due_date)["missed"] += 1
+        if item.status == Status.RESOLVED and item.resolved_on:
+            month(item.resolved_on)["resolved"] += 1
+            late = item.due_date and item.resolved_on > item.due_date
+            if late:
+                month(item.due_date)["missed"] += 1
+            if item.body is not None:
+                cell = rates.setdefault(item.body, {}).setdefault(
+                    item.resolved_on.replace(day=1), [0, 0])
+                cell[0] += 1
+                cell[1] += bool(item.due_date and not late)
+    return {"months": months, "rates": rates}

@@ -49,6 +49,30 @@ def assert_tally_matches_records(user, *, by_province=False, period=None):
         direct_figures.recommendation_completion(filters.qs)
     assert dashboard.recurring_difficulties(tallies) == direct_figures.recurring_difficulties(
         Difficulty.objects.visible_to(user))
+    assert_trends_match(chosen, filters.qs, by_province)
+
+
+def assert_trends_match(chosen, recommendations, by_province):
+    """The months and the on-time rates by department, from the tally, are the records'."""
+    key = "lead_department__short_code" if by_province else "lead_department_id"
+    departments = dashboard.figures(chosen, by_province=by_province)["departments"]
+    trends = dashboard.trends(chosen, departments, by_province=by_province)
+    direct = direct_figures.trends(recommendations, by_province=by_province)
+    shown = {month.start: {"raised": month.raised, "resolved": month.resolved,
+                           "missed": month.missed} for month in trends["months"]}
+    zero = {"raised": 0, "resolved": 0, "missed": 0}
+    assert shown == {start: direct["months"].get(start, zero) for start in shown}
+    # The last months from the latest with figures: only older ones are left out.
+    assert len(shown) <= dashboard.MONTHS_SHOWN
+    assert max(direct["months"], default=None) == max(shown, default=None)
+    assert all(start < min(shown) for start in set(direct["months"]) - set(shown))
+    rates = {body["params"][key.replace("lead_department__short_code", "department_type")
+                            .replace("lead_department_id", "department")]: {
+        cell.month.start: [cell.resolved, cell.on_time] for cell in body["cells"]
+        if cell.resolved} for body in trends["bodies"]}
+    assert rates == {body: {start: cell for start, cell in cells.items() if start in shown}
+                     for body, cells in direct["rates"].items()
+                     if any(start in shown for start in cells)}
 
 
 def rows():
@@ -96,6 +120,8 @@ def world(province, other_province, department_a, department_b, office_user, hea
     services.recommendation_answer_on_the_spot(recommendation=made[5], answered_by="Sở",
                                                answer="Đã trả lời", by=office_user)
     services.recommendation_merge(target=made[6], others=[made[7]], by=office_user)
+    services.recommendation_propose_central(recommendation=made[9], by=office_user,
+                                            central_body="Bộ Nội vụ")
     for session in (first, second):
         difficulty = Difficulty.objects.create(session=session, category=categories[0],
                                                text="Thiếu biên chế")
@@ -134,6 +160,17 @@ def test_the_world_is_counted_as_its_records(world, department_a, department_b):
         (world["units"][0].pk, 2)]
     directives = dashboard.completion(Tally.objects.all(), Tally.Kind.DIRECTIVES)
     assert [(c.on_time, c.late, c.pending, c.overdue) for c in directives] == [(1, 1, 2, 1)]
+    # What a unit raised counts what was proposed to central level as a part of its own, and
+    # a duplicate it raised as the one merged into (#7 into #6: ward B raised #7 only).
+    raised = {c.unit_id: c for c in dashboard.completion(Tally.objects.all(),
+                                                          Tally.Kind.COMPLETION)}
+    ward_a, ward_b = world["units"]
+    assert raised[ward_b.pk].central == 1 and raised[ward_b.pk].on_time == 2
+    # The months: #4 resolved after its due date missed it, in its due date's month.
+    months = dashboard.trends(Tally.objects.visible_to(world["users"]["office"]),
+                              figures["departments"])["months"]
+    assert sum(month.missed for month in months) == 2  # #1 overdue, #4 resolved late
+    assert sum(month.resolved for month in months) == 2
     assert_all_match(world)
 
 
