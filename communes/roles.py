@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 # whose bodies are not all sở: Thanh tra tỉnh, Văn phòng UBND tỉnh).
 OFFICE_STAFF = "Văn phòng"
 DEPARTMENT_HEAD = "Lãnh đạo cơ quan"
-DEPARTMENT_STAFF = "Chuyên viên"
+DEPARTMENT_STAFF = "Chuyên viên sở, ban, ngành"
 LEADER = "Lãnh đạo tỉnh"
 NATIONAL_VIEWER = "Theo dõi toàn quốc"
 UNIT_STAFF = "Cán bộ cấp xã"

@@ -22,7 +22,7 @@ def test_the_old_groups_are_renamed_with_their_users_and_permissions():
     permissions = set(Group.objects.get(name="Lãnh đạo sở").permissions.all())
     # A group of the new name made meanwhile (by a later roles_sync) takes the old one's users.
     Group.objects.get(name="Chuyên viên sở").user_set.add(factories.UserFactory(username="cv"))
-    Group.objects.create(name=roles.DEPARTMENT_STAFF)
+    Group.objects.create(name="Chuyên viên")
 
     rename.rename(Group, rename.RENAMES)
 
@@ -32,9 +32,24 @@ def test_the_old_groups_are_renamed_with_their_users_and_permissions():
     assert [u.username for u in Group.objects.get(name="Chuyên viên").user_set.all()] == ["cv"]
 
 
+@pytest.mark.django_db
+def test_the_department_staffs_group_says_whose_staff_they_are():
+    """"Chuyên viên" also names the office's staff: the group is renamed, users kept."""
+    staff_rename = importlib.import_module(
+        "recommendations.migrations.0017_rename_department_staff_role")
+    Group.objects.filter(name=roles.DEPARTMENT_STAFF).update(name="Chuyên viên")
+    staff = factories.UserFactory(username="chuyenvien")
+    staff.groups.add(Group.objects.get(name="Chuyên viên"))
+
+    staff_rename.rename(Group, staff_rename.RENAMES)
+
+    assert staff.groups.get().name == "Chuyên viên sở, ban, ngành" == roles.DEPARTMENT_STAFF
+    assert not Group.objects.filter(name="Chuyên viên").exists()
+
+
 
 def test_the_role_labels_read_as_the_documents_do():
     with translation.override("vi"):
         assert [str(roles.ROLE_LABELS[r]) for r in (roles.DEPARTMENT_HEAD,
                                                     roles.DEPARTMENT_STAFF)] == [
-            "Lãnh đạo cơ quan", "Chuyên viên"]
+            "Lãnh đạo cơ quan", "Chuyên viên sở, ban, ngành"]
