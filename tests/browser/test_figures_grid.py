@@ -1,7 +1,7 @@
 """Figures typed as a grid, in real Chromium, counting what the tasks take: a commune sends a
 month's 11 figures in one send; the office fills and saves an 8-unit × 11-metric session
 from the keyboard alone; a block pasted from Excel lands in its cells; a figure that could be
-read two ways is refused and kept."""
+read two ways is refused and kept; on a phone the save bar stays in view."""
 
 import datetime
 from decimal import Decimal
@@ -246,3 +246,28 @@ def test_a_units_figures_from_its_report_are_marked_for_the_office(live_server, 
     expect(page.locator("td.from-unit .mark-unit")).to_be_visible()
     cell.fill("6.601")  # changed by the office: no longer the unit's
     expect(page.locator("td.from-unit")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", ["record", "unit"])
+def test_on_a_phone_the_page_fits_and_the_save_bar_stays_in_view(live_server, browser,
+                                                                 province, office, path):
+    session, units = session_of(province, 3)
+    username = office.username
+    if path == "unit":
+        factories.profile(factories.UserFactory(username="xa.thu", role=roles.UNIT_STAFF),
+                          province=province, unit=units[0])
+        username = "xa.thu"
+    page = log_in(browser, live_server, username, viewport={"width": 375, "height": 740},
+                  is_mobile=True, has_touch=True)
+    url = (f"/sessions/{session.pk}/record/" if path == "record"
+           else f"/unit/sessions/{session.pk}/")
+    page.goto(f"{live_server.url}{url}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    if path == "record":
+        save = page.get_by_role("button", name="Lưu nháp")
+        for y in (0, 1500, 3000):
+            page.evaluate(f"window.scrollTo(0, {y})")
+            box = save.bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 740, (y, box)
+        # Nothing is entered yet: the parts' links show no count.
+        expect(page.locator(".record-parts .count")).to_have_count(0)

@@ -190,6 +190,16 @@ def test_figures_a_unit_sent_are_offered_marked_then_taken_in(client, office_use
     assert ReportedFigure.objects.count() == 1
 
 
+def test_the_parts_show_counts_only_of_what_is_recorded(client, office_user, province):
+    session, _units = session_with_figures(province, 3, [])
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:session_record", args=[session.pk]))
+    text = page.content.decode()
+    assert 'class="count"' not in text
+    assert "Thành phần dự và đánh giá chung" in text
+    assert "Kết luận buổi làm việc" not in text
+
+
 # A unit's table of its month ---------------------------------------------------------------
 
 
