@@ -271,3 +271,38 @@ def test_on_a_phone_the_page_fits_and_the_save_bar_stays_in_view(live_server, br
             assert box["y"] >= 0 and box["y"] + box["height"] <= 740, (y, box)
         # Nothing is entered yet: the parts' links show no count.
         expect(page.locator(".record-parts .count")).to_have_count(0)
+
+
+def test_the_grid_is_kept_in_the_draft_across_a_dropped_connection(live_server, browser,
+                                                                     province, office):
+    session, units = session_of(province, 2)
+    received = Metric.objects.get(code="received_total")
+    cell = f"figure-0-v{units[1].pk}_{received.pk}"
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(office.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/**")
+    url = f"{live_server.url}/sessions/{session.pk}/record/"
+    page.goto(url)
+    page.locator(f"[name={cell}]").fill("6.600")
+    page.get_by_text("Ước tính và ghi chú").click()
+    page.get_by_role("checkbox", name=f"{units[1]} – Hồ sơ tiếp nhận ước tính").check()
+    context.set_offline(True)
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.get_by_text("Không lưu được")).to_be_visible()
+    page.close()
+
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="Khôi phục nội dung đã nhập").click()
+    expect(page.locator(f"[name={cell}]")).to_have_value("6.600")
+    expect(page.locator("td.estimate")).to_have_count(1)  # its mark follows the draft
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.get_by_text("Đã lưu buổi làm việc.")).to_be_visible()
+    figure = ReportedFigure.objects.get()
+    assert (figure.unit, figure.value, figure.approximate) == (units[1], 6600, True)
+    context.close()
