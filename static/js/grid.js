@@ -4,7 +4,7 @@
    - Tab moves right (the page's own order of the cells); Enter moves down, Shift+Enter up, and
      never sends the form; after a run of Tabs, Enter goes down to the column the run started
      from, as in Excel. The arrows up and down move too. Enter in a table's month goes to its
-     first cell.
+     first cell, and in a note under a grid to the next note.
    - A block copied from a spreadsheet (cells separated by tabs, lines by line breaks) fills
      the cells from the one it is pasted into, across and down; in a unit's table, one line of
      values fills the values down. A cell gets the text as copied (a percentage cell drops the
@@ -58,6 +58,15 @@
       var first = scope && scope.querySelector("table[data-grid] [data-cell]:not([disabled])");
       event.preventDefault();
       if (first) focusCell(first);
+      return;
+    }
+    var line = el.closest("[data-extra-for]");
+    if (line && el.type === "text" && event.key === "Enter" && plain) {
+      /* A note of the grid's: Enter goes to the next note shown, as in the grid. */
+      event.preventDefault();
+      var next = line.nextElementSibling;
+      while (next && next.hidden) next = next.nextElementSibling;
+      if (next && next.querySelector("input[type=text]")) focusCell(next.querySelector("input[type=text]"));
       return;
     }
     if (!el.hasAttribute("data-cell")) return;

@@ -306,3 +306,29 @@ def test_the_grid_is_kept_in_the_draft_across_a_dropped_connection(live_server, 
     figure = ReportedFigure.objects.get()
     assert (figure.unit, figure.value, figure.approximate) == (units[1], 6600, True)
     context.close()
+
+
+def test_enter_never_sends_the_recording_page_from_its_grid(live_server, browser, province,
+                                                           office):
+    session, units = session_of(province, 2)
+    received = Metric.objects.get(code="received_total")
+    page = log_in(browser, live_server, office.username)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/record/")
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.method == "POST"
+            else None)
+    page.get_by_label("Tháng").first.focus()
+    page.keyboard.press("Enter")  # from the month to the first cell
+    first = f"figure-0-v{units[0].pk}_{received.pk}"
+    assert page.evaluate("document.activeElement.name") == first
+    page.keyboard.type("12")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # the joint row, the last one: Enter stays
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == f"figure-0-vj_{received.pk}"
+    page.get_by_text("Ước tính và ghi chú").click()
+    note = page.get_by_role("textbox", name=f"{units[0]} – Hồ sơ tiếp nhận Ghi chú")
+    note.fill("theo báo cáo của xã")
+    note.press("Enter")
+    page.wait_for_timeout(300)
+    assert posts == []

@@ -277,3 +277,19 @@ def test_a_units_table_refuses_what_it_cannot_read_and_keeps_it(client, ward_a, 
     assert "Số hàng nghìn ghi bằng dấu chấm" in page and 'value="6,600"' in page
     assert "Đề nghị nhập tháng của các số liệu này." in page
     assert not SubmittedFigure.objects.exists()
+
+
+def test_the_office_sees_what_the_unit_sent_when_it_recorded_another_value(
+        client, office_user, province, metrics, ward_a_unit):
+    session, _units = session_with_figures(province, 1, [])
+    session.units.add(ward_a_unit)
+    submission = session.submissions.create(unit=ward_a_unit, submitted_by=office_user)
+    SubmittedFigure.objects.create(submission=submission, metric=metrics[0], month=JULY,
+                                   value=6600)
+    ReportedFigure.objects.create(session=session, unit=ward_a_unit, metric=metrics[0],
+                                  month=JULY, value=6500)
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:session_record", args=[session.pk]))
+    text = page.content.decode()
+    assert "đơn vị gửi: 6.600" in text
+    assert 'class="cell from-unit"' not in text
