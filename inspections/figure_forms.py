@@ -151,7 +151,7 @@ class _Shown:
 
 class FigureCellsForm(forms.Form):
     """A month chosen once and, for each row and metric, a value, an estimate mark and a
-    note. A table left as it was is not checked again, and its cells are not written."""
+    note. A cell needs a value for its mark or note; a value needs the month."""
 
     month = MonthField(label=_("Month"), required=False)
     # The month the table was read at: the figures it holds, whatever month it is given now.
@@ -301,7 +301,8 @@ def session_figures(session, *, units, metrics, submissions) -> SessionFigures:
 
 
 class FigureGridForm(FigureCellsForm):
-    """One month of a session's figures: units down, metrics across."""
+    """One month of a session's figures: units down, metrics across. A grid left as it was
+    is not checked again, and its cells are not written."""
 
     def __init__(self, *args, figures: SessionFigures, **kwargs):
         self.figures = figures
