@@ -13,7 +13,7 @@ from simple_history.models import is_historic
 from communes.admin import HistoryAdmin, RecordHistoryAdmin, sort_name_column
 from communes.forms import VietnameseNumberField
 
-from .forms import add_figure_errors
+from .figure_forms import add_figure_errors
 from .models import (
     Category,
     CategoryRouting,

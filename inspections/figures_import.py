@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from communes.numbers import number_from_cell
 from communes.text import normalize
 
-from .forms import figure_kind_problem, month_problem
+from .figure_forms import figure_kind_problem, month_problem
 from .models import Metric, ReportedFigure, Session
 from .services import session_touch
 

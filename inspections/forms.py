@@ -2,12 +2,12 @@ from django import forms
 from django.db.models import Q
 from django.forms.renderers import Jinja2
 from django.forms.utils import ErrorDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.forms import DateInput, DeadlineField, VietnameseNumberField
+from communes.forms import DateInput, DeadlineField
 from communes.models import AdministrativeUnit, Department
 
+from .figure_forms import FigureGridFormSet, session_figures
 from .models import (
     Category,
     CategoryRouting,
@@ -19,7 +19,6 @@ from .models import (
     Metric,
     ReportedFigure,
     Session,
-    SubmittedFigure,
     UnitReport,
     UnitSubmission,
     WorkingGroup,
@@ -158,42 +157,6 @@ class SessionForm(UnitsInProvinceMixin, forms.ModelForm):
 # count does not grow with the number of rows.
 
 
-class MonthField(forms.DateField):
-    """A month typed as mm/yyyy (07/2025), stored as its first day."""
-
-    input_formats = ["%m/%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m"]
-    default_error_messages = {"invalid": _("Enter a month as mm/yyyy, for example 07/2025.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(format="%m/%Y",
-                                                    attrs={"placeholder": _("mm/yyyy")}))
-        kwargs.setdefault("help_text", _("Month and year, for example 07/2025."))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace(day=1) if value else value
-
-    def validate(self, value):
-        super().validate(value)
-        problem = month_problem(value)
-        if problem:
-            raise forms.ValidationError(problem, code="month")
-
-
-def month_problem(month) -> str | None:
-    """Why a figure cannot be of `month` (its first day): before 2000, or a month that has
-    not come yet (figures are results). The import checks its months the same way."""
-    if month is None:
-        return None
-    if month.year < 2000:
-        return _("%(month)s is before 2000: check the year.") % {"month": f"{month:%m/%Y}"}
-    if month > timezone.localdate().replace(day=1):
-        return _("%(month)s has not come yet: figures are for this month or months past.") % {
-            "month": f"{month:%m/%Y}"}
-    return None
-
-
 def _share_choices(form, choices):
     """Give the form's choice fields the lists read once for the whole page."""
     for name, field_choices in choices.items():
@@ -301,50 +264,8 @@ class UnitReportForm(SessionItemForm):
         super().__init__(*args, choices=choices, **kwargs)
         unit_id = self.instance.unit_id or self.initial.get("unit")
         self.unit_label = dict(choices["units"]).get(unit_id, "")
-
-
-class FigureFieldsMixin(forms.Form):
-    """A month and a value, checked against the metric's kind: the figure recorded at a
-    session and the one a unit sends before it."""
-
-    month = MonthField(label=_("Month"))
-    value = VietnameseNumberField(label=_("Value"), decimal_places=2, min_value=0)
-
-    def clean(self):
-        cleaned = super().clean()
-        add_figure_errors(self, cleaned)
-        return cleaned
-
-
-def add_figure_errors(form, cleaned) -> None:
-    """A figure's value against its metric's kind, and its month (a month field of admin's
-    is a plain date): on the pages, in the units' forms and in admin alike."""
-    problem = figure_kind_problem(cleaned.get("metric"), cleaned.get("value"))
-    if problem:
-        form.add_error("value", problem)
-    problem = "month" not in form.errors and month_problem(cleaned.get("month"))
-    if problem:
-        form.add_error("month", problem)
-
-
-class FigureForm(FigureFieldsMixin, SessionItemForm):
-    class Meta:
-        model = ReportedFigure
-        fields = ["metric", "month", "unit", "value", "approximate", "note"]
-        widgets = {"note": forms.TextInput}
-        labels = {"unit": _("Reported by")}
-
-
-def figure_kind_problem(metric, value) -> str | None:
-    """What is wrong with `value` for `metric`'s kind: a count is whole, a rate at most 100."""
-    if metric is None or value is None:
-        return None
-    if metric.kind == Metric.Kind.COUNT and value != value.to_integral_value():
-        return _("%(metric)s is a count: give a whole number.") % {"metric": metric}
-    if metric.kind == Metric.Kind.PERCENT and value > 100:
-        return _("%(metric)s is a percentage: at most 100.") % {"metric": metric}
-    return None
-
+        # Shown as the unit sent it before the session: the page marks it.
+        self.from_submission = bool(self.initial.get("from_submission"))
 
 
 class DifficultyForm(RaisedByMixin, SessionItemForm):
@@ -397,21 +318,6 @@ class SessionItemFormSet(forms.BaseModelFormSet):
         super().__init__(*args, **kwargs)
 
 
-class BaseFigureFormSet(SessionItemFormSet):
-    def clean(self):
-        """One value per metric, month and unit (or joint) in the session."""
-        super().clean()
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", {})
-            if not data or data.get("DELETE"):
-                continue
-            key = (data.get("metric"), data.get("month"), data.get("unit"))
-            if key in seen:
-                form.add_error("value", _("This figure is already entered above for this month."))
-            seen.add(key)
-
-
 def session_choices(session) -> dict:
     """The choice lists of the recording page, read once for all its rows."""
     blank = [("", "---------")]
@@ -420,7 +326,7 @@ def session_choices(session) -> dict:
         "units": units,
         "unit": [("", _("all units, jointly"))] + units,
         "category": blank + [(c.pk, c.name) for c in Category.objects.all()],
-        "metric": blank + [(m.pk, m.name) for m in Metric.objects.all()],
+        "metrics": list(Metric.objects.all()),
         "departments": [(d.pk, d.name) for d in Department.objects.filter(
             province_id=session.group.round.province_id, is_active=True)],
     }
@@ -432,8 +338,6 @@ def item_formset(form, extra=0):
         form._meta.model, form=form, formset=SessionItemFormSet, extra=extra, can_delete=True)
 
 
-FigureFormSet = forms.modelformset_factory(
-    ReportedFigure, form=FigureForm, formset=BaseFigureFormSet, extra=0, can_delete=True)
 DifficultyFormSet = item_formset(DifficultyForm)
 DirectiveFormSet = item_formset(DirectiveForm)
 FieldVisitFormSet = item_formset(FieldVisitForm)
@@ -455,16 +359,8 @@ def session_record_formsets(session, data=None, choices=None) -> dict:
     report_formset = forms.modelformset_factory(
         UnitReport, form=UnitReportForm, formset=SessionItemFormSet, extra=len(missing),
         can_delete=False)
-    recorded = {(f.unit_id, f.metric_id, f.month) for f in session.figures.all()}
-    figure_initial = [
-        {"unit": unit_id, "metric": figure.metric_id, "month": figure.month,
-         "value": figure.value, "approximate": figure.approximate, "note": figure.note,
-         "from_submission": True}
-        for unit_id, submission in sent.items() for figure in submission.figures.all()
-        if (unit_id, figure.metric_id, figure.month) not in recorded]
-    figure_formset = forms.modelformset_factory(
-        ReportedFigure, form=FigureForm, formset=BaseFigureFormSet, extra=len(figure_initial),
-        can_delete=True)
+    figures = session_figures(session, units=choices["units"], metrics=choices["metrics"],
+                              submissions=sent.values())
     directives = session.directives.prefetch_related("follow_ups__unit")
     addressees = {
         directive.pk: (
@@ -476,8 +372,7 @@ def session_record_formsets(session, data=None, choices=None) -> dict:
     return {
         "reports": report_formset(prefix="report", queryset=reports, initial=report_initial,
                                   **common),
-        "figures": figure_formset(prefix="figure", queryset=session.figures.all(),
-                                  initial=figure_initial, **common),
+        "figures": FigureGridFormSet(data, prefix="figure", session=session, figures=figures),
         "difficulties": DifficultyFormSet(
             prefix="difficulty", queryset=session.difficulties.prefetch_related("units"),
             **common),
@@ -502,38 +397,6 @@ class UnitSubmissionForm(forms.ModelForm):
                    for name in ("achievements", "facilities", "staffing_notes")}
 
 
-class SubmittedFigureForm(FigureFieldsMixin, forms.ModelForm):
-    class Meta:
-        model = SubmittedFigure
-        fields = ["metric", "month", "value", "approximate", "note"]
-        widgets = {"note": forms.TextInput}
-
-    def __init__(self, *args, metric_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metric_choices
-
-
-class BaseSubmittedFigureFormSet(forms.BaseFormSet):
-    def __init__(self, *args, **kwargs):
-        # The metrics, read once for every row.
-        kwargs["form_kwargs"] = {"metric_choices": [
-            ("", "---------"), *((m.pk, m.name) for m in Metric.objects.all())]}
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", {})
-            if not data or data.get("DELETE") or not data.get("metric"):
-                continue
-            key = (data["metric"].pk, data.get("month"))
-            if key in seen:
-                form.add_error("value", _("This figure is already entered above for this month."))
-            seen.add(key)
-
-
-SubmittedFigureFormSet = forms.formset_factory(
-    SubmittedFigureForm, formset=BaseSubmittedFigureFormSet, extra=1, can_delete=True)
 class CategoryRoutingForm(forms.ModelForm):
     """Where the province routes a category by default: the routing screen preselects it."""
 

@@ -3,7 +3,7 @@ object outside the user's scope answers 404."""
 
 from django.shortcuts import get_object_or_404
 
-from .models import InspectionRound, Session, WorkingGroup
+from .models import InspectionRound, ReportedFigure, Session, SubmittedFigure, WorkingGroup
 
 
 def round_for(user, pk) -> InspectionRound:
@@ -19,3 +19,13 @@ def group_for(user, pk) -> WorkingGroup:
 def session_for(user, pk) -> Session:
     return get_object_or_404(
         Session.objects.visible_to(user).select_related("group__round__province"), pk=pk)
+
+
+def unit_figures_of(unit, month) -> dict:
+    """{metric id: value}: `unit`'s own figures of `month`, as the office recorded them (the
+    latest session's, when several did), or else as the unit sent them before a session."""
+    values = dict(SubmittedFigure.objects.filter(submission__unit=unit, month=month).order_by(
+        "submission__submitted_at", "pk").values_list("metric_id", "value"))
+    values.update(ReportedFigure.objects.filter(unit=unit, month=month).order_by(
+        "session__date", "pk").values_list("metric_id", "value"))
+    return values

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from communes import roles
+from communes.text import normalize
 
 from . import notifications, signals
 from .models import (
@@ -155,9 +156,13 @@ def _require_office_of(by, province_id):
 
 
 @transaction.atomic
-def unit_submission_save(*, session, unit, by, report: dict, figures: list[dict]):
+def unit_submission_save(*, session, unit, by, report: dict, figures: list[dict],
+                         months=None):
     """A unit's report and figures before a session: created, or replaced while the session
-    is still a draft (each version is kept in the history)."""
+    is still a draft (each version is kept in the history).
+
+    `figures` replace those the unit sent before for `months` (every month when None); what
+    it sent for other months stays. A figure sent again as it was is not written again."""
     _require_unit_staff(by, unit.pk)
     current = Session.objects.select_for_update().get(pk=session.pk)
     if current.status == Session.Status.FINAL:
@@ -167,15 +172,23 @@ def unit_submission_save(*, session, unit, by, report: dict, figures: list[dict]
     submission, _created = UnitSubmission.objects.update_or_create(
         session=current, unit=unit,
         defaults={**report, "submitted_by": by, "submitted_at": timezone.now()})
-    kept = set()
+    before = {(f.metric_id, f.month): f for f in submission.figures.all()}
+    new = []
     for figure in figures:
-        item, _created = SubmittedFigure.objects.update_or_create(
-            submission=submission, metric=figure["metric"], month=figure["month"],
-            defaults={"value": figure["value"], "approximate": figure.get("approximate", False),
-                      "note": figure.get("note", "")})
-        kept.add(item.pk)
-    for figure in submission.figures.exclude(pk__in=kept):
-        figure.delete()  # one by one, so the history records each
+        values = {"value": figure["value"], "approximate": figure.get("approximate", False),
+                  "note": normalize(figure.get("note", ""))}
+        sent = before.pop((figure["metric"].pk, figure["month"]), None)
+        if sent is None:
+            new.append(SubmittedFigure(submission=submission, metric=figure["metric"],
+                                       month=figure["month"], **values))
+        elif any(getattr(sent, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(sent, name, value)
+            sent.save(update_fields=list(values))
+    for figure in before.values():
+        if months is None or figure.month in months:
+            figure.delete()  # one by one, so the history records each
+    bulk_create_with_history(new, SubmittedFigure)
     return submission
 
 

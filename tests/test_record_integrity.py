@@ -37,8 +37,9 @@ def session(province):
 
 
 def figure_row(metric, value):
-    return {"figure-TOTAL_FORMS": 1, "figure-INITIAL_FORMS": 0, "figure-0-metric": metric.pk,
-            "figure-0-month": "07/2025", "figure-0-unit": "", "figure-0-value": value}
+    """One grid of the recording page, for July 2025, with `value` in the units' joint row."""
+    return {"figure-TOTAL_FORMS": 1, "figure-INITIAL_FORMS": 0, "figure-0-was": "",
+            "figure-0-month": "07/2025", f"figure-0-vj_{metric.pk}": value}
 
 
 # 1. Figures are read the Vietnamese way, or refused -----------------------------------------

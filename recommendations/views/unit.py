@@ -14,14 +14,18 @@ from django.views.decorators.http import require_http_methods
 from communes import roles
 from communes.decorators import read_only, role_required
 from communes.models import AdministrativeUnit
-from inspections.forms import SubmittedFigureFormSet, UnitSubmissionForm
+from communes.numbers import format_number
+from inspections.figure_forms import UnitFiguresForm, month_label, previous_month, usual_month
+from inspections.forms import UnitSubmissionForm
 from inspections.models import (
     DirectiveFollowUp,
     DirectiveReport,
+    Metric,
     ReportedFigure,
     Session,
     UnitSubmission,
 )
+from inspections.queries import unit_figures_of
 from inspections.services import unit_submission_save
 
 from .. import services
@@ -76,14 +80,18 @@ def unit_session(request, pk):
     session = get_object_or_404(Session.objects.visible_to(user).select_related(
         "group__round"), pk=pk)
     submission = UnitSubmission.objects.filter(session=session, unit=unit).prefetch_related(
-        "figures").first()
-    initial_figures = [{"metric": f.metric_id, "month": f.month, "value": f.value,
-                        "approximate": f.approximate, "note": f.note}
-                       for f in submission.figures.all()] if submission else []
+        "figures__metric").first()
+    sent = {}
+    for figure in submission.figures.all() if submission else []:
+        sent.setdefault(figure.month, {})[figure.metric_id] = figure
+    # The month of the table: the last one the unit sent, or the month before the session's.
+    month = max(sent) if sent else usual_month(session.date)
     data = request.POST if request.method == "POST" else None
     form = UnitSubmissionForm(data, instance=submission or UnitSubmission(session=session,
                                                                           unit=unit))
-    figures = SubmittedFigureFormSet(data, prefix="figure", initial=initial_figures)
+    figures = UnitFiguresForm(
+        data, prefix="figure", unit=unit, metrics=list(Metric.objects.all()), sent=sent,
+        month=month, earlier=unit_figures_of(unit, previous_month(month)))
     can_send = session.status == Session.Status.DRAFT
     if request.method == "POST" and not can_send:
         messages.error(request, _("The session is final: the office has recorded it."))
@@ -92,8 +100,7 @@ def unit_session(request, pk):
             unit_submission_save(
                 session=session, unit=unit, by=user,
                 report={name: form.cleaned_data[name] for name in UnitSubmissionForm.Meta.fields},
-                figures=[f.cleaned_data for f in figures.forms
-                         if f.cleaned_data and not f.cleaned_data.get("DELETE")])
+                figures=figures.figures(), months=figures.months())
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -102,6 +109,11 @@ def unit_session(request, pk):
     return render(request, "recommendations/unit_session.html", {
         "unit": unit, "session": session, "form": form, "figures": figures,
         "submission": submission, "can_send": can_send,
+        # Sent for other months than the table's: kept as sent.
+        "other_months": [(month_label(other), figure.metric.name, format_number(figure.value),
+                          figure.approximate, figure.note)
+                         for other, cells in sorted(sent.items()) if other != month
+                         for figure in cells.values()],
         "recorded": ReportedFigure.objects.visible_to(user).filter(session=session)
         .select_related("metric", "unit") if not can_send else [],
     }, status=400 if request.method == "POST" else 200)

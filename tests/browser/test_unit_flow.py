@@ -15,6 +15,7 @@ from communes.workdays import add_working_days
 from inspections.models import (
     Category,
     DirectiveFollowUp,
+    Metric,
     ReportedFigure,
     Session,
     UnitReport,
@@ -70,9 +71,8 @@ def test_a_ward_closes_the_loop(live_server, browser, tmp_path):
     unit_page.goto(f"{live_server.url}/unit/")
     unit_page.get_by_role("link", name=str(session)).click()
     unit_page.locator('[name="achievements"]').fill("Tiếp nhận 6.600 hồ sơ trong tháng")
-    unit_page.locator('[name="figure-0-metric"]').select_option(label="Hồ sơ tiếp nhận")
-    unit_page.locator('[name="figure-0-month"]').fill(f"{today:%m/%Y}")
-    unit_page.locator('[name="figure-0-value"]').fill("6.600")
+    received = Metric.objects.get(code="received_total")
+    unit_page.get_by_role("textbox", name="Hồ sơ tiếp nhận Giá trị").fill("6.600")
     unit_page.get_by_role("button", name="Gửi Văn phòng").click()
     expect(unit_page.get_by_text("Đã gửi báo cáo của đơn vị đến Văn phòng.")).to_be_visible()
 
@@ -81,7 +81,7 @@ def test_a_ward_closes_the_loop(live_server, browser, tmp_path):
     office.goto(f"{live_server.url}/sessions/{session.pk}/record/")
     expect(office.locator('[name="report-0-achievements"]')).to_have_value(
         "Tiếp nhận 6.600 hồ sơ trong tháng")
-    expect(office.locator('[name="figure-0-value"]')).to_have_value("6.600")
+    expect(office.locator(f'[name="figure-0-v{ward.pk}_{received.pk}"]')).to_have_value("6.600")
     office.get_by_role("button", name="Thêm kết luận, nhiệm vụ").click()
     office.locator('[name="directive-0-text"]').fill("Bố trí đủ máy tính cho bộ phận một cửa")
     office.locator('[name="directive-0-units"]').first.check()

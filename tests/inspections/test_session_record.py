@@ -54,8 +54,7 @@ def test_office_records_a_whole_session(client, office_user, setting, department
     data = record_data(
         session,
         report=[{"unit": u.pk, "achievements": f"Kết quả của {u.name}"} for u in units],
-        figure=[{"metric": metric.pk, "month": "07/2025", "unit": "", "value": "6600",
-                 "approximate": "on"}],
+        figure=[{"month": "07/2025", f"vj_{metric.pk}": "6600", f"ej_{metric.pk}": "on"}],
         difficulty=[{"category": category.pk, "text": "Trụ sở xuống cấp",
                      "raised_jointly": "on"}],
         recommendation=[
@@ -202,8 +201,8 @@ def test_two_reports_for_one_unit_are_a_form_error_not_a_500(client, office_user
                                         {"unit": units[0].pk, "achievements": "Hai"}])
     assert client.post(url(session), data).status_code == 400
     metric = Metric.objects.first()
-    figure = {"metric": metric.pk, "month": "07/2025", "unit": "", "value": "1"}
-    data = record_data(session, figure=[figure, {**figure, "value": "2"}])
+    figure = {"month": "07/2025", f"vj_{metric.pk}": "1"}
+    data = record_data(session, figure=[figure, {**figure, f"vj_{metric.pk}": "2"}])
     assert client.post(url(session), data).status_code == 400
     assert not ReportedFigure.objects.exists() and not UnitReport.objects.exists()
 

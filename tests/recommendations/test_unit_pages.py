@@ -68,17 +68,15 @@ def test_a_ward_sends_its_report_and_the_office_records_it(client, ward_a, ward_
     client.force_login(ward_a)
     url = reverse("recommendations:unit_session", args=[session.pk])
     data = {"achievements": "Tiếp nhận 6.600 hồ sơ", "facilities": "", "staffing_notes": "",
-            "figure-TOTAL_FORMS": 2, "figure-INITIAL_FORMS": 0,
-            "figure-0-metric": metric.pk, "figure-0-month": "07/2025",
-            "figure-0-value": "6.600", "figure-1-metric": rate.pk,
-            "figure-1-month": "07/2025", "figure-1-value": "87,76"}
+            "figure-month": "07/2025", f"figure-vu_{metric.pk}": "6.600",
+            f"figure-vu_{rate.pk}": "87,76"}
     assert client.post(url, data).status_code == 302
     submission = UnitSubmission.objects.get()
     assert sorted(submission.figures.values_list("value", flat=True)) == [
         Decimal("87.76"), Decimal("6600")]
-    # The page shows the two figures sent as the formset's initial forms.
+    # The page shows the two figures sent in the month's table.
     data.update({"achievements": "Tiếp nhận 6.600 hồ sơ, 99% đúng hạn",
-                 "figure-INITIAL_FORMS": 2})
+                 "figure-was": "07/2025"})
     assert client.post(url, data).status_code == 302
     assert submission.history.count() == 2  # what the unit sent first is kept
     # Another ward may not see, nor send for, this one.
