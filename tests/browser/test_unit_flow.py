@@ -135,7 +135,7 @@ def test_a_ward_closes_the_loop(live_server, browser, tmp_path):
     unit_page.get_by_role("link", name=f"#{recommendation.pk} Bổ sung biên chế công chức"
                           ).first.click()
     expect(unit_page.get_by_text("Tỉnh đã bổ sung 02 biên chế cho phường.")).to_be_visible()
-    unit_page.get_by_label("Chưa: đơn vị chưa thống nhất").check()
+    unit_page.get_by_label("Không – đơn vị chưa thống nhất").check()
     unit_page.get_by_label("Nếu chưa, nêu lý do").fill("Mới có 01 biên chế được giao")
     unit_page.get_by_role("button", name="Gửi ý kiến của đơn vị").click()
     expect(unit_page.get_by_text("Đã gửi ý kiến của đơn vị đến Văn phòng.")).to_be_visible()
