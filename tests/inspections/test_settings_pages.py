@@ -121,3 +121,22 @@ def test_the_office_manages_its_communes_staff_and_moves_one_to_a_department(
     ward_a = get_user_model().objects.get(pk=ward_a.pk)
     assert roles.role_names(ward_a) == {roles.DEPARTMENT_HEAD}
     assert (ward_a.profile.department, ward_a.profile.unit) == (department_a, None)
+
+
+def test_a_change_of_a_routings_co_operating_bodies_shows_in_its_history(
+        client, office_user, department_a, department_b, province):
+    """Saving a default routing with a new co-operating body: its history says which
+    bodies co-operate before and after, not just that the routing was created."""
+    third = factories.DepartmentFactory(province=province, short_code="STC",
+                                        name="Sở Tài chính")
+    category = factories.CategoryFactory()
+    client.force_login(office_user)
+    url = reverse("inspections:settings_routing_edit", args=[category.pk])
+    assert client.post(url, {"lead_department": department_a.pk}).status_code == 302
+    assert client.post(url, {"lead_department": department_a.pk, "cooperating_departments": [
+        department_b.pk, third.pk]}).status_code == 302
+    timeline = client.get(url).context["timeline"]
+    changes = [change for entry in timeline for change in entry.changes]
+    assert ("cơ quan phối hợp", "—",
+            f"{department_b.name}, {third.name}") in [
+        (str(label), old, new) for label, old, new in changes]
