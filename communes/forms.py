@@ -146,6 +146,36 @@ class LetterheadForm(forms.Form):
             doc_type=doc_type, summary=data["summary"], place=data["place"], date=data["date"],
             recipients=data["recipients"], signer=data["signer"],
             signer_name=data["signer_name"])
+
+
+class DepartmentOrderForm(forms.Form):
+    """The province's bodies in protocol order: one position box per body, prefilled with
+    where it comes now. Equal positions keep the bodies' present order between them."""
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departments = list(departments)
+        for rank, department in enumerate(self.departments, start=1):
+            self.fields[self.field_name(department)] = forms.IntegerField(
+                label=department.name, min_value=1, max_value=999, initial=rank,
+                widget=forms.NumberInput(attrs={"class": "position"}))
+
+    @staticmethod
+    def field_name(department) -> str:
+        return f"position-{department.pk}"
+
+    def rows(self):
+        """(department, its position box) for the page's table."""
+        return [(department, self[self.field_name(department)])
+                for department in self.departments]
+
+    def order(self) -> list:
+        """The bodies in the order the positions typed put them."""
+        rank = {department.pk: index for index, department in enumerate(self.departments)}
+        return sorted(self.departments, key=lambda department: (
+            self.cleaned_data[self.field_name(department)], rank[department.pk]))
+
+
 class PersonForm(forms.ModelForm):
     """One of the province's users: who they are, their role and where they work."""
 
@@ -172,7 +202,7 @@ class PersonForm(forms.ModelForm):
             (name, label) for name, label in roles.ROLE_LABELS.items()
             if name in self.ROLES]]
         self.fields["department"].queryset = province.departments.filter(is_active=True)
-        self.fields["unit"].queryset = province.units.order_by("sort_name")
+        self.fields["unit"].queryset = province.units.all()
         self.fields["email"].required = True
         user = self.instance
         if user.pk:
