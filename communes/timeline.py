@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.db import models
-from simple_history import utils
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import utils
 
 from .numbers import format_number
 

@@ -1,7 +1,8 @@
 """The office's settings for its province, without being a superuser: the working-day
 calendar's exceptions, the order of the province's bodies, each category's default
-departments, and the province's users with their roles. Office staff of a province only; another province's users answer 404. Every change
-is kept by django-simple-history and shown on the page that edits it."""
+departments, and the province's users with their roles. Office staff of a province only;
+another province's users answer 404. Every change is kept by django-simple-history and shown
+on the page that edits it."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
