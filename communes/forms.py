@@ -40,6 +40,29 @@ class OptionsSelect(forms.Select):
                            flatatt(self.build_attrs(self.attrs, attrs)), options)
 
 
+class FoldedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes folded in a <details> whose summary names what is ticked: a province's
+    fourteen bodies take one line until opened, and are ticked without Ctrl-click (a
+    multiple select's way, which clips the list too). Written in one pass, as OptionsSelect
+    is: the routing screen shows it on every one of its rows. static/js/folded-checkboxes.js
+    keeps the summary up to date as boxes are ticked."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.get("id", f"id_{name}")
+        chosen = {str(v) for v in (value or [])}
+        names = [str(label) for choice, label in self.choices if str(choice) in chosen]
+        none = _("none")
+        options = format_html_join("", (
+            '<label><input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label>'), (
+            (name, choice, base_id, index, " checked" if str(choice) in chosen else "", label)
+            for index, (choice, label) in enumerate(self.choices)))
+        return format_html(
+            '<details class="folded-checkboxes" id="{}"><summary data-none="{}">{}</summary>'
+            '<div class="options">{}</div></details>', base_id, none,
+            ", ".join(names) or none, options)
+
+
 class VietnameseNumberField(forms.Field):
     """A number typed the Vietnamese way ("6.600", "6 600", "87,76"), read by
     communes.numbers.parse_number and shown back the same way; anything that could be read two
