@@ -336,18 +336,18 @@ def test_search_matches_whole_syllables_and_lists_what_starts_with_them_first(cl
 @pytest.mark.parametrize(("name", "user", "refused"), [
     ("recommendations:list", "office_user", ["date_from", "status"]),
     ("recommendations:dashboard", "office_user", ["date_from"]),
-    ("recommendations:inbox", "head_a", ["status"]),
+    ("recommendations:inbox", "head_a", ["category"]),
 ])
 def test_a_filter_value_refused_says_so_beside_its_box(client, request, name, user, refused):
     """A date or a choice the filter cannot take is left out of the query, and the page says
     which and why, where the input points (aria-describedby)."""
     client.force_login(request.getfixturevalue(user))
     client.cookies["django_language"] = "en"
-    typed = {"date_from": "abc", "status": "zzz"}
+    typed = {"date_from": "abc", "status": "zzz", "category": "zzz"}
     page = client.get(reverse(name), {key: typed[key] for key in refused}).content.decode()
     for key in refused:
         assert f'aria-describedby="id_{key}_error"' in page and f'id="id_{key}_error"' in page
     if "date_from" in refused:
         assert "Enter a valid date." in page
-    if "status" in refused:
+    if "status" in refused or "category" in refused:
         assert "zzz is not one of" in page
