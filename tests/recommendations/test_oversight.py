@@ -333,6 +333,20 @@ def test_search_matches_whole_syllables_and_lists_what_starts_with_them_first(cl
     assert found("hoan", "units") == []
 
 
+def test_search_shows_a_merged_recommendation_as_merged_into_its_target(client, office_user,
+                                                                       province):
+    """A merged item keeps the status it had ("new"): search says what it became instead."""
+    session = factories.SessionFactory(group__round__province=province)
+    target = factories.RecommendationFactory(session=session, text="Bổ sung biên chế cho xã")
+    merged = factories.RecommendationFactory(session=session, text="Bổ sung biên chế công chức")
+    services.recommendation_merge(target=target, others=[merged], by=office_user)
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:search"), {"q": "bien che"}).content.decode()
+    line = page.split(f"#{merged.pk} Bổ sung biên chế công chức", 1)[1].split("</li>", 1)[0]
+    link = reverse("recommendations:detail", args=[target.pk])
+    assert f'Đã gộp vào <a href="{link}">#{target.pk}</a>' in line and "Mới" not in line
+
+
 @pytest.mark.parametrize(("name", "user", "refused"), [
     ("recommendations:list", "office_user", ["date_from", "status"]),
     ("recommendations:dashboard", "office_user", ["date_from"]),
