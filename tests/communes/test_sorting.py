@@ -122,3 +122,27 @@ def test_imported_bodies_come_in_the_files_order_after_those_the_office_placed(p
     assert [d.short_code for d in Department.objects.filter(province=province)] == [
         placed.short_code, *in_file]
     assert in_file[:2] == ["VPUBND", "SNV"]
+
+
+@pytest.mark.django_db
+def test_names_written_into_messages_and_documents_follow_the_vietnamese_alphabet(province):
+    """Not the code points: "Đ" after "D", "đặc khu" before "phường" and "xã"."""
+    from inspections.forms import SessionForm
+    from inspections.models import UnitReport
+    from recommendations.documents import units_list
+
+    kinds = [AdministrativeUnit(name="Kỳ Lừa", kind="ward"),
+             AdministrativeUnit(name="Bắc Sơn", kind="commune"),
+             AdministrativeUnit(name="Cô Tô", kind="special_zone")]
+    assert units_list(kinds).startswith("các đặc khu, phường, xã:")
+    units = [factories.UnitFactory(province=province, name=name)
+             for name in ("Yên Phúc", "Điềm He", "Dân Chủ")]
+    kept = factories.UnitFactory(province=province, name="Ăn")
+    session = factories.SessionFactory(group__round__province=province, units=[*units, kept])
+    for unit in units:
+        UnitReport.objects.create(session=session, unit=unit, achievements="Báo cáo")
+    form = SessionForm({"date": "04/08/2025", "part_of_day": session.part_of_day,
+                        "units": [kept.pk], "version": session.version},
+                       instance=session, group=session.group)
+    assert not form.is_valid()
+    assert "Xã Dân Chủ, Xã Điềm He, Xã Yên Phúc" in str(form.errors["units"])
