@@ -173,6 +173,23 @@ def test_the_inbox_opens_on_its_most_urgent_tab_with_counts_that_follow_each_wri
         "overdue": 1, "due_soon": 0, "new": 1, "in_progress": 0, "done": 0, "all": 2}
 
 
+def test_a_new_order_of_the_bodies_shows_in_the_cached_filters_at_once(
+        client, office_user, department_a, department_b, commit):
+    from communes.services import departments_reorder
+
+    client.force_login(office_user)
+
+    def offered():
+        page = client.get("/recommendations/").content.decode()
+        return page.index(department_a.name) < page.index(department_b.name)
+
+    assert not offered()  # alphabetical: Khoa học before Nội vụ
+    with commit():
+        departments_reorder(province=department_a.province, order=[department_a, department_b],
+                            by=office_user)
+    assert offered()
+
+
 def test_a_recommendations_cached_facts_and_timeline_show_each_new_step(
         client, head_a, department_a, office_user, commit):
     recommendation = routed_to(department_a, "Kiến nghị về biên chế", commit, office_user)
