@@ -40,6 +40,29 @@ class OptionsSelect(forms.Select):
                            flatatt(self.build_attrs(self.attrs, attrs)), options)
 
 
+class FoldedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes folded in a <details> whose summary names what is ticked: a province's
+    fourteen bodies take one line until opened, and are ticked without Ctrl-click (a
+    multiple select's way, which clips the list too). Written in one pass, as OptionsSelect
+    is: the routing screen shows it on every one of its rows. static/js/folded-checkboxes.js
+    keeps the summary up to date as boxes are ticked."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.get("id", f"id_{name}")
+        chosen = {str(v) for v in (value or [])}
+        names = [str(label) for choice, label in self.choices if str(choice) in chosen]
+        none = _("none")
+        options = format_html_join("", (
+            '<label><input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label>'), (
+            (name, choice, base_id, index, " checked" if str(choice) in chosen else "", label)
+            for index, (choice, label) in enumerate(self.choices)))
+        return format_html(
+            '<details class="folded-checkboxes" id="{}"><summary data-none="{}">{}</summary>'
+            '<div class="options">{}</div></details>', base_id, none,
+            ", ".join(names) or none, options)
+
+
 class VietnameseNumberField(forms.Field):
     """A number typed the Vietnamese way ("6.600", "6 600", "87,76"), read by
     communes.numbers.parse_number and shown back the same way; anything that could be read two
@@ -146,6 +169,36 @@ class LetterheadForm(forms.Form):
             doc_type=doc_type, summary=data["summary"], place=data["place"], date=data["date"],
             recipients=data["recipients"], signer=data["signer"],
             signer_name=data["signer_name"])
+
+
+class DepartmentOrderForm(forms.Form):
+    """The province's bodies in protocol order: one position box per body, prefilled with
+    where it comes now. Equal positions keep the bodies' present order between them."""
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departments = list(departments)
+        for rank, department in enumerate(self.departments, start=1):
+            self.fields[self.field_name(department)] = forms.IntegerField(
+                label=department.name, min_value=1, max_value=999, initial=rank,
+                widget=forms.NumberInput(attrs={"class": "position"}))
+
+    @staticmethod
+    def field_name(department) -> str:
+        return f"position-{department.pk}"
+
+    def rows(self):
+        """(department, its position box) for the page's table."""
+        return [(department, self[self.field_name(department)])
+                for department in self.departments]
+
+    def order(self) -> list:
+        """The bodies in the order the positions typed put them."""
+        rank = {department.pk: index for index, department in enumerate(self.departments)}
+        return sorted(self.departments, key=lambda department: (
+            self.cleaned_data[self.field_name(department)], rank[department.pk]))
+
+
 class PersonForm(forms.ModelForm):
     """One of the province's users: who they are, their role and where they work."""
 
@@ -172,7 +225,7 @@ class PersonForm(forms.ModelForm):
             (name, label) for name, label in roles.ROLE_LABELS.items()
             if name in self.ROLES]]
         self.fields["department"].queryset = province.departments.filter(is_active=True)
-        self.fields["unit"].queryset = province.units.order_by("sort_name")
+        self.fields["unit"].queryset = province.units.all()
         self.fields["email"].required = True
         user = self.instance
         if user.pk:

@@ -39,7 +39,7 @@ class Province(models.Model):
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        ordering = ["sort_name"]
+        ordering = ["sort_name", "code"]
 
     def __str__(self):
         return self.name
@@ -93,7 +93,8 @@ class AdministrativeUnit(models.Model):
     class Meta:
         verbose_name = _("commune-level unit")
         verbose_name_plural = _("commune-level units")
-        ordering = ["sort_name"]
+        # Two units of one name (in two provinces) keep one order: by official code.
+        ordering = ["sort_name", "code"]
         indexes = [models.Index(fields=["province", "sort_name"], name="unit_province_name_idx"),
                    models.Index(fields=["updated_at"], name="unit_updated_idx")]
         constraints = [
@@ -106,6 +107,12 @@ class AdministrativeUnit(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display().capitalize()} {self.name}"
+
+    @property
+    def order_key(self) -> tuple:
+        """Where the unit comes in a list, as `Meta.ordering` puts it: for lists sorted in
+        Python."""
+        return (self.sort_name, self.code)
 
 
 class PredecessorUnit(models.Model):
@@ -135,7 +142,7 @@ class PredecessorUnit(models.Model):
     class Meta:
         verbose_name = _("predecessor unit")
         verbose_name_plural = _("predecessor units")
-        ordering = ["sort_name"]
+        ordering = ["sort_name", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["successor", "code"],
@@ -158,7 +165,13 @@ class DepartmentQuerySet(ScopedQuerySet):
 
 
 class Department(models.Model):
-    """A provincial department or agency (sở, ban, ngành) that recommendations are routed to."""
+    """A provincial department or agency (sở, ban, ngành) that recommendations are routed to.
+
+    Bodies are listed in the province's protocol order (`position`, which the office sets on
+    its settings pages), not alphabetically; bodies at the same position by name."""
+
+    # Where a body not yet placed by the office comes: after the placed ones.
+    UNPLACED = 1000
 
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="departments", verbose_name=_("province")
@@ -168,6 +181,9 @@ class Department(models.Model):
     name_en = NormalizedCharField(_("English name"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(
+        _("position in protocol order"), default=UNPLACED, db_default=UNPLACED,
+        help_text=_("Where the body comes in every list of the province's bodies."))
     sort_name = SortKeyField(source="name")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
@@ -177,7 +193,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        ordering = ["sort_name"]
+        ordering = ["position", "sort_name", "id"]
         indexes = [models.Index(fields=["updated_at"], name="department_updated_idx")]
         constraints = [
             models.UniqueConstraint(
@@ -189,6 +205,19 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def order_key(self) -> tuple:
+        """Where the body comes in a list, as `Meta.ordering` puts it: for lists sorted in
+        Python."""
+        return (self.position, self.sort_name, self.pk or 0)
+
+
+def ordering_through(path: str, model) -> list[str]:
+    """`model`'s list order, read through the relation `path` ("lead_department",
+    "unit"): to order rows by the unit or body they name as the unit's or body's own list
+    does."""
+    return [f"{path}__{name}" for name in model._meta.ordering]
 
 
 class IssuingBody(models.Model):

@@ -4,6 +4,7 @@ Each import is all-or-nothing: every row is checked first, and a file with any b
 nothing and names each bad line."""
 
 import datetime
+import itertools
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,8 +259,13 @@ def departments_import(*, path, province_code: str, dry_run: bool = False) -> Im
         raise CSVProblems(problems)
     summary = ImportSummary(label=_("Departments"))
     existing = {d.short_code: d for d in Department.objects.filter(province=province)}
+    # A new body comes after the placed ones, in the file's order (its protocol order, as
+    # communes/data/departments.csv gives it); the office may move it on its settings page.
+    placed = [d.position for d in existing.values() if d.position != Department.UNPLACED]
+    positions = itertools.count(max(placed, default=0) + 1)
     _upsert(Department, wanted, existing, summary,
-            lambda code, values: Department(province=province, short_code=code, **values))
+            lambda code, values: Department(province=province, short_code=code,
+                                            position=next(positions), **values))
     if dry_run:
         transaction.set_rollback(True)
     return summary
@@ -330,3 +336,23 @@ def person_save(*, form, province, by):
     profile.save()
     data_changed()
     return user
+
+
+@transaction.atomic
+def departments_reorder(*, province, order, by) -> int:
+    """Put `province`'s bodies in protocol order: `order` lists them all, first to last; they
+    are numbered 1, 2, … in it. Each body whose place changed is saved (its history says who
+    moved it, and when); returns how many moved."""
+    departments = {d.pk: d for d in Department.objects.select_for_update().filter(
+        province=province)}
+    if set(departments) != {d.pk for d in order}:
+        raise ValueError("The order must list every body of the province once.")
+    moved = 0
+    for position, wanted in enumerate(order, start=1):
+        department = departments[wanted.pk]
+        if department.position != position:
+            department.position = position
+            department._history_user = by
+            department.save(update_fields=["position", "updated_at"])
+            moved += 1
+    return moved

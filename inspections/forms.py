@@ -144,7 +144,8 @@ class SessionForm(UnitsInProvinceMixin, forms.ModelForm):
                 raise forms.ValidationError(
                     _("%(units)s already have records in this session: remove those on the "
                       "recording page first.")
-                    % {"units": ", ".join(sorted(str(u) for u in in_use))})
+                    % {"units": ", ".join(str(u) for u in sorted(
+                        in_use, key=lambda unit: unit.order_key))})
         return units
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -18,7 +18,7 @@ from communes.fields import (
     SearchTextField,
     SortKeyField,
 )
-from communes.models import AdministrativeUnit, Department, Province
+from communes.models import AdministrativeUnit, Department, Province, ordering_through
 from communes.scope import Scope, ScopedQuerySet
 
 
@@ -44,7 +44,7 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["sort_name"]
+        ordering = ["sort_name", "code"]
         indexes = [models.Index(fields=["updated_at"], name="category_updated_idx")]
 
     def __str__(self):
@@ -249,7 +249,7 @@ class GroupMember(models.Model):
     class Meta:
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
-        ordering = ["group", "role", "sort_name"]
+        ordering = ["group", "role", "sort_name", "id"]
 
     def __str__(self):
         return self.name
@@ -348,6 +348,8 @@ class UnitReport(models.Model):
     class Meta:
         verbose_name = _("unit report")
         verbose_name_plural = _("unit reports")
+        # A session's reports in the order of its units, not the order they were typed in.
+        ordering = ordering_through("unit", AdministrativeUnit)
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "unit"],
@@ -550,6 +552,12 @@ class DirectiveFollowUp(models.Model):
     class Meta:
         verbose_name = _("directive follow-up")
         verbose_name_plural = _("directive follow-ups")
+        # A directive's addressees as a list names them: its units, then its bodies in the
+        # province's protocol order (whatever order they were added in).
+        ordering = [
+            *(F(name).asc(nulls_last=True) for name in ordering_through(
+                "unit", AdministrativeUnit) + ordering_through("department", Department)),
+            "id"]
         indexes = [models.Index(fields=["status"], name="followup_status_idx")]
         constraints = [
             models.CheckConstraint(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/", views.settings_home, name="settings"),
     path("settings/calendar/", views.calendar, name="settings_calendar"),
     path("settings/calendar/<int:pk>/", views.calendar_day, name="settings_calendar_day"),
+    path("settings/departments/", views.departments, name="settings_departments"),
     path("settings/routing/", views.routing_list, name="settings_routing"),
     path("settings/routing/<int:category_pk>/", views.routing_edit,
          name="settings_routing_edit"),

@@ -169,7 +169,7 @@ def unit_accounts() -> list[tuple[str, str]]:
     title = json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))["round"]["title_vi"]
     units = AdministrativeUnit.objects.filter(
         working_groups__round__title=title, working_groups__number__in=UNIT_ACCOUNT_GROUPS,
-        people__isnull=False).distinct().order_by("sort_name")
+        people__isnull=False).distinct()
     return [(unit_username(unit), str(unit)) for unit in units]
 
 

@@ -4,6 +4,7 @@ communes/documents.py; these read the apps' rows and are called in Vietnamese.""
 
 from communes.documents import PARTY
 from communes.models import AdministrativeUnit, IssuingBody, party_committee
+from communes.text import sort_key
 
 # The kinds of unit in the plural, as a list of them reads: "các phường Đông Kinh, Kỳ Lừa".
 _KIND_WORDS = {AdministrativeUnit.Kind.COMMUNE: "xã", AdministrativeUnit.Kind.WARD: "phường",
@@ -36,7 +37,8 @@ def units_list(units) -> str:
     kinds = {_KIND_WORDS.get(unit.kind, "") for unit in units}
     if len(units) == 1:
         return f"{_KIND_WORDS.get(units[0].kind, '')} {units[0].name}"
-    return f"các {', '.join(sorted(kinds))}: {', '.join(unit.name for unit in units)}"
+    return f"các {', '.join(sorted(kinds, key=sort_key))}: " \
+        f"{', '.join(unit.name for unit in units)}"
 
 
 def short_date(day) -> str:

@@ -7,6 +7,8 @@ permission-filtered queryset.
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
+from communes.models import AdministrativeUnit, Department, ordering_through
+
 from .models import Recommendation, Status
 
 # Rows read, and named, per round trip: memory stays flat, queries few (2 per chunk).
@@ -34,12 +36,13 @@ def recommendation_rows(recommendations):
     yield from _chunk_rows(chunk, statuses)
 
 
-def _names(through, ids, related):
-    """recommendation id → the names of its `related` (units, departments), in Vietnamese
-    order."""
+def _names(through, ids, related, model):
+    """recommendation id → the names of its `related` (units, departments), in the order of
+    their lists: units in Vietnamese order, bodies in the province's protocol order."""
     names = {}
     for recommendation_id, value in through.objects.filter(recommendation_id__in=ids).order_by(
-            f"{related}__sort_name").values_list("recommendation_id", f"{related}__name"):
+            *ordering_through(related, model)).values_list("recommendation_id",
+                                                           f"{related}__name"):
         names.setdefault(recommendation_id, []).append(value)
     return {key: ", ".join(values) for key, values in names.items()}
 
@@ -48,8 +51,9 @@ def _chunk_rows(chunk, statuses):
     if not chunk:
         return
     ids = [row[0] for row in chunk]
-    units = _names(Recommendation.units.through, ids, "administrativeunit")
-    cooperating = _names(Recommendation.cooperating_departments.through, ids, "department")
+    units = _names(Recommendation.units.through, ids, "administrativeunit", AdministrativeUnit)
+    cooperating = _names(Recommendation.cooperating_departments.through, ids, "department",
+                         Department)
     for pk, text, category, round_title, group, day, status, lead, due, resolved in chunk:
         yield [pk, text, category, round_title, group, f"{day:%d/%m/%Y}", units.get(pk, ""),
                statuses[status], lead or "", cooperating.get(pk, ""),

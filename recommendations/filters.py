@@ -215,9 +215,9 @@ SORTS = {
 
 
 class InboxFilterSet(PortalFilterSet):
-    """A department's inbox: its filters, its sort and "assigned to me"."""
+    """A department's inbox: its filters, its sort and "assigned to me". Where an item
+    stands (its status, its deadline) is the inbox's tabs, not a filter of its own."""
 
-    status = ChoiceFilter(choices=Status.choices, label=_("Status"))
     category = ChoiceFilter(field_name="category_id", label=_("Category"))
     unit = ChoiceFilter(label=_("Unit"), method=_raised_by)
     round = ChoiceFilter(field_name="session__group__round_id", label=_("Round"))

@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communes.forms import DateInput, DeadlineField
+from communes.forms import DateInput, DeadlineField, FoldedCheckboxes
 from communes.models import Department
 from inspections.forms import RaisedByMixin, SessionItemForm, item_formset
 from inspections.models import DirectiveFollowUp
@@ -23,7 +24,7 @@ class RoutingRowForm(forms.Form):
         Department.objects.none(), label=_("Lead department"), required=False)
     cooperating_departments = forms.ModelMultipleChoiceField(
         Department.objects.none(), label=_("Co-operating departments"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 3}))
+        widget=FoldedCheckboxes)
     due_date = DeadlineField(label=_("Due date"), required=False)
     central_body = forms.CharField(label=_("Proposed to (central body)"), required=False,
                                    max_length=200)
@@ -39,6 +40,9 @@ class RoutingRowForm(forms.Form):
         # The province's departments, read once for every row of the screen.
         self.fields["lead_department"].choices = [("", "---------"), *department_choices]
         self.fields["cooperating_departments"].choices = department_choices
+        self.fields["due_date"].help_text = _(
+            "Left empty: %(days)s working days from today.") % {
+            "days": settings.DEFAULT_DUE_WORKING_DAYS}
 
     def require(self, *names):
         """Mark the fields the chosen action needs; True when all are filled."""

@@ -276,6 +276,16 @@ class Recommendation(models.Model):
         events = list(self.events.all())
         return events[-1] if events else None
 
+    @property
+    def return_event(self):
+        """The step by which a department last returned it to the office, whose note is the
+        reason (from prefetched events): not a later event that left its status as it was,
+        such as a merge into it."""
+        for event in reversed(list(self.events.all())):
+            if event.to_status == Status.RETURNED and event.from_status != Status.RETURNED:
+                return event
+        return None
+
 
 class RecommendationEvent(models.Model):
     """One step of a recommendation's lifecycle: who moved it, when, from what to what, and why."""

@@ -47,7 +47,7 @@ class NoticeContent:
     @property
     def departments(self) -> list:
         """The departments concerned: those that lead or co-operate on a recommendation and
-        those a directive addresses, by name."""
+        those a directive addresses, in the province's protocol order."""
         found = {}
         for item in self.recommendations:
             for department in [item.lead_department, *item.cooperating_departments.all()]:
@@ -57,7 +57,7 @@ class NoticeContent:
             for follow_up in directive.follow_ups.all():
                 if follow_up.department is not None:
                     found[follow_up.department.pk] = follow_up.department
-        return sorted(found.values(), key=lambda d: d.sort_name)
+        return sorted(found.values(), key=lambda d: d.order_key)
 
 
 def notice_content(session) -> NoticeContent:
@@ -68,7 +68,7 @@ def notice_content(session) -> NoticeContent:
                  to_attr="answers_on_the_spot")).order_by("id")
     directives = session.directives.prefetch_related(Prefetch(
         "follow_ups", queryset=DirectiveFollowUp.objects.select_related(
-            "unit", "department").order_by("id"))).order_by("id")
+            "unit", "department"))).order_by("id")
     return NoticeContent(
         session=session, units=list(session.units.all()),
         members=list(session.group.members.all()),
@@ -108,9 +108,9 @@ def _addressees(directive, units) -> tuple:
     if not follow_ups:
         return tuple(units), ()
     # In the order the rest of the notice names them, so equal sets read the same.
-    return (tuple(sorted((f.unit for f in follow_ups if f.unit), key=lambda u: u.sort_name)),
+    return (tuple(sorted((f.unit for f in follow_ups if f.unit), key=lambda u: u.order_key)),
             tuple(sorted((f.department for f in follow_ups if f.department),
-                         key=lambda d: d.sort_name)))
+                         key=lambda d: d.order_key)))
 
 
 def _addressee_phrase(units, departments) -> str:
@@ -147,7 +147,7 @@ def _recommendation_groups(recommendations):
         groups.append(("Các kiến nghị đã được trả lời trực tiếp tại buổi làm việc:", [
             _with_notes(item.text, f"{item.answered_by} trả lời" if item.answered_by else "")
             for item in on_the_spot]))
-    for department in sorted(by_department, key=lambda d: d.sort_name):
+    for department in sorted(by_department, key=lambda d: d.order_key):
         groups.append((f"Giao {department.name} chủ trì nghiên cứu, giải quyết:", [
             _with_notes(item.text, _raised_by(item), _cooperating(item), _due(item.due_date))
             for item in by_department[department]]))

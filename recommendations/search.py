@@ -105,7 +105,7 @@ def search(user, query: str) -> Results | None:
                 When(search_text__startswith=phrase, then=Value(1)),
                 When(pk__in=_matching(units, words).values("pk"), then=Value(2)),
                 default=Value(3), output_field=IntegerField())).order_by(
-            "rank", "sort_name")[:LIMIT]
+            "rank", *AdministrativeUnit._meta.ordering)[:LIMIT]
     else:
         # A department searches only what is routed to it.
         found_units = []

@@ -660,7 +660,7 @@ def raising_units(recommendation) -> list:
     it: they all receive its answer."""
     return list(AdministrativeUnit.objects.filter(
         Q(recommendations=recommendation) | Q(recommendations__consolidated_into=recommendation)
-    ).distinct().order_by("sort_name"))
+    ).distinct())
 
 
 @transaction.atomic

@@ -151,6 +151,45 @@ def test_cached_lists_follow_a_lifecycle_step_and_a_new_item(client, head_a, dep
     assert "Kiến nghị về biên chế" in listed
 
 
+def test_the_inbox_opens_on_its_most_urgent_tab_with_counts_that_follow_each_write(
+        client, head_a, department_a, office_user, commit):
+    """The inbox's counts are kept once for all its pages; the tab it opens on (the first
+    that holds work) and the counts follow a write."""
+    import datetime
+
+    routed_to(department_a, "Kiến nghị còn hạn", commit, office_user)
+    client.force_login(head_a)
+    page = client.get("/inbox/")
+    assert page.context["tab"] == "new" and "Kiến nghị còn hạn" in page.content.decode()
+    with commit():
+        late = factories.RecommendationFactory(
+            session__group__round__province=department_a.province, text="Kiến nghị quá hạn")
+        services.recommendation_route(recommendation=late, lead_department=department_a,
+                                      by=office_user, due_date=datetime.date(2020, 1, 2))
+    page = client.get("/inbox/").content.decode()
+    assert "Kiến nghị quá hạn" in page and "Kiến nghị còn hạn" not in page
+    counts = client.get("/inbox/?tab=all").context["tabs"]
+    assert {name: count for name, _label, count in counts} == {
+        "overdue": 1, "due_soon": 0, "new": 1, "in_progress": 0, "done": 0, "all": 2}
+
+
+def test_a_new_order_of_the_bodies_shows_in_the_cached_filters_at_once(
+        client, office_user, department_a, department_b, commit):
+    from communes.services import departments_reorder
+
+    client.force_login(office_user)
+
+    def offered():
+        page = client.get("/recommendations/").content.decode()
+        return page.index(department_a.name) < page.index(department_b.name)
+
+    assert not offered()  # alphabetical: Khoa học before Nội vụ
+    with commit():
+        departments_reorder(province=department_a.province, order=[department_a, department_b],
+                            by=office_user)
+    assert offered()
+
+
 def test_a_recommendations_cached_facts_and_timeline_show_each_new_step(
         client, head_a, department_a, office_user, commit):
     recommendation = routed_to(department_a, "Kiến nghị về biên chế", commit, office_user)

@@ -124,6 +124,7 @@ MATRIX = {
     "inspections:settings_calendar": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_calendar_day": (lambda o: {"pk": o["calendar_day"].pk},
                                           PROVINCE_EDITORS),
+    "inspections:settings_departments": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_routing": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_routing_edit": (lambda o: {"category_pk": o["category"].pk},
                                           PROVINCE_EDITORS),

@@ -535,6 +535,34 @@ def test_no_document_is_attached_to_a_final_session(client, office_user, session
     assert not session.attachments.exists()
 
 
+def test_a_final_sessions_page_offers_no_upload_the_server_would_refuse(client, office_user,
+                                                                       session):
+    client.force_login(office_user)
+    upload = reverse("recommendations:session_attachment_add", args=[session.pk])
+    assert upload in client.get(session.get_absolute_url()).content.decode()
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.FINAL)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert upload not in page and 'type="file"' not in page
+    assert "Buổi làm việc đã hoàn tất: cần mở lại để đính kèm tài liệu." in page
+
+
+def test_the_session_page_labels_each_unit_report_text_and_names_the_notice_link(
+        client, office_user, session):
+    from inspections.models import UnitReport
+
+    UnitReport.objects.create(session=session, unit=session.units.get(),
+                              achievements="Tiếp nhận 6.600 hồ sơ",
+                              facilities="Trụ sở chật", staffing_notes="Thiếu 2 công chức")
+    client.force_login(office_user)
+    page = client.get(session.get_absolute_url()).content.decode()
+    for label, text in (("Kết quả đạt được", "Tiếp nhận 6.600 hồ sơ"),
+                        ("Cơ sở vật chất", "Trụ sở chật"),
+                        ("Tình hình đội ngũ cán bộ", "Thiếu 2 công chức")):
+        assert f"<dt>{label}</dt><dd class=\"pre\">{text}</dd>" in page
+    notice = reverse("recommendations:session_notice", args=[session.pk])
+    assert f'<a href="{notice}">Soạn Thông báo kết luận</a>' in page
+
+
 def test_logged_in_pages_and_downloads_are_not_cached(client, office_user, session):
     client.force_login(office_user)
     for response in (client.get(session.get_absolute_url()),

@@ -1,7 +1,8 @@
 """The office's settings for its province, without being a superuser: the working-day
-calendar's exceptions, each category's default departments, and the province's users with
-their roles. Office staff of a province only; another province's users answer 404. Every change
-is kept by django-simple-history and shown on the page that edits it."""
+calendar's exceptions, the order of the province's bodies, each category's default
+departments, and the province's users with their roles. Office staff of a province only;
+another province's users answer 404. Every change is kept by django-simple-history and shown
+on the page that edits it."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -17,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 from communes import roles
 from communes.cache import data_changed
 from communes.decorators import office_required, read_only
-from communes.forms import PersonForm
-from communes.models import CalendarDay, UserProfile
-from communes.services import person_save
+from communes.forms import DepartmentOrderForm, PersonForm
+from communes.models import CalendarDay, Department, UserProfile
+from communes.services import departments_reorder, person_save
 from communes.timeline import history_entries
 
 from ..forms import CategoryRoutingForm
@@ -68,6 +69,32 @@ def calendar_day(request, pk):
     day = get_object_or_404(CalendarDay, pk=pk)
     return render(request, "inspections/settings/calendar_day.html", {
         "day": day, "timeline": history_entries(day.history.select_related("history_user"))})
+
+
+# How many recent changes of the bodies' order the page shows.
+DEPARTMENT_HISTORY_SHOWN = 50
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def departments(request):
+    """The province's bodies in its protocol order, which every list of bodies follows
+    (selects, the routing screen, lists, filters, exports, documents): one position per body."""
+    province = _province(request.user)
+    bodies = Department.objects.filter(province=province)
+    form = DepartmentOrderForm(request.POST or None, departments=bodies)
+    if request.method == "POST" and form.is_valid():
+        moved = departments_reorder(province=province, order=form.order(), by=request.user)
+        messages.success(request, _("The order of the bodies is saved (%(count)d moved).")
+                         % {"count": moved})
+        return redirect("inspections:settings_departments")
+    # The latest changes of the province's bodies, each entry named by its body.
+    records = Department.history.filter(province=province).select_related(
+        "history_user").order_by("-history_id")[:DEPARTMENT_HISTORY_SHOWN * 2]
+    timeline = history_entries(records, label=lambda record: record.name)
+    return render(request, "inspections/settings/departments.html", {
+        "form": form, "timeline": timeline[:DEPARTMENT_HISTORY_SHOWN]},
+        status=400 if form.is_bound else 200)
 
 
 @read_only

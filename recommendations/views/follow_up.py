@@ -78,8 +78,10 @@ def _follow_up_page(request, params, bound=None):
             FOLLOW_UP_STATES[state])
         if state == "overdue":
             rows = rows.filter(directive__due_date__lt=today)
+        # A directive's addressees as its page lists them (units, then bodies in protocol
+        # order), not in the order they were added.
         rows = rows.select_related("unit", "department", "directive__session__group").order_by(
-            "directive__due_date", "directive_id", "id")
+            "directive__due_date", "directive_id", *DirectiveFollowUp._meta.ordering)
     exportable = bound is None and section in ("overdue", "due_soon", "extensions", "directives")
     exported = exportable and export(request, _follow_up_rows(section, rows),
                                      f"theo-doi-don-doc-{today:%Y%m%d}", str(_("Follow-up")))

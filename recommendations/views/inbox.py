@@ -1,5 +1,6 @@
 """A department's inbox: what is routed to it, by tab, filter and sort."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from communes.cache import page_part_key
+from communes.cache import cached, page_part_key, version_names
 from communes.decorators import department_required, read_only
 from communes.exports import export
 from communes.pages import cached_page
@@ -17,22 +18,37 @@ from ..exports import recommendation_rows
 from ..filters import InboxFilterSet
 from ..models import OPEN_STATUSES, Recommendation, Status, deadlines
 
-DONE_STATUSES = (Status.RESOLVED, Status.PROPOSED_CENTRAL, Status.RETURNED,
-                 Status.ANSWERED_ON_THE_SPOT)
+# The tabs a department works through, most urgent first; "all" is their sum.
+WORK_TABS = ("overdue", "due_soon", "new", "in_progress")
 
 
 def tabs(today=None) -> dict:
-    """Tab name → (label, filter)."""
+    """Tab name → (label, filter). The tabs before "all" partition the items: each is in
+    exactly one of them, so their counts add up to the count of "all". An open item that is
+    overdue or due soon is in those tabs, whatever its status; the others by status."""
     due = deadlines(today or timezone.localdate())
+    urgent = due.overdue | due.due_soon
     return {
-        "new": (_("New"), Q(status=Status.ROUTED)),
-        "in_progress": (_("In progress"),
-                        Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED))),
-        "due_soon": (_("Due soon"), due.due_soon),
         "overdue": (_("Overdue"), due.overdue),
-        "done": (_("Done"), Q(status__in=DONE_STATUSES)),
+        "due_soon": (_("Due soon"), due.due_soon),
+        "new": (_("Not yet accepted"), Q(status=Status.ROUTED) & ~urgent),
+        "in_progress": (_("In progress"), Q(status__in=(
+            Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)) & ~urgent),
+        # Resolved, returned to the office, proposed to central level: out of its hands.
+        "done": (_("Closed"), ~Q(status__in=OPEN_STATUSES)),
         "all": (_("All"), Q()),
     }
+
+
+def tab_counts(user, mine, all_tabs) -> dict:
+    """How many items each tab holds, counted once per data version (and day) for all the
+    inbox's pages, whatever their filters."""
+    user_scope = scope(user)
+    return cached("inbox-counts", (user_scope.key, timezone.localdate(),
+                                   settings.DUE_SOON_WORKING_DAYS), lambda: mine.aggregate(
+        **{name: Count("id", filter=condition)
+           for name, (_label, condition) in all_tabs.items()}),
+        depends_on=version_names(user_scope))
 
 
 @read_only
@@ -41,8 +57,12 @@ def tabs(today=None) -> dict:
 def inbox(request):
     user = request.user
     all_tabs = tabs()
-    tab = request.GET.get("tab") if request.GET.get("tab") in all_tabs else "new"
     mine = Recommendation.objects.in_inbox_of(user)
+    counts = SimpleLazyObject(lambda: tab_counts(user, mine, all_tabs))
+    tab = request.GET.get("tab")
+    if tab not in all_tabs:
+        # The most urgent work there is: the first tab that holds something.
+        tab = next((name for name in WORK_TABS if counts[name]), "all")
     filters = InboxFilterSet(request.GET, mine.filter(all_tabs[tab][1]), request=request)
     chosen = filters.applied
     # A chosen sort is not a filter: the tab's count still holds.
@@ -60,8 +80,6 @@ def inbox(request):
                       _("Inbox"))
     if exported:
         return exported
-    counts = SimpleLazyObject(lambda: mine.aggregate(
-        **{name: Count("id", filter=condition) for name, (_label, condition) in all_tabs.items()}))
 
     def page():
         paginator = Paginator(items(), 25)
@@ -80,5 +98,6 @@ def inbox(request):
         "tab": tab, "chosen": chosen, "filters": filters, "keep": {"tab": tab},
         "page_params": {"tab": tab, **chosen},
         "department_id": scope(user).department_id,
+        "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
         "today": timezone.localdate(), "open_statuses": [s.value for s in OPEN_STATUSES],
     })

@@ -115,6 +115,10 @@ def _initial_rows(inspection_round, recommendations):
     return initial
 
 
+class _RowsIncomplete(Exception):
+    """Some selected rows lack what the action needs: nothing is saved."""
+
+
 def _apply(request, action, selected) -> int:
     """Carry out `action` on every selected row, all or nothing; 0 if any row was refused."""
     try:
@@ -126,7 +130,8 @@ def _apply(request, action, selected) -> int:
             ok = True
             for form, recommendation in selected:
                 data = form.cleaned_data
-                if action == "route" and form.require("lead_department", "due_date"):
+                # A due date left empty is the usual one (DEFAULT_DUE_WORKING_DAYS).
+                if action == "route" and form.require("lead_department"):
                     services.recommendation_route(
                         recommendation=recommendation, by=request.user,
                         lead_department=data["lead_department"],
@@ -142,9 +147,11 @@ def _apply(request, action, selected) -> int:
                         central_body=data["central_body"])
                 ok = ok and not form.errors
             if not ok:
-                raise services.TransitionNotAllowed(
-                    _("Nothing was changed: complete the rows marked below."))
+                # The page's error summary says so, above the rows marked: no message too.
+                raise _RowsIncomplete
             return len(selected)
+    except _RowsIncomplete:
+        return 0
     except services.TransitionNotAllowed as error:
         messages.error(request, error.messages[0])
         return 0

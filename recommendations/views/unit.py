@@ -49,7 +49,7 @@ def unit_home(request):
     today = timezone.localdate()
     tasks = DirectiveFollowUp.objects.visible_to(user).filter(
         status=DirectiveFollowUp.Status.PENDING).select_related(
-        "directive__session__group").order_by("directive__due_date", "id")
+        "directive__session__group__round").order_by("directive__due_date", "id")
     tasks_shown = tasks.prefetch_related(Prefetch(
         "reports", queryset=DirectiveReport.objects.order_by("submitted_at", "id"),
         to_attr="report_list"))
@@ -60,7 +60,7 @@ def unit_home(request):
         status=Session.Status.DRAFT, date__gte=today).annotate(sent=Exists(sent)).select_related(
         "group__round").order_by("date")
     recommendations = Recommendation.objects.visible_to(user).select_related(
-        "session__group", "lead_department").order_by("-created_at", "-id")
+        "session__group__round", "lead_department").order_by("-created_at", "-id")
     return render(request, "recommendations/unit_home.html", {
         "unit": unit, "today": today, "tasks": tasks_shown[:50], "answers": answers[:50],
         "sessions": sessions[:20],

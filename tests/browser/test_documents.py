@@ -23,7 +23,7 @@ def test_office_downloads_a_sessions_conclusion_notice_in_the_state_layout(live_
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}{session.get_absolute_url()}")
-    page.get_by_role("link", name="Thông báo kết luận (DOCX)").click()
+    page.get_by_role("link", name="Soạn Thông báo kết luận").click()
     expect(page.get_by_role("heading", name="Thông báo kết luận")).to_be_visible()
     expect(page.get_by_label("Ký hiệu cơ quan ban hành")).to_have_value("TU")
 

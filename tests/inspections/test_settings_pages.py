@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from communes import roles
-from communes.models import CalendarDay
+from communes.models import CalendarDay, Department
 from communes.workdays import add_working_days
 from inspections.models import CategoryRouting
 from tests import factories
@@ -121,3 +121,61 @@ def test_the_office_manages_its_communes_staff_and_moves_one_to_a_department(
     ward_a = get_user_model().objects.get(pk=ward_a.pk)
     assert roles.role_names(ward_a) == {roles.DEPARTMENT_HEAD}
     assert (ward_a.profile.department, ward_a.profile.unit) == (department_a, None)
+
+
+def test_the_office_puts_its_bodies_in_protocol_order_and_every_list_follows_it(
+        client, office_user, province, department_a, department_b, other_province):
+    """Bodies are listed in the order the office sets, not alphabetically; bodies it gives
+    the same number keep their present order between them; each move is in the history."""
+    office = factories.DepartmentFactory(province=province, short_code="VP",
+                                         name="Văn phòng Ủy ban nhân dân tỉnh")
+    elsewhere = factories.DepartmentFactory(province=other_province, short_code="SNV")
+    client.force_login(office_user)
+    url = reverse("inspections:settings_departments")
+    page = client.get(url)
+    # Unplaced bodies come alphabetically: Khoa học, Nội vụ, Văn phòng.
+    assert [d for d, _field in page.context["form"].rows()] == [department_b, department_a, office]
+    fields = {d.pk: f"position-{d.pk}" for d in (department_a, department_b, office)}
+    refused = client.post(url, {fields[office.pk]: "1", fields[department_a.pk]: "không",
+                                fields[department_b.pk]: ""})
+    assert refused.status_code == 400
+    assert Department.objects.get(pk=office.pk).position == Department.UNPLACED
+    assert client.post(url, {fields[office.pk]: "1", fields[department_a.pk]: "2",
+                             fields[department_b.pk]: "2",
+                             f"position-{elsewhere.pk}": "1"}).status_code == 302
+    assert list(Department.objects.filter(province=province)) == [office, department_b,
+                                                                 department_a]
+    assert Department.objects.get(pk=elsewhere.pk).position == Department.UNPLACED
+    # Selects, the lists' filters and the settings' lists read that order.
+    category = factories.CategoryFactory()
+    routing = client.get(reverse("inspections:settings_routing_edit", args=[category.pk]))
+    assert [str(label) for _value, label in routing.context["form"].fields[
+        "lead_department"].choices][1:] == [office.name, department_b.name, department_a.name]
+    from recommendations.queries import filter_choices
+    assert [label for _value, label in filter_choices(office_user, ("departments",))[
+        "departments"]] == [office.name, department_b.name, department_a.name]
+    history = [entry for entry in client.get(url).context["timeline"] if entry.changes]
+    assert {entry.title.split(":")[0] for entry in history} == {office.name, department_b.name,
+                                                                department_a.name}
+    assert all(entry.actor == office_user for entry in history)
+    moved = next(entry for entry in history if entry.title.startswith(office.name))
+    assert [(old, new) for _label, old, new in moved.changes] == [(Department.UNPLACED, 1)]
+
+
+def test_a_change_of_a_routings_co_operating_bodies_shows_in_its_history(
+        client, office_user, department_a, department_b, province):
+    """Saving a default routing with a new co-operating body: its history says which
+    bodies co-operate before and after, not just that the routing was created."""
+    third = factories.DepartmentFactory(province=province, short_code="STC",
+                                        name="Sở Tài chính")
+    category = factories.CategoryFactory()
+    client.force_login(office_user)
+    url = reverse("inspections:settings_routing_edit", args=[category.pk])
+    assert client.post(url, {"lead_department": department_a.pk}).status_code == 302
+    assert client.post(url, {"lead_department": department_a.pk, "cooperating_departments": [
+        department_b.pk, third.pk]}).status_code == 302
+    timeline = client.get(url).context["timeline"]
+    changes = [change for entry in timeline for change in entry.changes]
+    assert ("cơ quan phối hợp", "—",
+            f"{department_b.name}, {third.name}") in [
+        (str(label), old, new) for label, old, new in changes]

@@ -180,9 +180,50 @@ def test_inbox_tabs_count_and_filter(client, routed, head_a, office_user, depart
     client.force_login(head_a)
     response = client.get(reverse("recommendations:inbox"))
     counts = {name: count for name, _label, count in response.context["tabs"]}
-    assert counts["new"] == 2 and counts["overdue"] == 1 and counts["all"] == 2
+    assert counts["new"] == 1 and counts["overdue"] == 1 and counts["all"] == 2
+    # The inbox opens on the most urgent work there is.
+    assert response.context["tab"] == "overdue"
+    assert [r.pk for r in response.context["page"].object_list] == [late.pk]
     overdue = client.get(reverse("recommendations:inbox") + "?tab=overdue")
     assert [r.pk for r in overdue.context["page"].object_list] == [late.pk]
+
+
+def test_the_inbox_tabs_partition_its_items_and_status_is_no_filter_of_its_own(
+        client, head_a, office_user, department_a):
+    """Each item is in one tab only, the counts adding up to "all": an overdue or nearly due
+    item is in those tabs whatever its status ("new" and "due soon" were the same two items),
+    and the status select that repeated the tabs is gone."""
+    session = factories.SessionFactory(group__round__province=department_a.province)
+    today = timezone.localdate()
+    cases = {
+        "overdue": [("routed", -3), ("accepted", -1), ("reopened", -10)],
+        "due_soon": [("routed", 0), ("in_progress", 1)],
+        "new": [("routed", 20), ("routed", None)],
+        "in_progress": [("accepted", 20), ("in_progress", None), ("reopened", 30)],
+        "done": [("resolved", -5), ("returned", 2), ("proposed_central", -1),
+                 ("answered_on_the_spot", None)],
+    }
+    expected = {}
+    for tab, items in cases.items():
+        for status, days in items:
+            due = None if days is None else add_working_days(today, days) if days >= 0 else \
+                today - datetime.timedelta(days=-days)
+            item = Recommendation.objects.create(
+                session=session, province=department_a.province,
+                category=factories.CategoryFactory(), text=f"{tab} {status}", status=status,
+                lead_department=department_a, due_date=due,
+                central_body="Bộ Nội vụ" if status == "proposed_central" else "")
+            expected.setdefault(tab, set()).add(item.pk)
+    client.force_login(head_a)
+    inbox = reverse("recommendations:inbox")
+    counts = {name: count for name, _label, count in client.get(inbox).context["tabs"]}
+    assert counts == {**{tab: len(ids) for tab, ids in expected.items()}, "all": 14}
+    for tab, ids in expected.items():
+        shown = client.get(inbox, {"tab": tab}).context["page"].object_list
+        assert {item.pk for item in shown} == ids
+    page = client.get(inbox, {"tab": "all"})
+    assert "status" not in page.context["filters"].form.fields
+    assert 'name="status"' not in page.content.decode()
 
 
 def test_inbox_query_count_is_the_same_for_5_and_500_items(client, head_a, office_user,

@@ -333,21 +333,35 @@ def test_search_matches_whole_syllables_and_lists_what_starts_with_them_first(cl
     assert found("hoan", "units") == []
 
 
+def test_search_shows_a_merged_recommendation_as_merged_into_its_target(client, office_user,
+                                                                       province):
+    """A merged item keeps the status it had ("new"): search says what it became instead."""
+    session = factories.SessionFactory(group__round__province=province)
+    target = factories.RecommendationFactory(session=session, text="Bổ sung biên chế cho xã")
+    merged = factories.RecommendationFactory(session=session, text="Bổ sung biên chế công chức")
+    services.recommendation_merge(target=target, others=[merged], by=office_user)
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:search"), {"q": "bien che"}).content.decode()
+    line = page.split(f"#{merged.pk} Bổ sung biên chế công chức", 1)[1].split("</li>", 1)[0]
+    link = reverse("recommendations:detail", args=[target.pk])
+    assert f'Đã gộp vào <a href="{link}">#{target.pk}</a>' in line and "Mới" not in line
+
+
 @pytest.mark.parametrize(("name", "user", "refused"), [
     ("recommendations:list", "office_user", ["date_from", "status"]),
     ("recommendations:dashboard", "office_user", ["date_from"]),
-    ("recommendations:inbox", "head_a", ["status"]),
+    ("recommendations:inbox", "head_a", ["category"]),
 ])
 def test_a_filter_value_refused_says_so_beside_its_box(client, request, name, user, refused):
     """A date or a choice the filter cannot take is left out of the query, and the page says
     which and why, where the input points (aria-describedby)."""
     client.force_login(request.getfixturevalue(user))
     client.cookies["django_language"] = "en"
-    typed = {"date_from": "abc", "status": "zzz"}
+    typed = {"date_from": "abc", "status": "zzz", "category": "zzz"}
     page = client.get(reverse(name), {key: typed[key] for key in refused}).content.decode()
     for key in refused:
         assert f'aria-describedby="id_{key}_error"' in page and f'id="id_{key}_error"' in page
     if "date_from" in refused:
         assert "Enter a valid date." in page
-    if "status" in refused:
+    if "status" in refused or "category" in refused:
         assert "zzz is not one of" in page

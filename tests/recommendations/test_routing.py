@@ -220,3 +220,76 @@ def test_a_returned_recommendation_shows_why(client, office_user, head_a, round_
     client.force_login(office_user)
     page = client.get(reverse("recommendations:routing", args=[inspection_round.pk]))
     assert "Không thuộc chức năng của Sở" in page.content.decode()
+
+
+def test_a_returned_item_merged_with_another_still_shows_why_it_was_returned(
+        client, office_user, head_a, round_with_items, department_a):
+    """The merge's note ("Recommendations merged into this one: #N") is a later event of the
+    returned item: the page shows the department's reason, not that note."""
+    inspection_round, (short, reworded, _unrelated) = round_with_items
+    services.recommendation_route(recommendation=short, by=office_user,
+                                  lead_department=department_a)
+    services.recommendation_return(recommendation=short, by=head_a,
+                                   reason="Không thuộc chức năng của Sở")
+    short.refresh_from_db()
+    services.recommendation_merge(target=short, others=[reworded], by=office_user)
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:routing", args=[inspection_round.pk]))
+    returned = page.content.decode().split('class="returned"', 1)[1].split("</p>", 1)[0]
+    assert "Không thuộc chức năng của Sở" in returned
+    assert f"#{reworded.pk}" not in returned
+
+
+def test_co_operating_bodies_are_checkboxes_with_the_defaults_ticked(
+        client, office_user, round_with_items, department_a, department_b):
+    """No Ctrl-click multiple select: a box per body, folded in a <details> whose summary
+    names the default co-operating bodies."""
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:routing",
+                              args=[inspection_round.pk])).content.decode()
+    assert "<select multiple" not in page and 'name="form-0-cooperating_departments" multiple' \
+        not in page
+    row = page.split('id="id_form-0-cooperating_departments"', 1)[1].split("</details>", 1)[0]
+    assert f"<summary data-none=\"không có\">{department_b.name}</summary>" in row
+    assert (f'<input type="checkbox" name="form-0-cooperating_departments" '
+            f'value="{department_b.pk}" id="id_form-0-cooperating_departments_0" checked>') in row
+    assert f'value="{department_a.pk}" id="id_form-0-cooperating_departments_1">' in row
+
+
+def test_routing_with_the_defaults_is_ticking_the_rows_and_one_button(
+        client, office_user, round_with_items, department_a, department_b):
+    """What the page proposes is sent as it is: tick, press "Route the selected", done; a
+    due date left empty is the usual one."""
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    forms = [form for form, _item in client.get(url).context["rows"]]
+    data = rows_data(items, items, {index: {
+        "lead_department": form.initial["lead_department"],
+        "cooperating_departments": form.initial["cooperating_departments"],
+        "due_date": form.initial["due_date"].strftime("%d/%m/%Y") if index else ""}
+        for index, form in enumerate(forms)})
+    assert client.post(url, {**data, "action": "route"}).status_code == 302
+    due = add_working_days(datetime.date.today(), 15)
+    for item in items:
+        item.refresh_from_db()
+        assert item.status == Status.ROUTED and item.lead_department == department_a
+        assert list(item.cooperating_departments.all()) == [department_b]
+        assert item.due_date == due
+
+
+def test_a_refused_action_says_so_once_and_names_each_row_to_complete(
+        client, office_user, round_with_items):
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    data = rows_data(items, items[:2], {0: {"lead_department": ""}, 1: {"lead_department": ""}})
+    response = client.post(url, {**data, "action": "route"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("Chưa có thay đổi nào được lưu") == 1
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert f"#{items[0].pk} · Cơ quan chủ trì" in summary
+    assert f"#{items[1].pk} · Cơ quan chủ trì" in summary
+    assert not Recommendation.objects.exclude(status=Status.NEW).exists()

@@ -60,6 +60,31 @@ def test_a_ward_sees_what_it_raised_and_nothing_raised_by_others_only(client, wa
     assert client.get(session.get_absolute_url()).status_code == 403
 
 
+def test_the_units_list_names_each_items_round_and_session_and_what_it_was_merged_into(
+        client, ward_a, ward_a_unit, province, office_user):
+    """Items of two rounds' "Working group no. 1" read apart: with the session's date and the
+    round; one merged into another says so, with a link, instead of its frozen status."""
+    first = factories.SessionFactory(group__round__province=province, group__number=1,
+                                     group__round__title="Đợt tháng Tám",
+                                     date=datetime.date(2025, 8, 4), units=[ward_a_unit])
+    second = factories.SessionFactory(group__round__province=province, group__number=1,
+                                      group__round__title="Đợt tháng Mười",
+                                      group__round__period_start=datetime.date(2025, 10, 1),
+                                      group__round__period_end=datetime.date(2025, 10, 31),
+                                      date=datetime.date(2025, 10, 6), units=[ward_a_unit])
+    earlier = factories.RecommendationFactory(session=first, text="Bổ sung biên chế")
+    later = factories.RecommendationFactory(session=second, text="Bổ sung biên chế công chức")
+    for item in (earlier, later):
+        item.units.set([ward_a_unit])
+    services.recommendation_merge(target=earlier, others=[later], by=office_user)
+    client.force_login(ward_a)
+    page = client.get(reverse("recommendations:unit_home")).content.decode()
+    assert "Tổ công tác số 1, 04/08/2025 · Đợt tháng Tám" in page
+    assert "Tổ công tác số 1, 06/10/2025 · Đợt tháng Mười" in page
+    target = reverse("recommendations:unit_recommendation", args=[earlier.pk])
+    assert f'Đã gộp vào <a href="{target}">#{earlier.pk}</a>' in page
+
+
 def test_a_ward_sends_its_report_and_the_office_records_it(client, ward_a, ward_b,
                                                            office_user, meeting, ward_a_unit):
     session, _both, _only_b = meeting
