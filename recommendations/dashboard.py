@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.text import shorten, sort_key
+from communes.text import shorten
 
 from .models import OPEN_STATUSES, Status, Tally, deadlines
 from .tally import CENTRAL, LATE, ON_TIME, OPEN, PENDING
@@ -91,8 +91,10 @@ def figures(tallies, today=None, by_province=False) -> dict:
     departments = list(
         recommendations.values(key).annotate(
             name=Min("lead_department__name"), count=_sum(), overdue=_sum(overdue),
-            due_soon=_sum(soon))
-        .order_by("-count", "name", key))
+            due_soon=_sum(soon), position=Min("lead_department__position"),
+            sort_name=Min("lead_department__sort_name"))
+        # Ties in the province's protocol order of its bodies, then by name.
+        .order_by("-count", "position", "sort_name", key))
     categories = recommendations.values("category_id", "category__name").annotate(
         count=_sum()).order_by("-count", "category__sort_name", "category_id")
     if by_province:
@@ -339,7 +341,10 @@ def trends(tallies, departments, today=None, by_province=False) -> dict:
     bodies = [{"name": row["name"], "params": {param: row[key]},
                "cells": [rates[row[key]].get(start) or RateCell(month=month)
                          for start, month in months.items()]}
-              for row in sorted(departments, key=lambda row: sort_key(row["name"] or ""))
+              # The bodies in the province's protocol order.
+              for row in sorted(departments, key=lambda row: (
+                  row["position"] if row["position"] is not None else 1 << 16,
+                  row["sort_name"] or "", str(row[key] or "")))
               if row[key] is not None and row[key] in rates]
     return {"months": list(months.values()), "bodies": bodies,
             "top": max((max(m.raised, m.resolved, m.missed) for m in months.values()),

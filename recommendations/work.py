@@ -35,6 +35,29 @@ from .models import (
     deadlines,
 )
 
+# The tabs a department works through, most urgent first; "all" is their sum.
+WORK_TABS = ("overdue", "due_soon", "new", "in_progress")
+
+
+def inbox_tabs(today=None) -> dict:
+    """A department's inbox: tab name → (label, filter). The tabs before "all" partition the
+    items: each is in exactly one of them, so their counts add up to the count of "all". An
+    open item that is overdue or due soon is in those tabs, whatever its status; the others by
+    status. The department's home shows the work tabs as its queues."""
+    due = deadlines(today or timezone.localdate())
+    urgent = due.overdue | due.due_soon
+    return {
+        "overdue": (_("Overdue"), due.overdue),
+        "due_soon": (_("Due soon"), due.due_soon),
+        "new": (_("Not yet accepted"), Q(status=Status.ROUTED) & ~urgent),
+        "in_progress": (_("In progress"), Q(status__in=(
+            Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)) & ~urgent),
+        # Resolved, returned to the office, proposed to central level: out of its hands.
+        "done": (_("Closed"), ~Q(status__in=OPEN_STATUSES)),
+        "all": (_("All"), Q()),
+    }
+
+
 # How long a decision on a department's extension request stays on its home page.
 EXTENSION_ANSWERS_DAYS = 14
 
@@ -52,6 +75,15 @@ class Item:
 
 
 @dataclass
+class Part:
+    """A share of a queue, with the list that holds it."""
+
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
 class Queue:
     """One kind of work: how many, the list that holds them, and the first ones to take."""
 
@@ -64,6 +96,8 @@ class Queue:
     # Where the work is done, when that is not the list itself (the routing screen).
     action_url: str = ""
     action_label: str = ""
+    # Its count split, each share a link (what is assigned to the user, by tab).
+    parts: list = field(default_factory=list)
 
 
 def _list(name, **params) -> str:
@@ -229,8 +263,10 @@ def figures_at_a_glance(user, today=None) -> dict:
     key, param = (("lead_department__short_code", "department_type") if national
                   else ("lead_department_id", "department"))
     rows = list(tallies.filter(overdue).values(key).annotate(
-        name=Min("lead_department__name"), sort_name=Min("lead_department__sort_name"),
-        count=_sum()).filter(count__gt=0).order_by("-count", "sort_name", key))
+        name=Min("lead_department__name"), position=Min("lead_department__position"),
+        sort_name=Min("lead_department__sort_name"),
+        # Ties in the province's protocol order of its bodies.
+        count=_sum()).filter(count__gt=0).order_by("-count", "position", "sort_name", key))
     top = max((row["count"] for row in rows), default=0) or 1
     behind = [{"name": row["name"], "count": row["count"],
                "width": round(100 * row["count"] / top, 1),
@@ -244,29 +280,35 @@ def figures_at_a_glance(user, today=None) -> dict:
 
 
 def department_queues(user, today=None) -> list[Queue]:
-    """A department's users: what was routed and not yet taken, what is due soon or late,
-    what is assigned to the user, and the office's decisions on its extension requests."""
+    """A department's users: the work tabs of its inbox (overdue, due soon, not yet
+    accepted, in progress), what is assigned to the user in each, and the office's
+    decisions on its extension requests."""
     today = today or timezone.localdate()
     inbox = Recommendation.objects.in_inbox_of(user)
-    due = deadlines(today)
+    tabs = inbox_tabs(today)
     related = ("category", "lead_department", "session__group")
+    labels = {"new": _("Routed to you, not yet accepted")}
     queues = []
-    for name, label, condition, urgent in (
-            ("overdue", _("Overdue"), due.overdue, True),
-            ("new", _("Routed to you, not yet accepted"), Q(status=Status.ROUTED), False),
-            ("due_soon", _("Due soon"), due.due_soon, False)):
+    for name in WORK_TABS:
+        label, condition = tabs[name]
         items = inbox.filter(condition)
         queues.append(Queue(
-            name=name, label=label, count=items.count(), urgent=urgent,
-            url=_list("recommendations:inbox", tab=name),
+            name=name, label=labels.get(name, label), count=items.count(),
+            urgent=name == "overdue", url=_list("recommendations:inbox", tab=name),
             items=[_recommendation_item(i, today=today, detail=_raised_at(i)) for i in _first(
                 items.select_related(*related).order_by("due_date", "id"), 3)]))
-    mine = inbox.filter(assignee=user, status__in=OPEN_STATUSES)
+    # What the user was given, in the same tabs: each part opens that tab of "assigned to me".
+    assigned = inbox.filter(assignee=user)
+    counted = assigned.aggregate(**{name: Count("id", filter=tabs[name][1])
+                                    for name in WORK_TABS})
     queues.append(Queue(
-        name="mine", label=_("Assigned to you"), count=mine.count(),
-        url=_list("recommendations:inbox", tab="all", mine="on"),
+        name="mine", label=_("Assigned to you"), count=sum(counted.values()), url="",
+        parts=[Part(label=tabs[name][0], count=counted[name],
+                    url=_list("recommendations:inbox", tab=name, mine="on"))
+               for name in WORK_TABS if counted[name]],
         items=[_recommendation_item(i, today=today, detail=_raised_at(i)) for i in _first(
-            mine.select_related(*related).order_by("due_date", "id"), 3)]))
+            assigned.filter(status__in=OPEN_STATUSES).select_related(*related)
+            .order_by("due_date", "id"), 3)]))
     department_id = scope(user).department_id
     decided = ExtensionRequest.objects.filter(
         recommendation__in=inbox, recommendation__lead_department=department_id,

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -16,28 +16,8 @@ from communes.scope import scope
 
 from ..exports import recommendation_rows
 from ..filters import InboxFilterSet
-from ..models import OPEN_STATUSES, Recommendation, Status, deadlines
-
-# The tabs a department works through, most urgent first; "all" is their sum.
-WORK_TABS = ("overdue", "due_soon", "new", "in_progress")
-
-
-def tabs(today=None) -> dict:
-    """Tab name → (label, filter). The tabs before "all" partition the items: each is in
-    exactly one of them, so their counts add up to the count of "all". An open item that is
-    overdue or due soon is in those tabs, whatever its status; the others by status."""
-    due = deadlines(today or timezone.localdate())
-    urgent = due.overdue | due.due_soon
-    return {
-        "overdue": (_("Overdue"), due.overdue),
-        "due_soon": (_("Due soon"), due.due_soon),
-        "new": (_("Not yet accepted"), Q(status=Status.ROUTED) & ~urgent),
-        "in_progress": (_("In progress"), Q(status__in=(
-            Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)) & ~urgent),
-        # Resolved, returned to the office, proposed to central level: out of its hands.
-        "done": (_("Closed"), ~Q(status__in=OPEN_STATUSES)),
-        "all": (_("All"), Q()),
-    }
+from ..models import OPEN_STATUSES, Recommendation
+from ..work import WORK_TABS, inbox_tabs
 
 
 def tab_counts(user, mine, all_tabs) -> dict:
@@ -56,7 +36,7 @@ def tab_counts(user, mine, all_tabs) -> dict:
 @cached_page(vary=lambda request: request.user.pk if request.GET.get("mine") else None)
 def inbox(request):
     user = request.user
-    all_tabs = tabs()
+    all_tabs = inbox_tabs()
     mine = Recommendation.objects.in_inbox_of(user)
     counts = SimpleLazyObject(lambda: tab_counts(user, mine, all_tabs))
     tab = request.GET.get("tab")

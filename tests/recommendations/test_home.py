@@ -100,7 +100,9 @@ def _listed(client, url) -> int:
 
 def _queues(body) -> dict:
     """Queue name → (count, url) of the numbers of a home page."""
-    found = re.findall(r'<a href="([^"]+)" data-queue="([a-z_]+)">([\d.]+)', body)
+    found = re.findall(r'<a href="([^"]+)" data-queue="([a-z_]+)">([\d.]+)', body) + [
+        (url, name, count) for url, name, count in re.findall(
+            r'<a href="([^"]+)" data-queue="([a-z_]+-\d)">[^<:]+: ([\d.]+)', body)]
     return {name: (int(count.replace(".", "")), html.unescape(url))
             for url, name, count in found}
 
@@ -163,15 +165,28 @@ def test_the_office_home_counts_each_queue_as_the_list_it_opens(client, office_u
 
 
 def test_a_department_home_shows_its_own_work_and_its_oldest_overdue_item_first(
-        client, head_a, head_b, work):
+        client, head_a, head_b, staff_a, work):
     client.force_login(head_a)
     body = client.get(HOME).content.decode()
     queues = _queues(body)
+    # The inbox's work tabs: "not yet accepted" holds what is neither overdue nor due soon.
     assert {name: count for name, (count, _url) in queues.items()} == {
-        "overdue": 1, "due_soon": 1, "new": 2}
+        "overdue": 1, "due_soon": 1, "in_progress": 1}
+    for name, (count, url) in queues.items():
+        assert _listed(client, url) == count, (name, url)
     # Nothing assigned to the head: the queue is named among those with nothing waiting.
-    assert "Assigned to you" in body.split("queues-empty")[1] or \
-        "Được giao cho đồng chí" in body.split("queues-empty")[1]
+    assert "Được giao cho đồng chí" in body.split("queues-empty")[1]
+    # What the head gives the staff shows on the staff's home, by tab, each share a link.
+    for item in (work["late"], work["later"]):
+        services.recommendation_assign(recommendation=item, assignee=staff_a, by=head_a)
+    client.force_login(staff_a)
+    mine = {name: value for name, value in _queues(client.get(HOME).content.decode()).items()
+            if name.startswith("mine-")}
+    assert sorted(count for count, _url in mine.values()) == [1, 1]
+    for name, (count, url) in mine.items():
+        assert "mine=on" in url and _listed(client, url) == count, (name, url)
+    client.force_login(head_a)
+    body = client.get(HOME).content.decode()
     late = reverse("recommendations:detail", args=[work["late"].pk])
     # One click from home opens it: it is the first item of the page.
     assert body.index(late) < body.index(reverse("recommendations:detail",
