@@ -87,3 +87,31 @@ def test_a_leader_sees_from_home_which_body_has_the_most_overdue_items(live_serv
         page.evaluate("window.scrollTo(0, 0)")
         assert behind.evaluate("e => e.getBoundingClientRect().bottom <= innerHeight"), width
     page.context.close()
+
+
+def test_the_office_routes_ten_items_with_their_defaults_in_two_clicks_beyond_ticking(
+        live_server, browser, demo):
+    from inspections.models import CategoryRouting, Session
+    from recommendations.models import Status
+    from tests import factories
+
+    session = Session.objects.filter(status=Session.Status.FINAL).order_by("date").first()
+    routing = CategoryRouting.objects.filter(
+        province=session.group.round.province, lead_department__isnull=False).first()
+    made = [factories.RecommendationFactory(session=session, category=routing.category,
+                                            text=f"Kiến nghị cần chuyển số {n}")
+            for n in range(1, 11)]
+    page = signed_in(browser, live_server, "vanphong")
+    hands = Hands(page)
+    queue = page.get_by_role("region", name="Kiến nghị chờ chuyển xử lý")
+    hands.click(queue.get_by_role("link", name="Mở màn hình chuyển xử lý"))
+    for item in made:  # ticking is the choice itself, not counted
+        page.get_by_label(f"#{item.pk} ·", exact=False).check()
+    hands.click(page.get_by_role("button", name="Chuyển xử lý các kiến nghị đã chọn"))
+    page.wait_for_load_state()
+    assert hands.clicks <= 3
+    routed = {r.pk: r for r in Recommendation.objects.filter(pk__in=[m.pk for m in made])}
+    assert {r.status for r in routed.values()} == {Status.ROUTED}
+    assert {r.lead_department_id for r in routed.values()} == {routing.lead_department_id}
+    assert all(r.due_date for r in routed.values())
+    page.context.close()
