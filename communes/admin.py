@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
-from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from . import text
 from .models import (
@@ -21,41 +21,70 @@ from .models import (
     UserProfile,
 )
 from .services import api_token_revoke
-from .timeline import display_value
+from .timeline import REASONS, display_value
+
+
+class ShortenedDiff(ObjDiffDisplay):
+    """A long value shortened around what changed, with an ellipsis where simple-history
+    writes "[123 chars]"."""
+
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        return f"{prefix}…{suffix}"
 
 
 class ReadableHistory(HistoricalRecordContextHelper):
     """The changes on admin's History pages as the portal's timelines show them: a status's
-    label rather than its code, a department's name rather than its id, local times."""
+    label rather than its code, a department's name rather than its id, the names of the
+    departments or units of a many-to-many field rather than a Python list, "—" for nothing,
+    local times."""
+
+    @staticmethod
+    def _related(value):
+        # simple-history passes the related object, or a DeletedObject for one that is gone
+        # or was never set (pk=None, which it would print as "Deleted … (pk=None)").
+        if isinstance(value, DeletedObject):
+            return "—" if value.pk is None else _("deleted (no. %(pk)s)") % {"pk": value.pk}
+        return "—" if value is None else str(value)
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if field.many_to_many:
-            return super().prepare_delta_change_value(change, value)
+            related = super().prepare_delta_change_value(change, value)
+            return ", ".join(self._related(obj) for obj in related) or "—"
         if field.is_relation:
-            # simple-history passes the related object, or a DeletedObject for one that is
-            # gone or was never set (pk=None, which it would print as "Deleted … (pk=None)").
-            if isinstance(value, DeletedObject):
-                return "—" if value.pk is None else _("deleted (no. %(pk)s)") % {"pk": value.pk}
-            return "—" if value is None else str(value)
+            return self._related(value)
         return display_value(field, value, {})
+
+    def get_obj_diff_display(self):
+        return ShortenedDiff(max_length=self.max_displayed_delta_change_chars)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Every model's admin with its History page in readable words (ReadableHistory).
+    """Every model's admin with its History page in readable words (ReadableHistory), the
+    reason of each change too (`change_reasons`: what the services record → its label).
 
     History is the audit trail, never a way back: a revert saves the old record whole, the
     fields the change form keeps read-only included (a deadline, the routing, who answered),
     with no lifecycle event. SIMPLE_HISTORY_REVERT_DISABLED only hides the button, so the
     POST is refused here as well."""
 
+    change_reasons = REASONS
+
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistory(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records,
+                                  foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            reason = record.history_change_reason
+            record.reason_text = self.change_reasons.get(reason, reason) or "—"
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class RecordAdmin(admin.ModelAdmin):
     """What the portal's services write with their side effects (counts, versions, mail): a

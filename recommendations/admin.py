@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from communes.admin import HistoryAdmin, RecordAdmin, RecordHistoryAdmin
+from communes.timeline import REASONS
 from inspections.admin import FixedParentMixin, SessionAdmin, SessionContentAdmin, truncated
 from inspections.models import Session
 
@@ -23,6 +24,7 @@ from .models import (
     Response,
     Tally,
 )
+from .services import STEPS
 
 
 class RecommendationEventInline(admin.TabularInline):
@@ -57,6 +59,8 @@ class ResponseInline(admin.StackedInline):
 @admin.register(Recommendation)
 class RecommendationAdmin(FixedParentMixin, SessionContentAdmin):
     fixed_once_saved = ("session",)
+    # The history records the lifecycle step that made each change.
+    change_reasons = {**REASONS, **{name: step.label for name, step in STEPS.items()}}
     list_display = (
         "short_text", "session", "category", "status", "lead_department", "due_date", "priority",
     )

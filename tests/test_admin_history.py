@@ -1,5 +1,7 @@
 """Django admin in Vietnamese: its own strings, and History pages in the portal's words."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,27 @@ def test_a_history_page_shows_labels_names_and_vietnamese(client, admin_user_, o
     assert "Người thực hiện" in page and "Nội dung thay đổi" in page
     assert "Mới" in page and "Đã chuyển xử lý" in page and department_a.name in page
     assert "routed" not in page.replace("Đã chuyển xử lý", "")
+
+
+def test_a_history_page_shows_each_step_and_the_names_of_co_operating_departments(
+        client, admin_user_, office_user, head_a, department_a, department_b):
+    """Not the codes the services record ("route", "accept", None) nor the Python lists of a
+    many-to-many field ("[] → [Sở Tài chính]")."""
+    recommendation = factories.RecommendationFactory(
+        session__group__round__province=department_a.province)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a,
+                                  cooperating_departments=[department_b])
+    services.recommendation_accept(recommendation=recommendation, by=head_a)
+    client.force_login(admin_user_)
+    page = client.get(reverse("admin:recommendations_recommendation_history",
+                              args=[recommendation.pk])).content.decode()
+    reasons = re.findall(r"<td>([^<]*)</td>\s*<td>\s*(?:<ul>|</td>)", page)
+    assert reasons == ["Tiếp nhận", "Chuyển xử lý", "Chuyển xử lý", "—"]
+    assert f"— &nbsp;&rarr;&nbsp;&nbsp;{department_b.name}" in " ".join(page.split())
+    assert "[" not in page.split('id="change-history"')[1]
+    for raw in ("route", "accept", "None"):
+        assert raw not in page
 
 
 def test_admins_form_errors_read_in_vietnamese(client, admin_user_):
