@@ -22,9 +22,11 @@ from .models import (
     Recommendation,
     RecommendationEvent,
     Response,
+    Status,
     Tally,
 )
 from .services import STEPS
+from .tally import LATE, ON_TIME, OPEN, PENDING
 
 
 class RecommendationEventInline(admin.TabularInline):
@@ -217,8 +219,18 @@ class TallyAdmin(RecordAdmin):
     """The dashboard's counts, kept by the services (`manage.py rebuild_tally` recomputes
     them)."""
 
-    list_display = ("kind", "session", "lead_department", "category", "unit", "status",
+    list_display = ("kind", "session", "lead_department", "category", "unit", "state",
                     "due_date", "days", "number")
     list_filter = ("kind", "province")
     list_select_related = ("session", "lead_department", "category", "unit")
     ordering = ("session", "kind", "id")
+    exclude = ("status",)
+    readonly_fields = ("state",)
+
+    # `status` holds a recommendation's status, or how an item was completed.
+    STATES = {**dict(Status.choices), ON_TIME: _("Completed on time"),
+              LATE: _("Completed late"), OPEN: _("not completed"), PENDING: _("not completed")}
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        return self.STATES.get(obj.status, obj.status) or "—"
