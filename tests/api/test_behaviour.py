@@ -270,3 +270,15 @@ def test_any_utc_offset_iso_8601_allows_is_taken(api_get_query, office_user, wor
     response = api_get_query(office_user, reverse("api:department-list"),
                              {"updated_since": "2025-03-13T12:17:31-22:42"})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_and_token_pages_speak_to_a_comrade(client, api_get, office_user, world):
+    missing = api_get(office_user, reverse("api:recommendation-detail", args=[999_999]))
+    assert missing.json()["detail"] == "Không có nội dung ở đây, hoặc đồng chí không có quyền xem."
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:api_tokens")).content.decode()
+    assert "Các mã truy cập của đồng chí" in page and "bạn" not in page.lower()
+    tags = client.get(reverse("api:schema")).json()["tags"]
+    assert "cơ quan xử lý là cơ quan chủ trì" in next(
+        tag["description"] for tag in tags if tag["name"] == "open311")

@@ -46,7 +46,7 @@ def test_a_head_makes_uses_and_revokes_a_token(live_server, page):
     page.get_by_role("link", name="Mã truy cập API").click()
     page.get_by_label("Tên").fill("Kho dữ liệu của tỉnh")
     page.get_by_role("button", name="Tạo mã").click()
-    assert page.get_by_text("Hãy sao chép ngay: mã chỉ hiển thị một lần này.").is_visible()
+    assert page.get_by_text("Đề nghị sao chép ngay: mã chỉ hiển thị một lần này.").is_visible()
     token = page.locator("[data-new-token]").input_value()
 
     status, body = _api(f"{live_server.url}/api/v1/recommendations/", token)
