@@ -5,6 +5,7 @@ form, imported from a file or given to a filter is always NFC.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import text
 
@@ -67,7 +68,10 @@ class SortKeyField(DerivedMixin, models.CharField):
     """Filled from another field with `text.sort_key`, so lists order names the Vietnamese
     way on any database."""
 
-    defaults = {**DerivedMixin.defaults, "max_length": 600, "db_index": True}
+    # Its label is a default too, left out of migrations like the rest: admin shows the
+    # column read-only.
+    defaults = {**DerivedMixin.defaults, "max_length": 600, "db_index": True,
+                "verbose_name": _("dictionary-order key")}
 
     def derive(self, value):
         return text.sort_key(value)[: self.max_length]
@@ -93,6 +97,8 @@ class SearchTextField(DerivedMixin, models.TextField):
     search is insensitive to case and diacritics on both databases. Not B-tree indexed: a
     "contains" search cannot use one, and long texts overflow it on PostgreSQL; PostgreSQL
     gets a trigram GIN index instead (migration recommendations 0005)."""
+
+    defaults = {**DerivedMixin.defaults, "verbose_name": _("search text")}
 
     def derive(self, value):
         return text.fold(value)

@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -11,15 +12,20 @@ class ChosenLanguageMiddleware:
     Django's LocaleMiddleware would follow the browser's Accept-Language, and many office
     computers run an English browser; the portal is Vietnamese first. The API (/api/) does
     follow Accept-Language when no language was chosen: a program that sends it asks for it.
+    Its documentation is a page of the portal, in the portal's language.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.languages = {code for code, _name in settings.LANGUAGES}
+        self.api_pages = None
 
     def __call__(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        api = request.path_info.startswith("/api/")
+        if self.api_pages is None:
+            self.api_pages = (reverse("api:docs"),)
+        api = request.path_info.startswith("/api/") and \
+            not request.path_info.startswith(self.api_pages)
         if language not in self.languages:
             # get_language_from_request: the cookie (not set here), Accept-Language, else
             # LANGUAGE_CODE (Vietnamese).

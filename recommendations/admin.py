@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from communes.admin import HistoryAdmin, RecordAdmin, RecordHistoryAdmin
+from communes.timeline import REASONS
 from inspections.admin import FixedParentMixin, SessionAdmin, SessionContentAdmin, truncated
 from inspections.models import Session
 
@@ -21,8 +22,11 @@ from .models import (
     Recommendation,
     RecommendationEvent,
     Response,
+    Status,
     Tally,
 )
+from .services import STEPS
+from .tally import LATE, ON_TIME, OPEN, PENDING
 
 
 class RecommendationEventInline(admin.TabularInline):
@@ -57,6 +61,8 @@ class ResponseInline(admin.StackedInline):
 @admin.register(Recommendation)
 class RecommendationAdmin(FixedParentMixin, SessionContentAdmin):
     fixed_once_saved = ("session",)
+    # The history records the lifecycle step that made each change.
+    change_reasons = {**REASONS, **{name: step.label for name, step in STEPS.items()}}
     list_display = (
         "short_text", "session", "category", "status", "lead_department", "due_date", "priority",
     )
@@ -213,8 +219,18 @@ class TallyAdmin(RecordAdmin):
     """The dashboard's counts, kept by the services (`manage.py rebuild_tally` recomputes
     them)."""
 
-    list_display = ("kind", "session", "lead_department", "category", "unit", "status",
+    list_display = ("kind", "session", "lead_department", "category", "unit", "state",
                     "due_date", "days", "number")
     list_filter = ("kind", "province")
     list_select_related = ("session", "lead_department", "category", "unit")
     ordering = ("session", "kind", "id")
+    exclude = ("status",)
+    readonly_fields = ("state",)
+
+    # `status` holds a recommendation's status, or how an item was completed.
+    STATES = {**dict(Status.choices), ON_TIME: _("Completed on time"),
+              LATE: _("Completed late"), OPEN: _("not completed"), PENDING: _("not completed")}
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        return self.STATES.get(obj.status, obj.status) or "—"

@@ -611,47 +611,53 @@ class Tally(models.Model):
 
     class Kind(models.TextChoices):
         # Unmerged recommendations by lead department, category, status and due date.
-        RECOMMENDATIONS = "rec"
+        RECOMMENDATIONS = "rec", _("recommendations")
         # Resolved ones by lead department, on time, late (status; with the due date it
         # missed) or without a due date (""), working days from routing to resolution (days)
         # and month of the resolution (month): the scorecard and the months' figures.
-        RESOLVED = "resolved"
+        RESOLVED = "resolved", _("resolved recommendations")
         # Per unit, the unmerged recommendations it raised, itself or through a duplicate
         # merged into them (counted in the session of the one they were merged into).
-        RAISED = "raised"
+        RAISED = "raised", _("recommendations raised by a unit")
         # Per unit, what it raised (itself or through a duplicate merged into it) by
         # completion (status: on_time, late, open, central; due_date).
-        COMPLETION = "completion"
+        COMPLETION = "completion", _("completion of a unit's recommendations")
         # Per unit, the directives given to it by completion (status: on_time, late,
         # pending; due_date).
-        DIRECTIVES = "directives"
+        DIRECTIVES = "directives", _("completion of a unit's directives")
         # Per unit, the difficulties it raised by category.
-        DIFFICULTIES = "difficulty"
+        DIFFICULTIES = "difficulty", _("difficulties raised by a unit")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     session = models.ForeignKey(Session, on_delete=models.DO_NOTHING, db_constraint=False,
-                                db_index=False, related_name="+")
+                                db_index=False, related_name="+", verbose_name=_("session"))
     # The session's, kept on the row for the dashboard's scope and period filters.
     province = models.ForeignKey(Province, on_delete=models.DO_NOTHING, db_constraint=False,
-                                 db_index=False, related_name="+")
+                                 db_index=False, related_name="+", verbose_name=_("province"))
     round = models.ForeignKey("inspections.InspectionRound", on_delete=models.DO_NOTHING,
-                              db_constraint=False, db_index=False, related_name="+")
+                              db_constraint=False, db_index=False, related_name="+",
+                              verbose_name=_("round"))
     group = models.ForeignKey("inspections.WorkingGroup", on_delete=models.DO_NOTHING,
-                              db_constraint=False, db_index=False, related_name="+")
-    session_date = models.DateField()
+                              db_constraint=False, db_index=False, related_name="+",
+                              verbose_name=_("working group"))
+    session_date = models.DateField(_("session date"))
     lead_department = models.ForeignKey(Department, on_delete=models.DO_NOTHING, null=True,
-                                        db_constraint=False, db_index=False, related_name="+")
+                                        db_constraint=False, db_index=False, related_name="+",
+                                        verbose_name=_("lead department"))
     category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, null=True,
-                                 db_constraint=False, db_index=False, related_name="+")
+                                 db_constraint=False, db_index=False, related_name="+",
+                                 verbose_name=_("category"))
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, null=True,
-                             db_constraint=False, db_index=False, related_name="+")
-    status = models.CharField(max_length=24, blank=True)
-    due_date = models.DateField(null=True)
-    days = models.IntegerField(null=True)
+                             db_constraint=False, db_index=False, related_name="+",
+                             verbose_name=_("unit"))
+    # A recommendation's status (kinds rec, raised), or a completion (tally.ON_TIME, …).
+    status = models.CharField(_("status"), max_length=24, blank=True)
+    due_date = models.DateField(_("due date"), null=True)
+    days = models.IntegerField(_("working days to resolution"), null=True)
     # The first day of the month an event counted happened in (RESOLVED: the resolution).
-    month = models.DateField(null=True)
+    month = models.DateField(_("month"), null=True)
     # How many (recommendations, units' items, directives, difficulties).
-    number = models.IntegerField()
+    number = models.IntegerField(_("count"))
 
     objects = TallyQuerySet.as_manager()
 
@@ -662,6 +668,9 @@ class Tally(models.Model):
             # The refresh of a session's rows.
             models.Index(fields=["session"], name="tally_session_idx"),
         ]
+        verbose_name = _("dashboard count")
+        verbose_name_plural = _("dashboard counts")
 
     def __str__(self):
-        return f"{self.kind} {self.session_id}: {self.number}"
+        return _("%(kind)s, session no. %(session)s: %(number)s") % {
+            "kind": self.get_kind_display(), "session": self.session_id, "number": self.number}

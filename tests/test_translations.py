@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize("catalogue", [
     "locale/vi/LC_MESSAGES/django.po", "locale/en/LC_MESSAGES/django.po",
     "config/django_locale/vi/LC_MESSAGES/django.po",
+    "config/django_locale/vi/LC_MESSAGES/djangojs.po",
 ])
 def test_catalogue_is_complete(catalogue):
     result = subprocess.run(

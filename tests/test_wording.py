@@ -1,5 +1,9 @@
 """Words a Vietnamese provincial office would write (issue 16)."""
 
+import gettext
+import re
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -7,6 +11,8 @@ from django.utils import translation
 from inspections.models import DirectiveFollowUp, GroupMember, Session
 from recommendations.models import Status
 from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_statuses_are_capitalised_with_one_pair_for_done_and_not_done():
@@ -46,3 +52,19 @@ def test_the_unit_page_says_which_district_the_unit_belonged_to(client, office_u
     client.force_login(office_user)
     page = client.get(reverse("recommendations:unit_profile", args=[unit.pk])).content.decode()
     assert "Trước sắp xếp thuộc huyện Hữu Lũng" in page
+
+
+CATALOGUES = [ROOT / "locale/vi/LC_MESSAGES/django.mo",
+              ROOT / "config/django_locale/vi/LC_MESSAGES/django.mo",
+              ROOT / "config/django_locale/vi/LC_MESSAGES/djangojs.mo"]
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_one_register_everywhere_the_portal_speaks(catalogue):
+    """The reader is "đồng chí" and a request "Đề nghị …" (issue 24: the API, token and 404
+    texts said "bạn" and "Vui lòng"); the body that leads an item is the "cơ quan chủ trì"."""
+    with catalogue.open("rb") as file:
+        texts = [text for text in gettext.GNUTranslations(file)._catalog.values() if text]
+    assert [text for text in texts
+            if re.search(r"\bbạn\b|vui lòng|sở chủ trì", text, re.IGNORECASE)] == []
+

@@ -4,6 +4,8 @@ reader's language."""
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+TITLE = _("Inspections portal API")
+
 # One message per paragraph, for the translators.
 PARAGRAPHS = [
     _("The portal's read-only API, for the province's other systems (document management, "
@@ -53,3 +55,92 @@ TAGS = [
         "Read-only (no POST), JSON only; the same token and the same visibility as the rest "
         "of the API; errors as problem details rather than GeoReport's error list.")},
 ]
+
+# What each operation reads (its view's docstring, for the reader).
+OPERATIONS = {
+    "round": _("Inspection rounds (đợt kiểm tra)."),
+    "group": _("Working groups (tổ công tác) with their assigned units and members."),
+    "session": _("Sessions (buổi làm việc) with their units, unit reports, figures and field "
+                 "visits."),
+    "difficulty": _("Difficulties (khó khăn, vướng mắc) the units named at sessions."),
+    "directive": _("Directives (kết luận, nhiệm vụ) with their follow-up per addressee."),
+    "recommendation": _("Recommendations (kiến nghị) with their routing, status, due date, "
+                        "lifecycle events and responses. The list takes the filters of the "
+                        "portal's list page."),
+    "unit": _("Commune-level units (xã, phường, đặc khu) by official code."),
+    "department": _("Provincial departments (sở, ban, ngành)."),
+    "category": _("Categories of difficulties and recommendations."),
+    "dashboard": _("The dashboard's figures over what the user may see, with the dashboard's "
+                   "filters."),
+    "open311_services": _("The categories, as GeoReport v2 services."),
+    "open311_requests": _("The recommendations as service requests, newest first, at most "
+                          "1000."),
+    "open311_request": _("One recommendation, as a list of one (as GeoReport v2 has it)."),
+}
+
+# Swagger UI's own words (it has no translations of its own), as it writes them on the
+# documentation page → the reader's language. static/js/api-docs.js puts them in place.
+SWAGGER_UI_TEXTS = {
+    "Authorize": _("Authorize"),
+    "Available authorizations": _("Available authorizations"),
+    "Close": _("Close"),
+    "Logout": _("Log out of the token"),
+    "Authorized": _("Authorized"),
+    "Value:": _("Value:"),
+    "Name:": _("Name:"),
+    "In:": _("In:"),
+    "Schemas": _("Schemas"),
+    "Parameters": _("Parameters"),
+    "No parameters": _("No parameters"),
+    "Name": _("Name"),
+    "Description": _("Description"),
+    "Try it out": _("Try it out"),
+    "Cancel": _("Cancel"),
+    "Execute": _("Execute"),
+    "Clear": _("Clear"),
+    "Responses": _("Responses"),
+    "Response content type": _("Response content type"),
+    "Code": _("Code"),
+    "Links": _("Links"),
+    "No links": _("No links"),
+    "Media type": _("Media type"),
+    # "Controls <code>Accept</code> header.", in three pieces around the header's name.
+    "Controls": _("Sets the"),
+    "header.": _("header of the request."),
+    "Example Value": _("Example value"),
+    "Schema": _("Schema"),
+    "Server response": _("Server response"),
+    "Request URL": _("Request URL"),
+    "Request duration": _("Request duration"),
+    "Curl": _("Command (curl)"),
+    "Details": _("Details"),
+    "Response body": _("Response body"),
+    "Response headers": _("Response headers"),
+    "Download": _("Download"),
+    "Undocumented": _("Undocumented"),
+    "Loading...": _("Loading…"),
+    "Failed to load API definition.": _("The API's schema could not be loaded."),
+    "Fetch error": _("Fetch error"),
+    "required": _("required"),
+    "Default value": _("Default value"),
+    "Available values": _("Available values"),
+    "Send empty value": _("Send an empty value"),
+    "Expand operation": _("Open the operation"),
+    "Collapse operation": _("Close the operation"),
+    "Copy to clipboard": _("Copy"),
+    "Copy request snippet to clipboard": _("Copy the request"),
+    "Copy code to clipboard": _("Copy the code"),
+    "Copy path to clipboard": _("Copy the path"),
+    "Copy cURL command to clipboard": _("Copy the curl command"),
+    # Each the name of a button whose text is translated above: the same words.
+    "Apply credentials": _("Authorize"),
+    "Remove authorization": _("Log out of the token"),
+    "authorization button locked": _("Authorized"),
+    "authorization button unlocked": _("Authorize"),
+    "auth-bearer-value": _("Token"),
+    "Media Type": _("Media type"),
+    "Parameter content type": _("Parameter content type"),
+    "Request content type": _("Request content type"),
+    "Expand all": _("Open all"),
+    "Collapse all": _("Close all"),
+}

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from inspections.models import Category
 
 from ..models import Recommendation, Status
+from .docs import OPERATIONS
 from .filters import SinceFilter
 from .views import ConditionalMixin
 
@@ -202,7 +203,8 @@ class ServiceList(Open311View, ListAPIView):
     def get_queryset(self):
         return Category.objects.visible_to(self.request.user)
 
-    @extend_schema(tags=["open311"], operation_id="open311_services")
+    @extend_schema(tags=["open311"], operation_id="open311_services",
+                   description=OPERATIONS["open311_services"])
     def get(self, request, *args, **kwargs):
         return self.conditional(request, lambda: super(ServiceList, self).get(
             request, *args, **kwargs))
@@ -221,7 +223,8 @@ class RequestList(Open311View, ListAPIView):
         queryset = self.filter_queryset(self.get_queryset())[:MAX_REQUESTS]
         return Response(self.get_serializer(queryset, many=True).data)
 
-    @extend_schema(tags=["open311"], operation_id="open311_requests")
+    @extend_schema(tags=["open311"], operation_id="open311_requests",
+                   description=OPERATIONS["open311_requests"])
     def get(self, request, *args, **kwargs):
         return self.conditional(request, lambda: super(RequestList, self).get(
             request, *args, **kwargs))
@@ -231,6 +234,7 @@ class RequestDetail(Open311View, APIView):
     """GET requests/{id}.json: one recommendation, as a list of one (as GeoReport v2 has it)."""
 
     @extend_schema(tags=["open311"], operation_id="open311_request",
+                   description=OPERATIONS["open311_request"],
                    responses=RequestSerializer(many=True))
     def get(self, request, pk):
         return self.conditional(request, lambda: Response(RequestSerializer(

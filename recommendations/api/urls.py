@@ -22,7 +22,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("v1/schema/", views.SchemaView.as_view(), name="schema"),
-    path("v1/docs/", views.DocsView.as_view(), name="docs"),
+    path("v1/docs/", views.docs, name="docs"),
     path("open311/v2/services.json", open311.ServiceList.as_view(), name="open311_services"),
     path("open311/v2/requests.json", open311.RequestList.as_view(), name="open311_requests"),
     path("open311/v2/requests/<int:pk>.json", open311.RequestDetail.as_view(),

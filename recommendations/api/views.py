@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.plumbing import set_query_parameters
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -28,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communes.cache import figures_versions, fresh_or_recomputed, key_for, scope_versions
+from communes.decorators import api_user_required
 from communes.models import AdministrativeUnit, Department
 from communes.scope import Scope, scope
 from inspections.models import (
@@ -46,7 +48,7 @@ from ..filters import SessionPeriodFilterSet
 from ..models import Recommendation, RecommendationEvent, Tally
 from ..models import Response as RecommendationResponse
 from . import filters, permissions, serializers
-from .docs import DESCRIPTION, TAGS
+from .docs import DESCRIPTION, OPERATIONS, SWAGGER_UI_TEXTS, TAGS, TITLE
 
 
 class NoTransaction:
@@ -129,11 +131,15 @@ class ApiViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
             request, *args, **kwargs))
 
 
-def _schema(tag):
-    return extend_schema_view(list=extend_schema(tags=[tag]), retrieve=extend_schema(tags=[tag]))
+def _schema(tag, operations):
+    """The list's and the object's tag, and their description in the reader's language
+    (docs.OPERATIONS[operations]; the docstring is for the code's readers)."""
+    description = OPERATIONS[operations]
+    return extend_schema_view(list=extend_schema(tags=[tag], description=description),
+                              retrieve=extend_schema(tags=[tag], description=description))
 
 
-@_schema("rounds")
+@_schema("rounds", "round")
 class RoundViewSet(ApiViewSet):
     """Inspection rounds (đợt kiểm tra)."""
 
@@ -145,7 +151,7 @@ class RoundViewSet(ApiViewSet):
         return queryset.select_related("province")
 
 
-@_schema("groups")
+@_schema("groups", "group")
 class GroupViewSet(ApiViewSet):
     """Working groups (tổ công tác) with their assigned units and members."""
 
@@ -157,7 +163,7 @@ class GroupViewSet(ApiViewSet):
         return queryset.prefetch_related("units", "members")
 
 
-@_schema("sessions")
+@_schema("sessions", "session")
 class SessionViewSet(ApiViewSet):
     """Sessions (buổi làm việc) with their units, unit reports, figures and field visits."""
 
@@ -171,7 +177,7 @@ class SessionViewSet(ApiViewSet):
             Prefetch("figures", queryset=ReportedFigure.objects.select_related("metric")))
 
 
-@_schema("difficulties")
+@_schema("difficulties", "difficulty")
 class DifficultyViewSet(ApiViewSet):
     """Difficulties (khó khăn, vướng mắc) the units named at sessions."""
 
@@ -183,7 +189,7 @@ class DifficultyViewSet(ApiViewSet):
         return queryset.select_related("category").prefetch_related("units")
 
 
-@_schema("directives")
+@_schema("directives", "directive")
 class DirectiveViewSet(ApiViewSet):
     """Directives (kết luận, nhiệm vụ) with their follow-up per addressee."""
 
@@ -197,7 +203,7 @@ class DirectiveViewSet(ApiViewSet):
                                                                             "department")))
 
 
-@_schema("recommendations")
+@_schema("recommendations", "recommendation")
 class RecommendationViewSet(ApiViewSet):
     """Recommendations (kiến nghị) with their routing, status, due date, lifecycle events and
     responses. The list takes the filters of the portal's list page."""
@@ -215,7 +221,7 @@ class RecommendationViewSet(ApiViewSet):
                 "author").prefetch_related("attachments")))
 
 
-@_schema("reference")
+@_schema("reference", "unit")
 class UnitViewSet(ApiViewSet):
     """Commune-level units (xã, phường, đặc khu) by official code."""
 
@@ -227,7 +233,7 @@ class UnitViewSet(ApiViewSet):
         return queryset.select_related("province")
 
 
-@_schema("reference")
+@_schema("reference", "department")
 class DepartmentViewSet(ApiViewSet):
     """Provincial departments (sở, ban, ngành)."""
 
@@ -239,7 +245,7 @@ class DepartmentViewSet(ApiViewSet):
         return queryset.select_related("province")
 
 
-@_schema("reference")
+@_schema("reference", "category")
 class CategoryViewSet(ApiViewSet):
     """Categories of difficulties and recommendations."""
 
@@ -288,11 +294,11 @@ class DashboardView(ConditionalMixin, APIView):
 
     @extend_schema(
         tags=["dashboard"], responses=serializers.DashboardSerializer,
+        description=OPERATIONS["dashboard"],
         parameters=[
-            OpenApiParameter("round", OpenApiTypes.INT, description=str(_("Round"))),
-            OpenApiParameter("date_from", OpenApiTypes.DATE,
-                             description=str(_("Sessions from"))),
-            OpenApiParameter("date_to", OpenApiTypes.DATE, description=str(_("to"))),
+            OpenApiParameter("round", OpenApiTypes.INT, description=_("Round")),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description=_("Sessions from")),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description=_("to")),
         ])
     def get(self, request):
         return self.conditional(request, lambda: self.answer(request))
@@ -317,13 +323,36 @@ class SchemaView(NoTransaction, SpectacularAPIView):
     renderer_classes = [OpenApiJsonRenderer, OpenApiJsonRenderer2, OpenApiYamlRenderer,
                         OpenApiYamlRenderer2]
     permission_classes = [AllowAny]
-    custom_settings = {"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
+    custom_settings = {"TITLE": TITLE, "DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
 
 
 class DocsView(NoTransaction, SpectacularSwaggerSplitView):
-    """Swagger UI from the portal's static files (drf-spectacular-sidecar), its settings in a
-    script of its own: nothing inline, as the portal's Content-Security-Policy requires."""
+    """Swagger UI in the portal's layout, from the portal's own static files
+    (drf-spectacular-sidecar), its settings in a script of its own: nothing inline, as the
+    portal's Content-Security-Policy requires. Swagger UI writes its own words in English:
+    the page carries their translations (docs.SWAGGER_UI_TEXTS), which static/js/api-docs.js
+    puts in place."""
 
+    # Who may read it is checked before, as for a page (`docs` below): a login, then 403.
     permission_classes = [AllowAny]
     template_name = "api/swagger_ui.html"
     url_name = "api:schema"
+
+    def _get_schema_url(self, request):
+        # The schema in the page's language: the API itself would follow the browser's
+        # Accept-Language, which the portal's pages do not (config.middleware).
+        return set_query_parameters(super()._get_schema_url(request), lang=get_language())
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.GET.get("script") is None:
+            response.data["schema_url"] = self._get_schema_url(request)
+            response.data["texts"] = {english: str(text)
+                                      for english, text in SWAGGER_UI_TEXTS.items()}
+        return response
+
+
+# A page of the portal for those who use the API (communes.scope.uses_api): a logged-out
+# visitor is sent to the login page, a unit's staff get 403. The schema stays open to tokens.
+docs = api_user_required(DocsView.as_view())

@@ -2,6 +2,8 @@
 list page's filters, incremental sync, cursor pages, the dashboard and the Open311 view."""
 
 import datetime
+import json
+import re
 
 import pytest
 from django.core.cache import caches
@@ -219,16 +221,47 @@ def test_open311_requests_are_open_or_closed_with_the_lead_department(api_get_qu
 
 
 @pytest.mark.django_db
-def test_the_docs_page_is_served_without_inline_code(client):
+def test_the_docs_page_is_served_without_inline_code(client, office_user):
+    client.force_login(office_user)
     page = client.get(reverse("api:docs"))
     html = page.content.decode()
-    assert "<style" not in html and "<script>" not in html
-    assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert "<style" not in html and "style=" not in html
+    # Scripts are files, but for Swagger UI's words: a data block, which runs nothing.
+    assert re.findall(r"<script(?! src=)[^>]*>", html) == [
+        '<script id="swagger-ui-texts" type="application/json">']
+    assert "swagger-ui-bundle.js" in html
+    assert re.findall(r'(?:src|href)="(?:https?:)?//', html) == []  # the portal's own files
     script = client.get(reverse("api:docs") + "?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
     schema = client.get(reverse("api:schema")).json()
     assert schema["openapi"].startswith("3.")
     assert "Open311" in schema["info"]["description"]
+
+
+def _text(english, translated):
+    """A translation of Swagger UI's words as the page's data block holds it."""
+    return f"{json.dumps(english)}: {json.dumps(translated)}"
+
+
+@pytest.mark.django_db
+def test_the_docs_page_is_a_page_of_the_portal_in_its_language(client, office_user, settings):
+    """In the portal's layout and, like its pages, Vietnamese whatever the browser's language
+    until the user switches; Swagger UI's own words and the schema it reads in the same."""
+    client.force_login(office_user)
+    html = client.get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="vi">' in html and 'class="site-header"' in html
+    assert "Tài liệu API" in html and _text("Try it out", "Thử gọi") in html
+    script = client.get(reverse("api:docs"), {"script": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    # As the script has it (escapejs: "\u003D" for "=").
+    schema_url = json.loads(re.search(r'url: ("[^"]+")', script.content.decode()).group(1))
+    assert "lang=vi" in schema_url
+    schema = client.get(schema_url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert schema["info"]["title"] == "API của Cổng theo dõi kiểm tra"
+    operation = schema["paths"]["/api/v1/rounds/"]["get"]
+    assert operation["description"] == "Các đợt kiểm tra."
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("api:docs")).content.decode()
+    assert '<html lang="en">' in html and _text("Try it out", "Try it out") in html
 
 
 @pytest.mark.django_db
@@ -237,3 +270,15 @@ def test_any_utc_offset_iso_8601_allows_is_taken(api_get_query, office_user, wor
     response = api_get_query(office_user, reverse("api:department-list"),
                              {"updated_since": "2025-03-13T12:17:31-22:42"})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_and_token_pages_speak_to_a_comrade(client, api_get, office_user, world):
+    missing = api_get(office_user, reverse("api:recommendation-detail", args=[999_999]))
+    assert missing.json()["detail"] == "Không có nội dung ở đây, hoặc đồng chí không có quyền xem."
+    client.force_login(office_user)
+    page = client.get(reverse("recommendations:api_tokens")).content.decode()
+    assert "Các mã truy cập của đồng chí" in page and "bạn" not in page.lower()
+    tags = client.get(reverse("api:schema")).json()["tags"]
+    assert "cơ quan xử lý là cơ quan chủ trì" in next(
+        tag["description"] for tag in tags if tag["name"] == "open311")

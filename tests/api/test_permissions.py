@@ -34,8 +34,8 @@ ROWS = {
     "category": ("category", set(ROLES)),
 }
 OPEN311 = {"open311_requests", "open311_request"}
-PUBLIC = {"schema", "docs"}  # the schema and its documentation hold no data
-OTHERS = {"dashboard", "open311_services"}  # tested below
+PUBLIC = {"schema"}  # the schema holds no data, and tools read it without a login
+OTHERS = {"dashboard", "open311_services", "docs"}  # tested below
 
 
 @pytest.fixture
@@ -132,9 +132,27 @@ def test_without_a_token_or_a_role_nothing_is_answered(client, world):
 
 
 @pytest.mark.django_db
-def test_the_schema_and_docs_are_public(client):
+def test_the_schema_is_public(client):
     assert client.get(reverse("api:schema")).status_code == 200
-    assert client.get(reverse("api:docs")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_documentation_is_a_page_for_those_who_use_the_api(client, users, admin_user_,
+                                                              ward_a):
+    """Logged out: the login page. A unit's staff (who do not use the API) and a user
+    without a role: 403. Everyone else who may make a token: the page."""
+    url = reverse("api:docs")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    for user in (ward_a, factories.UserFactory(username="norole")):
+        client.force_login(user)
+        assert client.get(url).status_code == 403, user.username
+        assert client.get(url, {"script": ""}).status_code == 403, user.username
+    for role, user in [*users.items(), ("admin", admin_user_)]:
+        client.force_login(user)
+        assert client.get(url).status_code == 200, role
+        assert client.get(url, {"script": ""}).status_code == 200, role
 
 
 @pytest.mark.django_db

@@ -120,8 +120,13 @@ def _other_departments_item(o):
     return reverse("recommendations:detail", kwargs={"pk": other.pk})
 
 
+def _api_docs(o):
+    return reverse("api:docs")
+
+
 # Pages and states the matrix does not list: tabs, a search, a final session (with its reopen
-# button), Django's auth pages, error pages. (label, path builder, expected status)
+# button), Django's auth pages, error pages, the API's documentation (the matrix leaves the
+# API's addresses to tests/api/). (label, path builder, expected status)
 EXTRA = {
     "office": [("session tab", lambda o: _session(o, "?tab=difficulties"), 200),
                ("session tab", lambda o: _session(o, "?tab=directives"), 200),
@@ -129,11 +134,14 @@ EXTRA = {
                ("search", lambda o: reverse("recommendations:search") + "?q=Hòa", 200),
                ("filtered list", lambda o: reverse("recommendations:list")
                 + "?status=routed&deadline=overdue", 200),
-               ("password change", lambda o: reverse("password_change"), 200)],
+               ("password change", lambda o: reverse("password_change"), 200),
+               ("API documentation", _api_docs, 200)],
     "head_a": [("inbox tab", lambda o: reverse("recommendations:inbox") + "?tab=overdue", 200),
                ("search", lambda o: reverse("recommendations:search") + "?q=cán bộ", 200),
                ("forbidden", _session, 403),
-               ("not found", _other_departments_item, 404)],
+               ("not found", _other_departments_item, 404),
+               ("API documentation", _api_docs, 200)],
+    "ward_a": [("API documentation", _api_docs, 403)],
 }
 
 
@@ -259,7 +267,11 @@ def test_every_page_of_every_role_passes_axe_and_the_nu_html_checker(audit, live
         with_forms = [(name, url) for name, url in pages_for(role, objects)
                       if visit(page, f"{role} {name}", url) and page.locator(FORMS).count()]
         for label, path, status in EXTRA.get(role, []):
-            visit(page, f"{role} {label}", path(objects), status)
+            if visit(page, f"{role} {label}", path(objects), status) and path is _api_docs \
+                    and status == 200:
+                # Swagger UI draws the operations once it has read the schema.
+                page.locator(".opblock").first.wait_for()
+                check(page, f"{role} {label}, drawn")
         if role in SUBMITTING:
             seen = set()
             for name, url in with_forms:
