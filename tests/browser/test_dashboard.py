@@ -20,7 +20,8 @@ def test_leader_follows_an_overdue_count_and_downloads_the_synthesis_report(live
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("link", name="Tổng hợp").click()
+    page.get_by_role("navigation", name="Chức năng chính").get_by_role(
+        "link", name="Tổng hợp", exact=True).click()
     expect(page.get_by_role("heading", name="Tổng hợp")).to_be_visible()
     expect(page.locator(".cards")).to_contain_text("22")
 

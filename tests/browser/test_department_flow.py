@@ -52,7 +52,10 @@ def test_routed_assigned_answered_with_a_pdf_resolved_and_seen_by_the_office(
     assert routed_mail and "được chuyển đến cơ quan" in routed_mail[0].subject
 
     head = logged_in(browser, live_server, "sonoivu")
-    expect(head).to_have_url(f"{live_server.url}/inbox/")
+    # The head's home shows the department's queues; the inbox is one click away.
+    expect(head).to_have_url(f"{live_server.url}/")
+    head.get_by_role("navigation", name="Chức năng chính").get_by_role(
+        "link", name="Kiến nghị được giao").click()
     # The inbox opens on the demo's overdue items; what was just routed has time left.
     head.get_by_role("link", name=re.compile("^Chưa tiếp nhận")).click()
     head.get_by_role("link", name=f"#{recommendation.pk} {text}").click()

@@ -77,7 +77,7 @@ def test_office_records_working_group_9_and_routes_its_recommendations(
         page.locator(f'[name="{row}-text"]').fill(item["text_vi"])
         page.locator(f'[name="{row}-raised_jointly"]').check()
     for index, text in enumerate(data["directives_vi"]):
-        page.get_by_role("button", name="Thêm kết luận, nhiệm vụ").click()
+        page.get_by_role("button", name="Thêm nhiệm vụ").click()
         row = page.locator("[data-formset=directive] fieldset.item").nth(index)
         row.locator(f'[name="directive-{index}-text"]').fill(text)
         for box in row.locator(f'[name="directive-{index}-units"]').all():

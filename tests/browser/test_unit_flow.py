@@ -82,7 +82,7 @@ def test_a_ward_closes_the_loop(live_server, browser, tmp_path):
     expect(office.locator('[name="report-0-achievements"]')).to_have_value(
         "Tiếp nhận 6.600 hồ sơ trong tháng")
     expect(office.locator(f'[name="figure-0-v{ward.pk}_{received.pk}"]')).to_have_value("6.600")
-    office.get_by_role("button", name="Thêm kết luận, nhiệm vụ").click()
+    office.get_by_role("button", name="Thêm nhiệm vụ").click()
     office.locator('[name="directive-0-text"]').fill("Bố trí đủ máy tính cho bộ phận một cửa")
     office.locator('[name="directive-0-units"]').first.check()
     office.get_by_role("button", name="Thêm kiến nghị").click()

@@ -43,8 +43,10 @@ def figures(recommendations, today=None, by_province=False) -> dict:
     departments = list(
         recommendations.values(key).annotate(
             name=Min("lead_department__name"), count=Count("id"),
-            overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon))
-        .order_by("-count", "name", key))
+            overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon),
+            position=Min("lead_department__position"),
+            sort_name=Min("lead_department__sort_name"))
+        .order_by("-count", "position", "sort_name", key))
     categories = recommendations.values("category_id", "category__name").annotate(
         count=Count("id")).order_by("-count", "category__sort_name", "category_id")
     if by_province:
