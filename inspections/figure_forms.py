@@ -128,6 +128,9 @@ class Cell:
     from_unit: bool
     sent: str
     disabled: bool
+    # What the unit sent, as the page writes numbers: grid.js marks the cell while its value
+    # is that one.
+    unit_value: str = ""
 
 
 class _Shown:
@@ -230,12 +233,19 @@ class FigureCellsForm(forms.Form):
         """The table's month as it is saved: the one typed, or the one it was read at."""
         return self.cleaned_data.get("month") if self.cleaned_data else self.original_month
 
-    def cell(self, row, metric, key, *, hint="", from_unit=False, sent=""):
+    def cell(self, row, metric, key, *, hint="", from_unit=False, sent="", unit_value=""):
         errors = self.errors.get(f"v{key}", []) if self.is_bound else []
         return Cell(row=row, metric=metric, value=_Shown(self, f"v{key}"),
                     estimate=_Shown(self, f"e{key}"), note=_Shown(self, f"n{key}"),
                     errors=errors, hint=hint, from_unit=from_unit, sent=sent,
-                    disabled=self.fields[f"v{key}"].disabled)
+                    disabled=self.fields[f"v{key}"].disabled, unit_value=unit_value)
+
+    def shown_number(self, key):
+        """A cell's value as the page shows it: what was typed on a refused save (None if it
+        could not be read), else the value the table was read with."""
+        if self.is_bound and getattr(self, "cleaned_data", None):
+            return self.cleaned_data.get(f"v{key}")
+        return self.initial.get(f"v{key}")
 
     def error_list(self):
         """(cell id, what it is, message) of every error, for the page's summary."""
@@ -346,7 +356,9 @@ class FigureGridForm(FigureCellsForm):
         earlier, recorded_before = self.figures.earlier, self.figures.recorded.get(before, {})
         cells = {}
         for row, metric, key in self.cells_keys():
-            value = self.initial.get(f"v{key}")
+            # Marked as the unit's while it is what the unit sent: not a value the office
+            # typed over it on a save that was refused.
+            value = self.shown_number(key)
             hint = earlier.get((before, row.unit_id, metric.pk)) if row.unit_id else None
             if hint is None and row.unit_id is None:
                 figure = recorded_before.get((None, metric.pk))
@@ -356,7 +368,8 @@ class FigureGridForm(FigureCellsForm):
             cells.setdefault(row, []).append(self.cell(
                 row, metric, key, hint="" if hint is None else format_number(hint),
                 from_unit=from_unit,
-                sent="" if sent is None or from_unit else format_number(sent.value)))
+                sent="" if sent is None or from_unit else format_number(sent.value),
+                unit_value="" if sent is None else format_number(sent.value)))
         return list(cells.items())
 
     @property
@@ -441,10 +454,19 @@ FigureGridFormSet = forms.formset_factory(FigureGridForm, formset=BaseFigureGrid
 # A unit's figures before a session: one table, a row per metric ----------------------------
 
 
+class MonthChoiceForm(forms.Form):
+    """Which month's table the unit's page opens (a GET form, and ?month= of its links)."""
+
+    month = MonthField(label=_("Open the table of another month"), help_text="")
+
+
 class UnitFiguresForm(FigureCellsForm):
     """What a unit sends for one month: every metric in one table, with its figure of the
-    month before as a hint. Sending again replaces that month's figures; the month changed,
-    they move to the new one."""
+    month before as a hint. Sending again replaces that month's figures. A table holds one
+    month's: it is opened on a month (the page's ?month=), and an empty one may be given
+    another month; one that holds a month's figures may not, nor may a month already sent
+    be typed over from another table (each would put one month's figures under another's
+    name, or drop them)."""
 
     def __init__(self, *args, unit, metrics, sent: dict, month, earlier: dict, **kwargs):
         """`sent`: month -> {metric_id: SubmittedFigure} already sent; `earlier`: metric_id
@@ -452,7 +474,7 @@ class UnitFiguresForm(FigureCellsForm):
         kwargs.setdefault("initial", {"was": month, "month": month})
         super().__init__(*args, rows=[Row("u", unit.pk, str(unit))], metrics=metrics,
                          **kwargs)
-        self.earlier = earlier
+        self.earlier, self.sent = earlier, sent
         for _row, metric, key in self.cells_keys():
             figure = sent.get(self.original_month, {}).get(metric.pk)
             if figure is not None:
@@ -469,6 +491,20 @@ class UnitFiguresForm(FigureCellsForm):
         month = self.original_month or self.initial.get("month")
         return month_label(previous_month(month)) if month else ""
 
+    def clean(self):
+        cleaned = super().clean()
+        month, was = cleaned.get("month"), self.original_month
+        if month and was and month != was:
+            if self.sent.get(was):
+                self.add_error("month", _(
+                    "This table holds the figures sent for %(was)s. To send another month, "
+                    "open that month's table (below the table).") % {"was": month_label(was)})
+            elif self.sent.get(month):
+                self.add_error("month", _(
+                    "The figures of %(month)s were already sent: open that month's table "
+                    "(below the table) to change them.") % {"month": month_label(month)})
+        return cleaned
+
     def figures(self) -> list[dict]:
         """The cells with a value, as unit_submission_save takes them."""
         month = self.cleaned_data.get("month")
@@ -476,7 +512,7 @@ class UnitFiguresForm(FigureCellsForm):
                  "note": note} for _row, metric, value, approximate, note in self.values()]
 
     def months(self) -> set:
-        """The months whose figures this table replaces: the one it was read at (its
-        figures move), and the one it is sent for."""
-        return {month for month in (self.original_month, self.cleaned_data.get("month"))
-                if month}
+        """The month whose figures this table replaces: the one it is sent for (a table
+        given another month held none, clean() sees to it)."""
+        month = self.cleaned_data.get("month")
+        return {month} if month else set()

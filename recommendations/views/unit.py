@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,7 +16,13 @@ from communes import roles
 from communes.decorators import read_only, role_required
 from communes.models import AdministrativeUnit
 from communes.numbers import format_number
-from inspections.figure_forms import UnitFiguresForm, month_label, previous_month, usual_month
+from inspections.figure_forms import (
+    MonthChoiceForm,
+    UnitFiguresForm,
+    month_label,
+    previous_month,
+    usual_month,
+)
 from inspections.forms import UnitSubmissionForm
 from inspections.models import (
     DirectiveFollowUp,
@@ -71,6 +78,12 @@ def unit_home(request):
     })
 
 
+def _asked_month(request):
+    """The month of ?month= (2025-07 or 07/2025), if it is one a unit may report."""
+    form = MonthChoiceForm(request.GET)
+    return form.cleaned_data["month"] if "month" in request.GET and form.is_valid() else None
+
+
 @require_http_methods(["GET", "POST"])
 @unit_required
 def unit_session(request, pk):
@@ -84,8 +97,9 @@ def unit_session(request, pk):
     sent = {}
     for figure in submission.figures.all() if submission else []:
         sent.setdefault(figure.month, {})[figure.metric_id] = figure
-    # The month of the table: the last one the unit sent, or the month before the session's.
-    month = max(sent) if sent else usual_month(session.date)
+    # The month of the table: the one asked for (?month=2025-07, from the links to the other
+    # months sent), else the last one the unit sent, or the month before the session's.
+    month = _asked_month(request) or (max(sent) if sent else usual_month(session.date))
     data = request.POST if request.method == "POST" else None
     form = UnitSubmissionForm(data, instance=submission or UnitSubmission(session=session,
                                                                           unit=unit))
@@ -105,15 +119,20 @@ def unit_session(request, pk):
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("Your unit's report was sent to the provincial office."))
-            return redirect("recommendations:unit_session", pk=session.pk)
+            # Back on the table of the month just sent.
+            sent_month = figures.cleaned_data.get("month")
+            return redirect(reverse("recommendations:unit_session", args=[session.pk])
+                            + (f"?month={sent_month:%Y-%m}" if sent_month else ""))
     return render(request, "recommendations/unit_session.html", {
         "unit": unit, "session": session, "form": form, "figures": figures,
         "submission": submission, "can_send": can_send,
-        # Sent for other months than the table's: kept as sent.
-        "other_months": [(month_label(other), figure.metric.name, format_number(figure.value),
-                          figure.approximate, figure.note)
-                         for other, cells in sorted(sent.items()) if other != month
-                         for figure in cells.values()],
+        # Sent for other months than the table's: kept as sent, each with a link that opens
+        # its table.
+        "other_months": [(month_label(other), f"{other:%Y-%m}", [
+            (figure.metric.name, format_number(figure.value), figure.approximate, figure.note)
+            for figure in cells.values()]) for other, cells in sorted(sent.items())
+            if other != month],
+        "month_form": MonthChoiceForm(initial={"month": month}),
         "recorded": ReportedFigure.objects.visible_to(user).filter(session=session)
         .select_related("metric", "unit") if not can_send else [],
     }, status=400 if request.method == "POST" else 200)

@@ -134,11 +134,17 @@
     if (pos.table.dataset.grid === "column" && lines.length === 1) {
       lines = lines[0].map(function (value) { return [value]; });
     }
+    /* Text goes into the text cells only: a unit's row is value, estimate box, note, and a
+       line "6.600⇥note" copied from a spreadsheet fills the value and the note. */
+    var texts = pos.rows.map(function (row) {
+      return row.filter(function (cell) { return cell.type === "text"; });
+    });
+    var column = texts[pos.r].indexOf(el);
     var pasted = 0, left = 0;
     lines.forEach(function (values, i) {
-      var row = pos.rows[pos.r + i];
+      var row = texts[pos.r + i];
       values.forEach(function (value, j) {
-        var cell = row && row[pos.c + j];
+        var cell = row && row[column + j];
         if (cell && !cell.disabled) {
           put(cell, value);
           pasted++;

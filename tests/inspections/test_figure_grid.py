@@ -238,8 +238,10 @@ def test_a_unit_sends_its_month_and_sending_it_again_rewrites_nothing(
     assert SubmittedFigure.objects.count() == 10
 
 
-def test_a_units_table_moved_to_another_month_keeps_what_was_sent_for_others(
+def test_a_units_table_of_a_month_sent_is_not_given_another_month(
         client, ward_a, ward_session, metrics, ward_a_unit, office_user):
+    """July's table cannot be sent as June's (what was not retyped would become June's and
+    July's would be gone); June gets a table of its own, and May's figures stay as sent."""
     submission = ward_session.submissions.create(unit=ward_a_unit, submitted_by=ward_a)
     SubmittedFigure.objects.create(submission=submission, metric=metrics[0],
                                    month=datetime.date(2025, 5, 1), value=4)
@@ -249,9 +251,11 @@ def test_a_units_table_moved_to_another_month_keeps_what_was_sent_for_others(
     page = client.get(unit_url(ward_session)).content.decode()
     assert 'value="07/2025"' in page and "Số liệu đã gửi của các tháng khác" in page
     data = unit_post(metrics, ["8"], month="06/2025", **{"figure-was": "2025-07-01"})
-    assert client.post(unit_url(ward_session), data).status_code == 302
+    assert client.post(unit_url(ward_session), data).status_code == 400
+    data["figure-was"] = "2025-06-01"
+    assert client.post(unit_url(ward_session) + "?month=2025-06", data).status_code == 302
     assert sorted(SubmittedFigure.objects.values_list("month", "value")) == [
-        (datetime.date(2025, 5, 1), 4), (datetime.date(2025, 6, 1), 8)]
+        (datetime.date(2025, 5, 1), 4), (datetime.date(2025, 6, 1), 8), (JULY, 7)]
 
 
 def test_a_units_table_hints_its_figures_of_the_month_before(client, ward_a, ward_session,

@@ -15,6 +15,7 @@ from inspections.models import (
     DirectiveReport,
     Metric,
     ReportedFigure,
+    SubmittedFigure,
     UnitReport,
     UnitSubmission,
 )
@@ -116,6 +117,51 @@ def test_a_ward_sends_its_report_and_the_office_records_it(client, ward_a, ward_
                        as_posted(session)).status_code == 302
     assert UnitReport.objects.get(unit=ward_a_unit).achievements.endswith("99% đúng hạn")
     assert ReportedFigure.objects.get(unit=ward_a_unit, metric=rate).value == Decimal("87.76")
+
+
+def test_a_table_of_one_months_figures_is_never_sent_as_another_months(client, ward_a, meeting):
+    """A table is opened on a month; the one that holds June's figures cannot be sent as
+    May's (June's untouched values would become May's, June's would be gone), and a month
+    already sent cannot be typed over from another table. May has a table of its own."""
+    session, _both, _only_b = meeting
+    metrics = list(Metric.objects.order_by("pk")[:3])
+    client.force_login(ward_a)
+    url = reverse("recommendations:unit_session", args=[session.pk])
+    report = {"achievements": "Báo cáo", "facilities": "", "staffing_notes": ""}
+    june = {**report, "figure-month": "06/2025",
+            **{f"figure-vu_{m.pk}": str(v) for m, v in zip(metrics, (10, 20, 30), strict=True)}}
+    assert client.post(url, june).status_code == 302
+    sent = SubmittedFigure.objects.filter(submission__session=session)
+
+    def figures():
+        return sorted((f"{f.month:%m/%Y}", f.metric_id, int(f.value)) for f in sent)
+
+    before = figures()
+    # The page opens on June's table; the clerk changes its month to May and types one value.
+    page = client.get(url).content.decode()
+    assert 'value="06/2025"' in page
+    moved = {**june, "figure-was": "06/2025", "figure-month": "05/2025",
+             f"figure-vu_{metrics[0].pk}": "11"}
+    response = client.post(url, moved)
+    assert response.status_code == 400
+    assert "Bảng này đang giữ số liệu đã gửi của tháng 06/2025" in response.content.decode()
+    assert figures() == before
+    # May's own table opens empty (June's figures listed with a link to theirs) and sends.
+    page = client.get(url + "?month=2025-05").content.decode()
+    assert 'value="05/2025"' in page and "?month=2025-06" in page
+    may = {**report, "figure-was": "05/2025", "figure-month": "05/2025",
+           f"figure-vu_{metrics[0].pk}": "11"}
+    assert client.post(url + "?month=2025-05", may).status_code == 302
+    assert figures() == sorted(before + [("05/2025", metrics[0].pk, 11)])
+    # An empty table given a month already sent is refused too.
+    empty = {**report, "figure-was": "04/2025", "figure-month": "06/2025",
+             f"figure-vu_{metrics[1].pk}": "99"}
+    response = client.post(url + "?month=2025-04", empty)
+    assert response.status_code == 400
+    assert "Số liệu tháng 06/2025 đã được gửi" in response.content.decode()
+    assert figures() == sorted(before + [("05/2025", metrics[0].pk, 11)])
+    # A month that cannot be one opens the usual table rather than failing.
+    assert client.get(url + "?month=2099-13").status_code == 200
 
 
 def test_a_ward_reports_a_task_done_and_the_office_accepts_it(client, ward_a, ward_b,
