@@ -9,13 +9,16 @@ is the count of the list it opens (tests/recommendations/test_home.py follows ev
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from communes.cache import cached, version_names
 from communes.scope import Scope, scope
 from inspections.models import (
     DirectiveFollowUp,
@@ -56,6 +59,17 @@ def inbox_tabs(today=None) -> dict:
         "done": (_("Closed"), ~Q(status__in=OPEN_STATUSES)),
         "all": (_("All"), Q()),
     }
+
+
+def tab_counts(user, mine, all_tabs) -> dict:
+    """How many items each tab holds, counted once per data version (and day) for all the
+    inbox's pages, whatever their filters."""
+    user_scope = scope(user)
+    return cached("inbox-counts", (user_scope.key, timezone.localdate(),
+                                   settings.DUE_SOON_WORKING_DAYS), lambda: mine.aggregate(
+        **{name: Count("id", filter=condition)
+           for name, (_label, condition) in all_tabs.items()}),
+        depends_on=version_names(user_scope))
 
 
 # How long a decision on a department's extension request stays on its home page.
@@ -156,7 +170,9 @@ def office_queues(user, today=None) -> list[Queue]:
         count=submissions.count(), url="",
         items=[Item(label=f"{s.group} – {s.date:%d/%m/%Y}",
                     url=reverse("recommendations:session_record", args=[s.pk]),
-                    detail=_("%(count)s units sent their report") % {"count": s.sent},
+                    detail=ngettext("%(count)s unit sent its report",
+                                    "%(count)s units sent their report", s.sent)
+                    % {"count": s.sent},
                     when=_day(_("session %(date)s"), s.date)) for s in _first(sessions, 3)]))
 
     for status, name, label in (
@@ -286,14 +302,16 @@ def department_queues(user, today=None) -> list[Queue]:
     today = today or timezone.localdate()
     inbox = Recommendation.objects.in_inbox_of(user)
     tabs = inbox_tabs(today)
+    # The inbox's own counts (one query, kept while the data are unchanged): the home and
+    # the inbox cannot disagree.
+    counts = tab_counts(user, inbox, tabs)
     related = ("category", "lead_department", "session__group")
-    labels = {"new": _("Routed to you, not yet accepted")}
     queues = []
     for name in WORK_TABS:
         label, condition = tabs[name]
         items = inbox.filter(condition)
         queues.append(Queue(
-            name=name, label=labels.get(name, label), count=items.count(),
+            name=name, label=label, count=counts[name],
             urgent=name == "overdue", url=_list("recommendations:inbox", tab=name),
             items=[_recommendation_item(i, today=today, detail=_raised_at(i)) for i in _first(
                 items.select_related(*related).order_by("due_date", "id"), 3)]))

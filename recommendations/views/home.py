@@ -2,6 +2,7 @@
 leaders the figures they read first and which body is furthest behind; everyone who reads the
 province sees its rounds below. A commune's or ward's staff have their unit's page."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -33,12 +34,13 @@ def home(request):
     if roles.is_unit_user(user) and not (is_reader or is_department):
         return redirect("recommendations:unit_home")
     today = timezone.localdate()
-    context = {"today": today, "is_office": roles.is_office(user)}
+    context = {"today": today, "is_office": roles.is_office(user), "is_reader": is_reader}
     if context["is_office"]:
         context["queues"] = work.office_queues(user, today)
     if is_department:
         context["department_queues"] = work.department_queues(user, today)
         context["department"] = user.profile.department
+        context["due_soon_days"] = settings.DUE_SOON_WORKING_DAYS
     if is_reader:
         context["glance"] = work.figures_at_a_glance(user, today)
         sessions = Session.objects.prefetch_related("units").order_by("date", "part_of_day")

@@ -2,13 +2,12 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from communes.cache import cached, page_part_key, version_names
+from communes.cache import page_part_key
 from communes.decorators import department_required, read_only
 from communes.exports import export
 from communes.pages import cached_page
@@ -17,18 +16,7 @@ from communes.scope import scope
 from ..exports import recommendation_rows
 from ..filters import InboxFilterSet
 from ..models import OPEN_STATUSES, Recommendation
-from ..work import WORK_TABS, inbox_tabs
-
-
-def tab_counts(user, mine, all_tabs) -> dict:
-    """How many items each tab holds, counted once per data version (and day) for all the
-    inbox's pages, whatever their filters."""
-    user_scope = scope(user)
-    return cached("inbox-counts", (user_scope.key, timezone.localdate(),
-                                   settings.DUE_SOON_WORKING_DAYS), lambda: mine.aggregate(
-        **{name: Count("id", filter=condition)
-           for name, (_label, condition) in all_tabs.items()}),
-        depends_on=version_names(user_scope))
+from ..work import WORK_TABS, inbox_tabs, tab_counts
 
 
 @read_only

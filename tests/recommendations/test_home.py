@@ -234,3 +234,16 @@ def test_each_home_reads_as_many_queries_with_many_rows(client, request, who, wo
     refresh()
     many = count_queries(lambda: client.get(HOME))
     assert many == few
+
+
+def test_a_kept_rounds_part_is_not_read_again(client, leader, work, real_cache):
+    """The rounds below the leader's figures are a cached part: a page that misses the page
+    cache (another address) but finds the part reads no round."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(leader)
+    client.get(HOME)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME + "?from=mail").status_code == 200
+    assert not [q for q in queries.captured_queries if "inspectionround" in q["sql"]]
