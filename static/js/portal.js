@@ -69,10 +69,14 @@
         if (picking || sameDate(nativeValue.get.call(this), value)) nativeValue.set.call(this, value);
       },
     });
-    /* Registered before the date picker's own listeners, so these run first. */
+    /* Registered before the date picker's own listeners, so these run first: Enter on the
+       calendar's highlighted day, and its "today" and "clear" keys, pick a date. */
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && input.datepicker && input.datepicker.picker.active
-          && !input.datepicker.editMode) pick();
+      var datepicker = input.datepicker;
+      if (!datepicker || !datepicker.picker.active) return;
+      var ctrl = event.ctrlKey || event.metaKey;
+      if ((event.key === "Enter" && !datepicker.editMode)
+          || (ctrl && (event.key === "Backspace" || event.key === "."))) pick();
     });
     return pick;
   }
