@@ -26,7 +26,7 @@ from .models import (
     Tally,
 )
 from .services import STEPS
-from .tally import LATE, ON_TIME, OPEN, PENDING
+from .tally import CENTRAL, LATE, ON_TIME, OPEN, PENDING
 
 
 class RecommendationEventInline(admin.TabularInline):
@@ -229,7 +229,8 @@ class TallyAdmin(RecordAdmin):
 
     # `status` holds a recommendation's status, or how an item was completed.
     STATES = {**dict(Status.choices), ON_TIME: _("Completed on time"),
-              LATE: _("Completed late"), OPEN: _("not completed"), PENDING: _("not completed")}
+              LATE: _("Completed late"), OPEN: _("not completed"), PENDING: _("not completed"),
+              CENTRAL: _("Proposed to central level")}
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, obj):
