@@ -134,7 +134,7 @@ def test_a_table_of_one_months_figures_is_never_sent_as_another_months(client, w
     sent = SubmittedFigure.objects.filter(submission__session=session)
 
     def figures():
-        return sorted((f"{f.month:%m/%Y}", f.metric_id, int(f.value)) for f in sent)
+        return sorted((f"{f.month:%m/%Y}", f.metric_id, int(f.value)) for f in sent.all())
 
     before = figures()
     # The page opens on June's table; the clerk changes its month to May and types one value.
