@@ -229,6 +229,12 @@ class FigureCellsForm(forms.Form):
         return any(self.initial.get(f"v{key}") is not None for *_rest, key in self.cells_keys())
 
     @property
+    def hint_month(self) -> str:
+        """The month of the hints under the cells: the one before the table's."""
+        month = self.original_month or self.initial.get("month")
+        return month_label(previous_month(month)) if month else ""
+
+    @property
     def shown_month(self):
         """The table's month as it is saved: the one typed, or the one it was read at."""
         return self.cleaned_data.get("month") if self.cleaned_data else self.original_month
@@ -372,14 +378,6 @@ class FigureGridForm(FigureCellsForm):
                 unit_value="" if sent is None else format_number(sent.value)))
         return list(cells.items())
 
-    @property
-    def hint_month(self) -> str:
-        month = self.original_month or self.initial.get("month")
-        return month_label(previous_month(month)) if month else ""
-
-    @property
-    def recorded_count(self) -> int:
-        return len(self.existing)
 
 
 class BaseFigureGridFormSet(forms.BaseFormSet):
@@ -485,11 +483,6 @@ class UnitFiguresForm(FigureCellsForm):
         return [self.cell(row, metric, key, hint="" if self.earlier.get(metric.pk) is None
                           else format_number(self.earlier[metric.pk]))
                 for row, metric, key in self.cells_keys()]
-
-    @property
-    def hint_month(self) -> str:
-        month = self.original_month or self.initial.get("month")
-        return month_label(previous_month(month)) if month else ""
 
     def clean(self):
         cleaned = super().clean()

@@ -63,6 +63,39 @@ def _sum(condition=None):
     return Coalesce(Sum("number", filter=condition), 0)
 
 
+def department_key(national: bool) -> tuple[str, str]:
+    """The tally's column a department's figures are grouped by, and the list filter behind
+    each number: nationally the kind of department (every province's Sở Nội vụ together)
+    rather than 476 departments."""
+    return (("lead_department__short_code", "department_type") if national
+            else ("lead_department_id", "department"))
+
+
+def counts(recommendations, today) -> tuple[dict, dict]:
+    """From the tally's recommendation rows: the totals (all, open, overdue, due soon,
+    resolved) and the count of each status, in one query."""
+    soon, overdue = deadlines(today)
+    counted = recommendations.aggregate(
+        total=_sum(), open=_sum(Q(status__in=OPEN_STATUSES)), overdue=_sum(overdue),
+        due_soon=_sum(soon),
+        **{f"status_{value}": _sum(Q(status=value)) for value in Status.values})
+    by_status = {value: counted.pop(f"status_{value}") for value in Status.values}
+    return {**counted, "resolved": by_status[Status.RESOLVED]}, by_status
+
+
+def by_department(recommendations, today, national=False) -> list[dict]:
+    """Per lead department (per kind, nationally): its recommendations, overdue and due
+    soon, most first, ties in the province's protocol order of its bodies, then by name."""
+    soon, overdue = deadlines(today)
+    key, _param = department_key(national)
+    return list(
+        recommendations.values(key).annotate(
+            name=Min("lead_department__name"), count=_sum(), overdue=_sum(overdue),
+            due_soon=_sum(soon), position=Min("lead_department__position"),
+            sort_name=Min("lead_department__sort_name"))
+        .order_by("-count", "position", "sort_name", key))
+
+
 def figures(tallies, today=None, by_province=False) -> dict:
     """Counts by status, department, category, unit and working group (by province instead
     with `by_province`); deadlines; the department scorecard; from `tallies`, the rows of
@@ -70,31 +103,15 @@ def figures(tallies, today=None, by_province=False) -> dict:
 
     Recommendations merged into another count once, as that other one."""
     today = today or timezone.localdate()
-    soon, overdue = deadlines(today)
     recommendations = tallies.filter(kind=Tally.Kind.RECOMMENDATIONS)
-    # The totals and the count of each status in one pass.
-    counted = recommendations.aggregate(
-        total=_sum(), open=_sum(Q(status__in=OPEN_STATUSES)), overdue=_sum(overdue),
-        due_soon=_sum(soon),
-        **{f"status_{value}": _sum(Q(status=value)) for value in Status.values})
-    by_status = {value: counted.pop(f"status_{value}") for value in Status.values}
-    totals = {**counted, "resolved": by_status[Status.RESOLVED]}
+    totals, by_status = counts(recommendations, today)
     statuses = [Bar(label=str(label), count=by_status.get(value, 0), params={"status": value})
                 for value, label in Status.choices]
     top = max((bar.count for bar in statuses), default=0) or 1
     for bar in statuses:
         bar.width = round(100 * bar.count / top, 1)
-    # Nationally, by kind of department (every province's Sở Nội vụ together) rather than
-    # 476 departments; the list behind a number filters by that kind.
-    key, param = (("lead_department__short_code", "department_type") if by_province
-                  else ("lead_department_id", "department"))
-    departments = list(
-        recommendations.values(key).annotate(
-            name=Min("lead_department__name"), count=_sum(), overdue=_sum(overdue),
-            due_soon=_sum(soon), position=Min("lead_department__position"),
-            sort_name=Min("lead_department__sort_name"))
-        # Ties in the province's protocol order of its bodies, then by name.
-        .order_by("-count", "position", "sort_name", key))
+    key, param = department_key(by_province)
+    departments = by_department(recommendations, today, by_province)
     categories = recommendations.values("category_id", "category__name").annotate(
         count=_sum()).order_by("-count", "category__sort_name", "category_id")
     if by_province:
@@ -304,8 +321,7 @@ def trends(tallies, departments, today=None, by_province=False) -> dict:
     nationally) the on-time rate of what it resolved. Three aggregate queries over the
     tally, whatever the number of rows; `departments` are figures()'s (names, order)."""
     today = today or timezone.localdate()
-    key, param = (("lead_department__short_code", "department_type") if by_province
-                  else ("lead_department_id", "department"))
+    key, param = department_key(by_province)
     recommendations = tallies.filter(kind=Tally.Kind.RECOMMENDATIONS)
     raised = dict(recommendations.annotate(m=TruncMonth("session_date")).values("m")
                   .annotate(n=_sum()).order_by().values_list("m", "n"))

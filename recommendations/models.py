@@ -271,12 +271,6 @@ class Recommendation(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def latest_event(self):
-        """The last lifecycle step (from prefetched events when a list prefetched them)."""
-        events = list(self.events.all())
-        return events[-1] if events else None
-
-    @property
     def return_event(self):
         """The step by which a department last returned it to the office, whose note is the
         reason (from prefetched events): not a later event that left its status as it was,

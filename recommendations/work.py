@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -28,6 +27,7 @@ from inspections.models import (
     UnitSubmission,
 )
 
+from . import dashboard
 from .models import (
     OPEN_STATUSES,
     AnswerReceipt,
@@ -260,32 +260,23 @@ def office_queues(user, today=None) -> list[Queue]:
     return queues
 
 
-def _sum(condition=None):
-    return Coalesce(Sum("number", filter=condition), 0)
-
-
 def figures_at_a_glance(user, today=None) -> dict:
     """The leaders' first look, from the dashboard's tally (models.Tally): how many
-    recommendations, open, overdue, due soon and resolved; and per lead department (per kind
-    of department, nationally) its overdue ones, most first — who is furthest behind — each
-    with the list that shows them."""
+    recommendations, overdue, due soon and resolved; and per lead department (per kind of
+    department, nationally) its overdue ones, most first — who is furthest behind — each
+    with the list that shows them. The dashboard's own counts (dashboard.py)."""
     today = today or timezone.localdate()
-    soon, overdue = deadlines(today)
     tallies = Tally.objects.visible_to(user).filter(kind=Tally.Kind.RECOMMENDATIONS)
-    totals = tallies.aggregate(
-        total=_sum(), open=_sum(Q(status__in=OPEN_STATUSES)), overdue=_sum(overdue),
-        due_soon=_sum(soon), resolved=_sum(Q(status=Status.RESOLVED)))
+    totals, _by_status = dashboard.counts(tallies, today)
     national = scope(user).kind == Scope.ALL
-    key, param = (("lead_department__short_code", "department_type") if national
-                  else ("lead_department_id", "department"))
-    rows = list(tallies.filter(overdue).values(key).annotate(
-        name=Min("lead_department__name"), position=Min("lead_department__position"),
-        sort_name=Min("lead_department__sort_name"),
-        # Ties in the province's protocol order of its bodies.
-        count=_sum()).filter(count__gt=0).order_by("-count", "position", "sort_name", key))
-    top = max((row["count"] for row in rows), default=0) or 1
-    behind = [{"name": row["name"], "count": row["count"],
-               "width": round(100 * row["count"] / top, 1),
+    key, param = dashboard.department_key(national)
+    # By_department's order (protocol order for ties) kept among equal overdue counts.
+    rows = sorted((row for row in dashboard.by_department(tallies, today, national)
+                   if row["overdue"] and row[key] is not None),
+                  key=lambda row: -row["overdue"])
+    top = max((row["overdue"] for row in rows), default=0) or 1
+    behind = [{"name": row["name"], "count": row["overdue"],
+               "width": round(100 * row["overdue"] / top, 1),
                "url": _list("recommendations:list", deadline="overdue", **{param: row[key]})}
               for row in rows]
     return {"totals": totals, "behind": behind,
