@@ -107,6 +107,20 @@
   }
   datePickers(document);
 
+  /* The account menu closes on a click elsewhere or on Escape, as a menu does. */
+  var accountMenu = document.querySelector("details.account-menu");
+  if (accountMenu) {
+    document.addEventListener("click", function (event) {
+      if (accountMenu.open && !accountMenu.contains(event.target)) accountMenu.open = false;
+    });
+    accountMenu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && accountMenu.open) {
+        accountMenu.open = false;
+        accountMenu.querySelector("summary").focus();
+      }
+    });
+  }
+
   /* On a phone the lists' filters fold behind one button, unless one of them is set. */
   if (window.matchMedia("(max-width: 600px)").matches) {
     document.querySelectorAll("details[data-filters]:not([data-applied])").forEach(function (box) {

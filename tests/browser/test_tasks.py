@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORD
 from recommendations.models import Recommendation, deadlines
@@ -114,4 +115,20 @@ def test_the_office_routes_ten_items_with_their_defaults_in_two_clicks_beyond_ti
     assert {r.status for r in routed.values()} == {Status.ROUTED}
     assert {r.lead_department_id for r in routed.values()} == {routing.lead_department_id}
     assert all(r.due_date for r in routed.values())
+    page.context.close()
+
+
+def test_the_account_menu_opens_and_closes_as_a_menu_does(live_server, browser, demo):
+    page = signed_in(browser, live_server, "vanphong")
+    menu = page.locator("details.account-menu")
+    summary = menu.locator("summary")
+    summary.click()
+    expect(page.get_by_role("link", name="Đổi mật khẩu")).to_be_visible()
+    page.locator("main h1").click()  # elsewhere
+    expect(page.get_by_role("link", name="Đổi mật khẩu")).to_be_hidden()
+    summary.press("Enter")
+    expect(page.get_by_role("link", name="Đổi mật khẩu")).to_be_visible()
+    page.get_by_role("link", name="Đổi mật khẩu").press("Escape")
+    expect(page.get_by_role("link", name="Đổi mật khẩu")).to_be_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
     page.context.close()
