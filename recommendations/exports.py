@@ -7,6 +7,7 @@ permission-filtered queryset.
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
+from communes.exports import ID_FORMAT, Column
 from communes.models import AdministrativeUnit, Department, ordering_through
 
 from .models import Recommendation, Status
@@ -18,10 +19,12 @@ CHUNK = 5000
 def recommendation_rows(recommendations):
     """The header, then one row per recommendation, read CHUNK at a time: plain values rather
     than model instances, and the units and co-operating departments of each chunk in one
-    query each."""
-    yield [_("Recommendation no."), _("Recommendation"), _("Category"), _("Round"),
-           _("Working group"), _("Session date"), _("Raised by"), _("Status"), _("Lead department"),
-           _("Co-operating departments"), _("Due date"), _("Resolved")]
+    query each. Dates are dates and the number a number: the CSV writes them as text, the
+    XLSX as cells Excel sorts and filters."""
+    yield [Column(_("Recommendation no."), ID_FORMAT), _("Recommendation"), _("Category"),
+           _("Round"), _("Working group"), _("Session date"), _("Raised by"), _("Status"),
+           _("Lead department"), _("Co-operating departments"), _("Due date"),
+           _("Resolved on")]
     statuses = {value: str(label) for value, label in Status.choices}
     rows = recommendations.prefetch_related(None).values_list(
         "pk", "text", "category__name", "session__group__round__title",
@@ -55,6 +58,19 @@ def _chunk_rows(chunk, statuses):
     cooperating = _names(Recommendation.cooperating_departments.through, ids, "department",
                          Department)
     for pk, text, category, round_title, group, day, status, lead, due, resolved in chunk:
-        yield [pk, text, category, round_title, group, f"{day:%d/%m/%Y}", units.get(pk, ""),
-               statuses[status], lead or "", cooperating.get(pk, ""),
-               f"{due:%d/%m/%Y}" if due else "", f"{resolved:%d/%m/%Y}" if resolved else ""]
+        yield [pk, text, category, round_title, group, day, units.get(pk, ""),
+               statuses[status], lead or "", cooperating.get(pk, ""), due, resolved]
+
+
+def directive_rows(follow_ups):
+    """The header, then one row per addressee of a directive (a unit or a body): what it was
+    given, by which group at which session, by when, where it stands and the day it was done.
+    `follow_ups` is an already permission-filtered queryset of DirectiveFollowUp."""
+    yield [_("Directive"), _("Working group"), _("Session date"), _("Addressee"), _("Due date"),
+           _("Status"), _("Completed on"), _("Note")]
+    for item in follow_ups.select_related(
+            "unit", "department", "directive__session__group").iterator(chunk_size=2000):
+        directive = item.directive
+        yield [directive.text, str(directive.session.group), directive.session.date,
+               str(item.unit or item.department), directive.due_date,
+               item.get_status_display(), item.completed_on, item.note]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput, OptionsSelect
+from communes.models import Department
 from inspections.models import DirectiveFollowUp
 
 from .models import OPEN_STATUSES, Recommendation, Status, deadlines
@@ -55,6 +56,32 @@ class PortalFilterSet(django_filters.FilterSet):
             form.errors  # noqa: B018 (cleans the fields; the invalid ones are left out)
         return {name: form.data[name] for name, value in form.cleaned_data.items()
                 if value not in (None, "", False, [])}
+
+    def in_words(self) -> list[str]:
+        """The filters applied, as a reader says them ("Trạng thái: Đã chuyển xử lý"): for
+        the title rows of an export. A select gives its option's label, a date or a month is
+        written the Vietnamese way, a box ticked its label alone."""
+        words = []
+        for name, typed in self.applied.items():
+            field, value = self.form.fields[name], self.form.cleaned_data[name]
+            label = self.filters[name].label or name
+            if isinstance(field, forms.ChoiceField):
+                shown = {str(key): option for key, option in field.choices}.get(typed, typed)
+            elif isinstance(value, datetime.date):
+                shown = f"{value:%d/%m/%Y}"
+            elif isinstance(self.filters[name], MonthFilter):
+                shown = f"{value[5:]}/{value[:4]}"
+            elif value is True:
+                words.append(str(label))
+                continue
+            else:
+                shown = self.shown_value(name, value)
+            words.append(f"{label}: {shown}")
+        return words
+
+    def shown_value(self, name, value) -> str:
+        """How a filter without options of its own is said (a FilterSet names its kinds)."""
+        return str(value)
 
     @property
     def typed(self) -> tuple:
@@ -179,16 +206,20 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
         ("to_send", _("not sent yet"))])
     # Set by the dashboard's links, not offered as selects.
     # A kind of department in every province (national viewers: "SNV" for every Sở Nội vụ).
+    # (Their labels are for the title rows of an export.)
     department_type = django_filters.CharFilter(
         field_name="lead_department__short_code", widget=forms.HiddenInput, max_length=20,
-        validators=[RegexValidator(r"^[A-Za-z0-9]+\Z")])
+        validators=[RegexValidator(r"^[A-Za-z0-9]+\Z")],
+        label=_("Lead department, in every province"))
     # The months of the dashboard's charts: raised at a session of the month, resolved in it
     # (by the local calendar; the (province, resolved_at) index), due in it.
-    raised_in = MonthFilter(field_name="session__date")
-    resolved_in = MonthFilter(field_name="resolved_at", datetime_field=True)
-    due_in = MonthFilter(field_name="due_date")
+    raised_in = MonthFilter(field_name="session__date", label=_("Raised in the month"))
+    resolved_in = MonthFilter(field_name="resolved_at", datetime_field=True,
+                              label=_("Resolved in the month"))
+    due_in = MonthFilter(field_name="due_date", label=_("Due in the month"))
     # Only "1"/"true" filters: "0" would otherwise mean "routed", which no link asks for.
-    unrouted = django_filters.BooleanFilter(method="only_unrouted", widget=forms.HiddenInput)
+    unrouted = django_filters.BooleanFilter(method="only_unrouted", widget=forms.HiddenInput,
+                                            label=_("Not routed yet"))
 
     choice_kinds = {**SessionPeriodFilterSet.choice_kinds, "province": "provinces",
                     "group": "groups",
@@ -196,6 +227,12 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
 
     def only_unrouted(self, queryset, name, value):
         return queryset.filter(lead_department=None) if value else queryset
+
+    def shown_value(self, name, value) -> str:
+        if name == "department_type":  # a kind of body: its name ("Sở Nội vụ"), not its code
+            return Department.objects.filter(short_code=value).values_list(
+                "name", flat=True).first() or value
+        return super().shown_value(name, value)
 
 
 # Urgent first: the stored values do not sort that way by themselves.

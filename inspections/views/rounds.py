@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -86,9 +86,9 @@ def figures_import_view(request, pk):
     inspection_round = round_for(request.user, pk)
     template = request.GET.get("template")
     if template == "xlsx":
-        return HttpResponse(figures_import.template_xlsx(inspection_round), headers={
-            "Content-Type": XLSX_TYPE,
-            "Content-Disposition": f'attachment; filename="mau-so-lieu-{pk}.xlsx"'})
+        return FileResponse(figures_import.template_xlsx(inspection_round, request.user),
+                            as_attachment=True, filename=f"mau-so-lieu-{pk}.xlsx",
+                            content_type=XLSX_TYPE)
     if template == "csv":
         return csv_response(figures_import.template_rows(inspection_round), f"mau-so-lieu-{pk}")
     problems, status = [], 200

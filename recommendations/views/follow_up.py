@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes.decorators import office_required, read_only
-from communes.exports import export
+from communes.exports import ID_FORMAT, Column, export
 from inspections.models import DirectiveFollowUp, DirectiveReport
 from inspections.services import directive_report_decide, directive_touch, session_touch
 
-from ..exports import recommendation_rows
+from ..exports import directive_rows, recommendation_rows
 from ..forms import FollowUpForm, ReportDecisionForm
 from ..models import AnswerReceipt, ExtensionRequest, Recommendation, deadlines
 
@@ -84,7 +84,8 @@ def _follow_up_page(request, params, bound=None):
             "directive__due_date", "directive_id", *DirectiveFollowUp._meta.ordering)
     exportable = bound is None and section in ("overdue", "due_soon", "extensions", "directives")
     exported = exportable and export(request, _follow_up_rows(section, rows),
-                                     f"theo-doi-don-doc-{today:%Y%m%d}", str(_("Follow-up")))
+                                     f"theo-doi-don-doc-{today:%Y%m%d}",
+                                     *_follow_up_words(section, state))
     if exported:
         return exported
     page = Paginator(rows, 50).get_page(params.get("page"))
@@ -106,25 +107,34 @@ def _follow_up_page(request, params, bound=None):
     }, status=400 if bound is not None else 200)
 
 
+def _follow_up_words(section, state):
+    """The title of a section's export, and what chose its rows, in words."""
+    tabs = {"overdue": _("Overdue"), "due_soon": _("Due soon"),
+            "extensions": _("Extension requests"), "directives": _("Directives, by addressee")}
+    chosen = {
+        "overdue": [f"{_('Deadline')}: {_('overdue')}"],
+        "due_soon": [f"{_('Deadline')}: {_('due soon')}"],
+        "extensions": [_("waiting for a decision")],
+        "directives": [f"{_('Status')}: " + {"pending": _("Pending"), "overdue": _("Overdue"),
+                                             "done": _("Done")}[state]],
+    }
+    return f"{_('Follow-up')} – {tabs[section]}", chosen[section]
+
+
 def _follow_up_rows(section, rows):
     """The rows of the section being exported."""
     if section in ("overdue", "due_soon"):
         yield from recommendation_rows(rows)
     elif section == "extensions":
-        yield [_("Recommendation"), _("Department"), _("Due date"), _("Proposed due date"),
-               _("Reason")]
+        yield [Column(_("Recommendation no."), ID_FORMAT), _("Recommendation"), _("Department"),
+               _("Due date"), _("Proposed due date"), _("Reason")]
         for request in rows.iterator(chunk_size=2000):
-            yield [request.recommendation.text, str(request.recommendation.lead_department),
-                   f"{request.current_due_date:%d/%m/%Y}" if request.current_due_date else "",
-                   f"{request.proposed_due_date:%d/%m/%Y}", request.reason]
+            recommendation = request.recommendation
+            yield [recommendation.pk, recommendation.text,
+                   str(recommendation.lead_department or ""), request.current_due_date,
+                   request.proposed_due_date, request.reason]
     else:
-        yield [_("Directive"), _("Working group"), _("Addressee"), _("Due date"), _("Status"),
-               _("Note")]
-        for item in rows.iterator(chunk_size=2000):
-            due = item.directive.due_date
-            yield [item.directive.text, str(item.directive.session.group),
-                   str(item.unit or item.department), f"{due:%d/%m/%Y}" if due else "",
-                   item.get_status_display(), item.note]
+        yield from directive_rows(rows)
 
 
 @require_POST

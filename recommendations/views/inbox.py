@@ -45,7 +45,7 @@ def inbox(request):
         yield from recommendation_rows(items())
 
     exported = export(request, rows(), f"kien-nghi-duoc-giao-{timezone.localdate():%Y%m%d}",
-                      _("Inbox"))
+                      f"{_('Inbox')} – {all_tabs[tab][0]}", filters.in_words)
     if exported:
         return exported
 

@@ -16,7 +16,7 @@ from communes.scope import Scope, scope
 from inspections.models import DirectiveFollowUp
 
 from .. import dashboard
-from ..exports import recommendation_rows
+from ..exports import directive_rows, recommendation_rows
 from ..filters import DirectiveFilterSet, RecommendationFilterSet, SessionPeriodFilterSet
 from ..models import OPEN_STATUSES, Recommendation, Tally
 
@@ -70,7 +70,7 @@ def recommendation_list(request):
     recommendations = filters.qs.order_by("due_date", "id")
     today = timezone.localdate()
     exported = export(request, recommendation_rows(recommendations),
-                      f"kien-nghi-{today:%Y%m%d}", _("Recommendations"))
+                      f"kien-nghi-{today:%Y%m%d}", _("Recommendations"), filters.in_words)
     if exported:
         return exported
     page_number = request.GET.get("page", "")
@@ -91,12 +91,18 @@ def recommendation_list(request):
 @cached_page()
 def directive_list(request):
     """The directives given to units that the user may see, filtered as the numbers of the
-    dashboard's split link to them (unit, completion, round, session dates)."""
+    dashboard's split link to them (unit, completion, round, session dates); as CSV or XLSX
+    with ?format=csv|xlsx."""
     user = request.user
     filters = DirectiveFilterSet(
         request.GET, DirectiveFollowUp.objects.visible_to(user).filter(unit__isnull=False),
         request=request)
     follow_ups = filters.qs.order_by("directive__due_date", "directive_id", "id")
+    today = timezone.localdate()
+    exported = export(request, directive_rows(follow_ups), f"nhiem-vu-{today:%Y%m%d}",
+                      _("Directives to units"), filters.in_words)
+    if exported:
+        return exported
     page_number = request.GET.get("page", "")
     chosen = filters.applied
     return render(request, "recommendations/directive_list.html", {
@@ -104,6 +110,5 @@ def directive_list(request):
             follow_ups.select_related("unit", "directive__session__group__round"), 25
         ).get_page(page_number)),
         "cache_key": page_part_key(user, filters.typed, page_number),
-        "page_params": chosen, "chosen": chosen, "filters": filters,
-        "today": timezone.localdate(),
+        "page_params": chosen, "chosen": chosen, "filters": filters, "today": today,
     })
