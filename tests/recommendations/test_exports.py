@@ -165,7 +165,6 @@ def exported_peak(client, url):
         response = client.get(url, {"format": "xlsx"})
         for _piece in response.streaming_content:
             pass
-        response.close()
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
