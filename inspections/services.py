@@ -255,12 +255,16 @@ def _next_number(issuing_body: IssuingBody, year: int) -> int:
     """Take the body's next number of the year. The counter row is locked until the
     transaction ends, so a second office issuing at the same moment waits, then takes the
     number after; the counter never goes down, so no number is given twice."""
-    # Created on the body's first document of the year; two creating it at once both succeed
-    # (the second insert is ignored) and then queue on the lock below.
-    RegisterCounter.objects.bulk_create(
-        [RegisterCounter(issuing_body=issuing_body, year=year)], ignore_conflicts=True)
-    counter = RegisterCounter.objects.select_for_update().get(
+    counters = RegisterCounter.objects.select_for_update().filter(
         issuing_body=issuing_body, year=year)
+    counter = counters.first()
+    if counter is None:
+        # The body's first document of the year. Two creating the counter at once both
+        # succeed (the second insert waits for the first, then is ignored) and queue on the
+        # lock.
+        RegisterCounter.objects.bulk_create(
+            [RegisterCounter(issuing_body=issuing_body, year=year)], ignore_conflicts=True)
+        counter = counters.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number

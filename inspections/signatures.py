@@ -9,6 +9,7 @@ checked only where the PDF carries the information, otherwise it is not held aga
 
 import io
 import logging
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -69,9 +70,13 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
     file pyHanko cannot read is "unreadable"."""
     # pyHanko is imported here, not at the top: it is only needed when a file is checked, and
     # importing it takes most of a second (0.8 s measured), which every process would pay.
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+    with warnings.catch_warnings():
+        # pyHanko imports cryptography's DSA keys, which cryptography deprecates, to sign
+        # with them; the portal only checks, and says nothing on every first upload.
+        warnings.filterwarnings("ignore", message="DSA is deprecated")
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
 
     roots = trust_roots() if roots is None else roots
     try:
