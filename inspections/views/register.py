@@ -36,7 +36,7 @@ def register_list(request):
         issuing_body__in=_bodies(request.user)).values_list("year", flat=True)), reverse=True)
     filters = RegisterFilterForm(request.GET or None, years=years)
     documents = filters.apply(documents).select_related(
-        "issuing_body__province", "issued_by").order_by("-year", "-date", "-number", "-pk")
+        "issuing_body__province", "issued_by").order_by("-year", "-number", "-pk")
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/register_list.html", {
         "page": page, "filters": filters, "statuses": IssuedDocument.Status})
