@@ -373,8 +373,10 @@ def _table_properties(table, widths, *, indent=0):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
 
-# The grids in the body: text 1.5 mm from the cell's border, left and right.
+# The grids in the body: text 1.5 mm from the cell's border, left and right, and 0.5 mm
+# from the rules above and below (without it capitals touch the rule).
 CELL_PADDING = Cm(0.15).twips
+CELL_PADDING_VERTICAL = Cm(0.05).twips
 # What Word and LibreOffice may round a line's width up by, over the measured advance widths.
 ROUNDING = Cm(0.05).twips
 
@@ -389,8 +391,8 @@ def _grid_properties(table):
     table_indent.set(qn("w:type"), "dxa")
     tblpr.insert_element_before(table_indent, *_TBLPR_AFTER_INDENT)
     margins = OxmlElement("w:tblCellMar")
-    for side, width in (("w:top", 0), ("w:left", CELL_PADDING), ("w:bottom", 0),
-                        ("w:right", CELL_PADDING)):
+    for side, width in (("w:top", CELL_PADDING_VERTICAL), ("w:left", CELL_PADDING),
+                        ("w:bottom", CELL_PADDING_VERTICAL), ("w:right", CELL_PADDING)):
         element = OxmlElement(side)
         element.set(qn("w:w"), str(width))
         element.set(qn("w:type"), "dxa")
