@@ -113,6 +113,17 @@ def assert_tables_print_whole_rows(rendered: Rendered) -> int:
     return len(spanned)
 
 
+def keep_picture(rendered: Rendered, name: str):
+    """The first page as a PNG in DOCUMENT_PICTURES_DIR, when set (`make document-pictures`
+    puts README's pictures in docs/documents/): grey, 70 dpi, a few tens of kilobytes."""
+    folder = os.environ.get("DOCUMENT_PICTURES_DIR")
+    if not folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    image = next(rendered.pages()).to_image(resolution=70).original.convert("L")
+    image.save(os.path.join(folder, f"{name}.png"), optimize=True)
+
+
 def assert_renders_cleanly(docx: bytes) -> Rendered:
     """All the checks above; the rendering, for more."""
     rendered = render(docx)
