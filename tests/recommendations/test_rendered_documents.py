@@ -124,7 +124,7 @@ def test_without_libreoffice_the_form_says_so_and_keeps_what_was_typed(client, n
 
 def test_a_failed_conversion_answers_503_not_500(client, notice_url, monkeypatch):
     def fail(_data):
-        raise pdf.PdfFailed("LibreOffice took longer than 120 s")
+        raise pdf.PdfFailed("LibreOffice took longer than 45 s")
 
     monkeypatch.setattr(pdf, "docx_to_pdf", fail)
     monkeypatch.setattr(pdf, "available", lambda: True)
