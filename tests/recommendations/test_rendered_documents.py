@@ -139,3 +139,9 @@ def _filled(client, url, **changes):
     params.update(format="docx", date="05/08/2025")
     params.update(changes)
     return params
+
+
+def test_another_provinces_office_gets_no_pdf(client, notice_url, other_office_user):
+    params = _filled(client, notice_url, format="pdf")
+    client.force_login(other_office_user)
+    assert client.get(notice_url, params).status_code == 404
