@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser screenshots lint migrations-check messages clean bench vendor
+.PHONY: run test test-browser screenshots document-pictures lint migrations-check messages clean bench vendor
 
 # The virtualenv is rebuilt when pyproject.toml changes; test tools are a separate stamp so
 # `make run` never installs them.
@@ -45,6 +45,13 @@ test-browser: $(VENV)/.installed-test
 # them): the browser test that checks those pages keeps its pictures there.
 screenshots: $(VENV)/.installed-test
 	SCREENSHOTS_DIR=docs/screenshots $(VENV)/bin/pytest -p no:xdist tests/browser/test_screenshots.py
+
+# The first page of the demo's conclusion notice (Party and state layouts) and round report as
+# LibreOffice prints them, into docs/documents/ (README shows them): the render tests that check
+# those documents keep their pictures there. Needs LibreOffice (see README).
+document-pictures: $(VENV)/.installed-test
+	DOCUMENT_PICTURES_DIR=docs/documents $(VENV)/bin/pytest -p no:xdist -m render \
+		tests/recommendations/test_rendered_documents.py -k demo
 
 # Load test against PostgreSQL filled by `manage.py generate_scale` (DATABASE_URL); needs wrk.
 bench: $(VENV)/.installed

@@ -48,12 +48,12 @@ MARGIN_LEFT, MARGIN_RIGHT = Cm(3), Cm(1.5)
 TEXT_WIDTH = Cm(21 - 3 - 1.5).twips
 # The guideline puts the page number 10 mm below the top edge.
 HEADER_DISTANCE = Cm(1)
-# How far the header may reach into the (wide) left margin when the names need it.
-HEADER_OVERHANG = Cm(1.25).twips
 # Room in a header column beyond its longest line: Word and LibreOffice round widths
 # differently, and the issuer must stand apart from the national name beside it.
 SLACK = Cm(0.5).twips
-# The least room, when the names are long.
+# The least room, when the names are long: the two blocks stay 4 mm apart. Nothing reaches
+# into the left margin (both regulations fix it at 30 mm or more): a name that does not fit
+# beside the other block is set in two lines, as "ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN" usually is.
 TIGHT_SLACK = Cm(0.2).twips
 FIRST_LINE_INDENT = Cm(1)
 BODY_LINE_SPACING = Pt(18)
@@ -94,8 +94,8 @@ SIZES = {
     PARTY: Sizes(heading=15, motto=0, parent=14, issuer=14, number=14, date=14, doc_type=16,
                  summary=14, body=14, table=12, signer=14, recipients_label=14, recipients=12,
                  page_number=14),
-    # The decree's sizes that go together (12, 13, 13 for the name, motto and date) keep the
-    # national name and a provincial committee's name side by side on one line each.
+    # The decree's sizes that go together (12, 13, 13 for the name, motto and date): the
+    # smallest, so that most issuers fit on one line beside the national name.
     STATE: Sizes(heading=12, motto=13, parent=12, issuer=12, number=13, date=13, doc_type=14,
                  summary=14, body=14, table=12, signer=14, recipients_label=12, recipients=11,
                  page_number=13),
@@ -218,15 +218,13 @@ def _break_before_level(text: str) -> list[str]:
 
 
 def _columns(left_line: int, right_line: int):
-    """The header's (left, right) widths for its widest lines, with room around them; None
-    if they cannot stand side by side even reaching into the left margin."""
+    """The header's (left, right) widths for its widest lines, with room around them, filling
+    the text width; None if they cannot stand side by side within it."""
     for slack in (SLACK, TIGHT_SLACK):
         left, right = left_line + slack, right_line + slack
         if left + right <= TEXT_WIDTH:
             spare = (TEXT_WIDTH - left - right) // 2
             return left + spare, TEXT_WIDTH - left - spare
-        if left + right <= TEXT_WIDTH + HEADER_OVERHANG:
-            return left, right
     return None
 
 
@@ -353,8 +351,8 @@ def _rule(paragraph, length, within):
 
 
 def _table_properties(table, widths, *, indent=0):
-    """Fixed column widths (in twips), no cell padding, and an indent (negative: into the
-    left margin), so that what was measured is what is drawn."""
+    """Fixed column widths (in twips), no cell padding, and an indent, so that what was
+    measured is what is drawn."""
     table.autofit = False
     tblpr = table._tbl.tblPr
     table_indent = OxmlElement("w:tblInd")
@@ -373,6 +371,77 @@ def _table_properties(table, widths, *, indent=0):
         for cell in column.cells:
             cell.width = Twips(width)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+
+
+# The grids in the body: text 1.5 mm from the cell's border, left and right, and 0.5 mm
+# from the rules above and below (without it capitals touch the rule).
+CELL_PADDING = Cm(0.15).twips
+CELL_PADDING_VERTICAL = Cm(0.05).twips
+# What Word and LibreOffice may round a line's width up by, over the measured advance widths.
+ROUNDING = Cm(0.05).twips
+
+
+def _grid_properties(table):
+    """The cell padding, and the indent that puts the grid's left border on the body text's
+    left edge: the documents are in Word 2010's compatibility mode (python-docx's template),
+    where Word and LibreOffice both draw a table's border the left padding before its indent."""
+    tblpr = table._tbl.tblPr
+    table_indent = OxmlElement("w:tblInd")
+    table_indent.set(qn("w:w"), str(CELL_PADDING))
+    table_indent.set(qn("w:type"), "dxa")
+    tblpr.insert_element_before(table_indent, *_TBLPR_AFTER_INDENT)
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("w:top", CELL_PADDING_VERTICAL), ("w:left", CELL_PADDING),
+                        ("w:bottom", CELL_PADDING_VERTICAL), ("w:right", CELL_PADDING)):
+        element = OxmlElement(side)
+        element.set(qn("w:w"), str(width))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tblpr.insert_element_before(margins, *_TBLPR_AFTER_INDENT[4:])
+
+
+def _longest_word(texts, size, *, bold=False) -> int:
+    """The width in twips of the widest word among `texts`."""
+    return max((text_width(word, size, bold=bold) for text in texts for word in text.split()),
+               default=0)
+
+
+def column_widths(shares, header_words, body_words=None, total=TEXT_WIDTH) -> list[int]:
+    """Column widths in twips summing to `total`, in the proportions `shares`, except that
+    each column is wide enough for its widest header word (and, where the width allows, its
+    widest body word) between its paddings: a word is never broken inside. What a narrow
+    column gains is taken from the columns with room to spare, in proportion to that room."""
+    room = 2 * CELL_PADDING + ROUNDING
+
+    def least(words):
+        return [word + room if word else 0 for word in words]
+
+    minimums = least(header_words)
+    if body_words is not None:
+        with_body = [max(pair) for pair in zip(minimums, least(body_words), strict=True)]
+        if sum(with_body) <= total:
+            minimums = with_body
+    widths = [total * share / sum(shares) for share in shares]
+    if sum(minimums) > total:  # nothing fits: as asked
+        return _rounded(widths, total)
+    while short := [i for i, width in enumerate(widths) if width < minimums[i] - 0.5]:
+        needed = sum(minimums[i] - widths[i] for i in short)
+        for i in short:
+            widths[i] = minimums[i]
+        spare = {i: widths[i] - minimums[i] for i in range(len(widths)) if i not in short}
+        available = sum(spare.values())
+        for i, room_left in spare.items():
+            widths[i] -= needed * room_left / available
+    return _rounded(widths, total)
+
+
+def _rounded(widths, total) -> list[int]:
+    """Whole twips summing to `total`."""
+    result = [int(width) for width in widths]
+    for i in sorted(range(len(widths)), key=lambda i: result[i] - widths[i])[
+            :total - sum(result)]:
+        result[i] += 1
+    return result
 
 
 def _cell_paragraph(cell, first):
@@ -476,18 +545,17 @@ class OfficialDocument:
             columns = _columns(left_line(), right_line)
         if columns is None:
             right = right_line + TIGHT_SLACK
-            fit = TEXT_WIDTH + HEADER_OVERHANG - right - TIGHT_SLACK
+            fit = TEXT_WIDTH - right - TIGHT_SLACK
             parents = [part for line in parents for part in split_to_fit(
                 line, sizes.parent, fit)]
             issuers = [part for line in issuers for part in split_to_fit(
                 line, sizes.issuer, fit, bold=True)]
-            columns = (TEXT_WIDTH + HEADER_OVERHANG - right, right)
+            columns = (TEXT_WIDTH - right, right)
         left, right = columns
-        overhang = max(0, left + right - TEXT_WIDTH)
         self.header_widths = (left, right)
 
         table = self.document.add_table(rows=2, cols=2)
-        _table_properties(table, (left, right), indent=-overhang)
+        _table_properties(table, (left, right))
         issuer_cell, heading_cell = table.rows[0].cells
         number_cell, date_cell = table.rows[1].cells
 
@@ -565,22 +633,28 @@ class OfficialDocument:
 
     def table(self, header: list[str], rows: list[list[str]], widths: list[float]):
         """A grid of `rows` under a bold `header` repeated on each page; `widths` are
-        fractions of the text width."""
+        fractions of the text width, widened where a word would not fit (`column_widths`).
+        No row is split across pages, and the grid's border lines up with the body text."""
+        size = self.sizes.table
+        twips = column_widths(widths, [
+            _longest_word([text], size, bold=True) for text in header
+        ], [_longest_word(column, size) for column in zip(*rows, strict=True)] if rows else None)
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         table.autofit = False
-        twips = [round(TEXT_WIDTH * share) for share in widths]
+        _grid_properties(table)
         for column, width in zip(table.columns, twips, strict=True):
             column.width = Twips(width)
         header_row = table.rows[0]
+        _row_flag(header_row, "w:cantSplit")
         _row_flag(header_row, "w:tblHeader")
         for cell, text in zip(header_row.cells, header, strict=True):
-            _run(_compact(cell.paragraphs[0]), text, self.sizes.table, bold=True)
+            _run(_compact(cell.paragraphs[0]), text, size, bold=True)
         for values in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, values, strict=True):
-                _run(_compact(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.LEFT), text,
-                     self.sizes.table)
+            row = table.add_row()
+            _row_flag(row, "w:cantSplit")
+            for cell, text in zip(row.cells, values, strict=True):
+                _run(_compact(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.LEFT), text, size)
         for row in table.rows:
             for cell, width in zip(row.cells, twips, strict=True):
                 cell.width = Twips(width)

@@ -12,7 +12,6 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
 from communes.documents import (
-    HEADER_OVERHANG,
     MOTTO,
     NATIONAL_NAME,
     PARTY,
@@ -167,9 +166,9 @@ def _header_table(document, kind):
     indent = int(tblpr.find(qn("w:tblInd")).get(qn("w:w")))
     widths = [_cell_width(cell) for cell in table.rows[0].cells]
     assert [_cell_width(cell) for cell in table.rows[1].cells] == widths
-    # Within the text area, or reaching at most HEADER_OVERHANG into the left margin; never
-    # past the right margin.
-    assert -HEADER_OVERHANG <= indent <= 0
+    # Within the text area: nothing in the left margin (30 mm, both regulations), nothing
+    # past the right one.
+    assert indent == 0
     assert indent + sum(widths) <= TEXT_WIDTH + 1
     return table, widths
 

@@ -262,6 +262,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)
 EMAIL_RETRY_MINUTES = env.int("EMAIL_RETRY_MINUTES", default=10)
 
+# The PDF beside each DOCX is LibreOffice's rendering of that DOCX (communes/pdf.py): the path
+# of its `soffice` (found on PATH when empty) and how long one conversion may take: it runs in
+# the request, so less than gunicorn's GUNICORN_TIMEOUT (60 s), which would kill the worker
+# instead of letting the page say the PDF could not be made. A conversion takes about 2 s.
+LIBREOFFICE_PATH = env("LIBREOFFICE_PATH", default="")
+LIBREOFFICE_TIMEOUT = env.int("LIBREOFFICE_TIMEOUT", default=45)
+
 # Attachments: PDF, DOCX, XLSX, JPEG and PNG up to this size, checked from their content.
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -2,6 +2,8 @@
 session's conclusion notice (recommendations/notice.py). Each page is a form for the
 document's header, in the layout chosen first, then the DOCX."""
 
+import logging
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from communes import pdf
 from communes.decorators import office_required, read_only, reader_required
 from communes.documents import PARTY, STATE
 from communes.exports import DOCX_TYPE, XLSX_TYPE
@@ -21,6 +24,8 @@ from inspections.services import document_issue, next_number_preview
 
 from .. import notice, report
 
+logger = logging.getLogger(__name__)
+
 LAYOUTS = ((PARTY, _("Party document (Hướng dẫn 36-HD/VPTW)")),
            (STATE, _("State document (Decree 30/2020/NĐ-CP)")))
 
@@ -28,22 +33,48 @@ LAYOUTS = ((PARTY, _("Party document (Hướng dẫn 36-HD/VPTW)")),
 def _official_document(request, *, province, initial, write, doc_type, type_code, filename,
                        template, context):
     """The header form of a document in the layout the request chose (Party unless it says
-    otherwise), filled with that layout's defaults; the DOCX once the form is sent."""
+    otherwise), filled with that layout's defaults; the DOCX once the form is sent, or its PDF
+    (communes/pdf.py) when the form asks for format=pdf."""
     kind = request.GET.get("issuer_kind")
     kind = kind if kind in (PARTY, STATE) else PARTY
     today = timezone.localdate()
+    file_format = request.GET.get("format")
     form = LetterheadForm(
-        request.GET if request.GET.get("format") == "docx" else None,
+        request.GET if file_format in ("docx", "pdf") else None,
         initial={**LetterheadForm.initial_for(province, kind, today), **initial(kind)})
+    pdf_error = None
     if form.is_bound and form.is_valid():
         letterhead = form.letterhead(doc_type=doc_type, type_code=type_code)
-        return HttpResponse(write(letterhead), headers={
-            "Content-Type": DOCX_TYPE,
-            "Content-Disposition": f'attachment; filename="{filename}-{today:%Y%m%d}.docx"'})
+        name = f"{filename}-{today:%Y%m%d}"
+        if file_format != "pdf":
+            return HttpResponse(write(letterhead), headers={
+                "Content-Type": DOCX_TYPE,
+                "Content-Disposition": f'attachment; filename="{name}.docx"'})
+        content, pdf_error = _pdf(write(letterhead))
+        if content is not None:
+            return HttpResponse(content, headers={
+                "Content-Type": "application/pdf",
+                "Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    # Without LibreOffice the form comes back as filled in, saying why (503: the server
+    # lacks something, nothing the user typed is wrong).
     return render(request, template, {
         **context, "form": form, "kind": kind, "layouts": LAYOUTS,
         "may_issue": is_office(request.user),
-    }, status=400 if form.is_bound else 200)
+        "pdf_available": pdf.available(), "pdf_error": pdf_error,
+    }, status=503 if pdf_error else 400 if form.is_bound else 200)
+
+
+def _pdf(docx):
+    """The PDF of `docx`, or None and what to tell the user."""
+    try:
+        return pdf.docx_to_pdf(docx), None
+    except pdf.PdfUnavailable:
+        return None, _("The PDF cannot be made: LibreOffice is not installed on the server. "
+                       "Download the DOCX instead, or ask the administrator to install it.")
+    except pdf.PdfFailed:
+        logger.exception("PDF conversion failed")
+        return None, _("The PDF could not be made this time. Download the DOCX, or try "
+                       "again in a moment.")
 
 
 @read_only
@@ -94,7 +125,8 @@ def _issue(request, *, province, write, doc_type, type_code, filename, template,
         kind = form.data.get("issuer_kind")
         return render(request, template, {
             **context, "form": form, "kind": kind if kind in (PARTY, STATE) else PARTY,
-            "layouts": LAYOUTS, "may_issue": True, "issue_url": request.path}, status=400)
+            "layouts": LAYOUTS, "may_issue": True, "issue_url": request.path,
+            "pdf_available": pdf.available()}, status=400)
     letterhead = form.letterhead(doc_type=doc_type, type_code=type_code)
     if request.method == "POST":
         document = document_issue(province=province, letterhead=letterhead, write=write,
