@@ -5,37 +5,49 @@ document's header, in the layout chosen first, then the DOCX."""
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from communes.decorators import read_only, reader_required
 from communes.documents import PARTY, STATE
 from communes.exports import DOCX_TYPE, XLSX_TYPE
 from communes.forms import LetterheadForm
+from communes.models import IssuingBody
 from inspections.queries import round_for, session_for
 
 from .. import notice, report
+from ..documents import default_layout
 
 LAYOUTS = ((PARTY, _("Party document (Hướng dẫn 36-HD/VPTW)")),
            (STATE, _("State document (Decree 30/2020/NĐ-CP)")))
 
 
-def _official_document(request, *, province, initial, write, doc_type, type_code, filename,
-                       template, context):
-    """The header form of a document in the layout the request chose (Party unless it says
-    otherwise), filled with that layout's defaults; the DOCX once the form is sent."""
+def _official_document(request, *, province, document, default_kind, initial, write, doc_type,
+                       type_code, filename, template, context, warnings=lambda day: []):
+    """The header form of a document in the layout the request chose (`default_kind` unless
+    it says otherwise), filled with that layout's defaults and the signature the province set
+    for this `document` (IssuingBody.NOTICE or REPORT); the DOCX once the form is sent.
+    `warnings(day)` says what the clerk should check about a document of that date; they are
+    shown, and never stop the download."""
     kind = request.GET.get("issuer_kind")
-    kind = kind if kind in (PARTY, STATE) else PARTY
+    kind = kind if kind in (PARTY, STATE) else default_kind
     today = timezone.localdate()
     form = LetterheadForm(
         request.GET if request.GET.get("format") == "docx" else None,
-        initial={**LetterheadForm.initial_for(province, kind, today), **initial(kind)})
+        initial={**LetterheadForm.initial_for(province, kind, today, document),
+                 **initial(kind)})
     if form.is_bound and form.is_valid():
         letterhead = form.letterhead(doc_type=doc_type, type_code=type_code)
         return HttpResponse(write(letterhead), headers={
             "Content-Type": DOCX_TYPE,
             "Content-Disposition": f'attachment; filename="{filename}-{today:%Y%m%d}.docx"'})
+    day = form.initial["date"]
+    if form.is_bound and "date" not in form.errors:
+        day = form.cleaned_data.get("date") or day
     return render(request, template, {
         **context, "form": form, "kind": kind, "layouts": LAYOUTS,
+        "warnings": warnings(day),
     }, status=400 if form.is_bound else 200)
 
 
@@ -50,12 +62,27 @@ def round_report(request, pk):
             "Content-Disposition": f'attachment; filename="bao-cao-{inspection_round.pk}-'
                                    f'{timezone.localdate():%Y%m%d}.xlsx"'})
     return _official_document(
-        request, province=inspection_round.province,
+        request, province=inspection_round.province, document=IssuingBody.REPORT,
+        default_kind=report.default_layout(inspection_round),
         initial=lambda kind: report.report_initial(inspection_round, kind),
         write=lambda letterhead: report.docx_report(inspection_round, letterhead),
         doc_type=report.DOC_TYPE, type_code=report.TYPE_CODE,
         filename=f"bao-cao-{inspection_round.pk}", template="recommendations/report.html",
         context={"round": inspection_round})
+
+
+def _late_notice_warnings(content, day) -> list[str]:
+    """A notice dated after a due date it states gives the units a task already late."""
+    passed = sorted({due for due in notice.stated_due_dates(content) if day and due < day})
+    if not passed:
+        return []
+    return [ngettext(
+        "The notice is dated %(date)s, after a due date it states (%(dues)s). Check the "
+        "date or the due date before the notice is signed.",
+        "The notice is dated %(date)s, after due dates it states (%(dues)s). Check the date "
+        "or the due dates before the notice is signed.", len(passed)) % {
+        "date": date_format(day, "SHORT_DATE_FORMAT"),
+        "dues": ", ".join(date_format(due, "SHORT_DATE_FORMAT") for due in passed)}]
 
 
 @read_only
@@ -65,7 +92,9 @@ def session_notice(request, pk):
     session = session_for(request.user, pk)
     content = notice.notice_content(session)
     return _official_document(
-        request, province=session.group.round.province,
+        request, province=session.group.round.province, document=IssuingBody.NOTICE,
+        default_kind=default_layout(session.group),
+        warnings=lambda day: _late_notice_warnings(content, day),
         initial=lambda kind: notice.notice_initial(content, kind),
         write=lambda letterhead: notice.docx_notice(content, letterhead),
         doc_type=notice.DOC_TYPE, type_code=notice.TYPE_CODE,

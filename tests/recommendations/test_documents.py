@@ -18,6 +18,7 @@ from django.urls import reverse
 from communes.models import IssuingBody
 from inspections.models import DirectiveFollowUp, Session
 from recommendations.demo import SECOND_ROUND_TITLE
+from recommendations.documents import short_date
 from recommendations.models import Status
 from tests import factories
 from tests.layout import assert_official_layout
@@ -71,17 +72,23 @@ def test_the_notice_and_the_report_pass_their_layout_in_both_variants(documents)
             # Standing Committee, which is therefore no recipient "để báo cáo".
             assert "TỈNH ỦY LẠNG SƠN" in lines
             assert layout.number == f"Số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-{code}/TU"
-            assert layout.signer == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"]
+            # The Văn phòng signs the notice of a group's conclusions by the Committee's order;
+            # a deputy secretary signs the Committee's report on its behalf.
+            assert layout.signer == (["T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"]
+                                     if name == "notice" else ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"])
             assert layout.recipients[0] == "- Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy,"
             assert not any("để báo cáo" in line for line in layout.recipients)
             assert layout.recipients[-1] == "- Lưu Văn phòng Tỉnh ủy."
             assert layout.summary[0].startswith("kết ")
         else:
             # Decree 30: "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" on one line, "Số: …/TB-UBND",
-            # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "- Lưu: VT, TH.".
+            # the notice "TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG", the report "TM. ỦY BAN NHÂN DÂN /
+            # KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "- Lưu: VT, TH.".
             assert "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in lines
             assert layout.number == f"Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/{code}-UBND"
-            assert layout.signer == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+            assert layout.signer == (
+                ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"] if name == "notice"
+                else ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
             assert layout.recipients[0] == "- Ban Thường vụ Tỉnh ủy (để báo cáo);"
             assert layout.recipients[-1] == "- Lưu: VT, TH."
             assert layout.summary[0].startswith("Kết ")
@@ -96,14 +103,14 @@ def test_the_notice_carries_the_sessions_conclusions_and_tasks(client, demo):
     assert "Hoàng Văn Nghiệm" in summary and "Tổ công tác số 1" in summary
     assert "các phường Đông Kinh, Kỳ Lừa, Lương Văn Tri và Tam Thanh" in summary
     # Who met whom, with whom attending, and what was visited.
-    assert body.startswith("Sáng ngày 04/08/2025, Tổ công tác số 1 của Ban Thường vụ Tỉnh ủy")
+    assert body.startswith("Sáng ngày 04/8/2025, Tổ công tác số 1 của Ban Thường vụ Tỉnh ủy")
     assert "Về phía các đơn vị: Đồng chí Phùng Quang Hội" in body
     assert "Trung tâm Phục vụ hành chính công phường Tam Thanh" in body
     assert session.leader_assessment in body
     # Every directive once, under its addressees, with its due date.
     assert "a) Đối với các phường Đông Kinh, Kỳ Lừa, Lương Văn Tri và Tam Thanh:" in body
     for directive in session.directives.all():
-        due = f"{directive.due_date:%d/%m/%Y}"
+        due = short_date(directive.due_date)
         assert body.count(f"- {directive.text} (hoàn thành trước ngày {due}).") == 1
     # Every recommendation, under who takes it up.
     for item in session.recommendations.select_related("lead_department"):
@@ -167,7 +174,7 @@ def test_the_form_starts_from_the_chosen_layouts_defaults_and_the_provinces_sett
     session = factories.SessionFactory(group__round__province=province,
                                        units=[factories.UnitFactory(province=province)])
     IssuingBody.objects.create(province=province, kind=IssuingBody.Kind.STATE,
-                               signer_name="Nguyễn Văn Bình")
+                               notice_signer_name="Nguyễn Văn Bình")
     client.force_login(office_user)
     url = reverse("recommendations:session_notice", args=[session.pk])
     party = client.get(url).context["form"].initial
@@ -178,8 +185,8 @@ def test_the_form_starts_from_the_chosen_layouts_defaults_and_the_provinces_sett
         "state", "Ủy ban nhân dân tỉnh Lạng Sơn", "UBND")
     # What the province set is used; what it left empty is derived.
     assert state["signer_name"] == "Nguyễn Văn Bình" and party["signer_name"] == ""
-    assert state["signer"] == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
-    # An unknown layout is the Party one.
+    assert state["signer"] == "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG"
+    # An unknown layout is the default one: a group led by a Party leader, the Party's.
     assert client.get(url, {"issuer_kind": "x"}).context["form"].initial["issuer_kind"] == \
         "party"
 
