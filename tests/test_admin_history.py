@@ -194,7 +194,7 @@ def demo_with_every_model(settings, django_capture_on_commit_callbacks):
     services.extension_request(recommendation=recommendation, by=head, reason="Chờ kinh phí",
                                proposed_due_date=add_working_days(timezone.localdate(), 40))
     communes_services.api_token_create(user=head, name="Kho dữ liệu")
-    IssuingBody.objects.create(province=department.province, kind=IssuingBody.Kind.PARTY)
+    IssuingBody.objects.get_or_create(province=department.province, kind=IssuingBody.Kind.PARTY)
     session = recommendation.session
     GroupMember.objects.create(group=session.group, name="Nguyễn Văn An", title="Giám đốc",
                                department=department)
