@@ -387,7 +387,7 @@ def _report_round(province, department_a, department_b, *, sessions=1, items=1):
     metric = Metric.objects.order_by("position").first() or Metric.objects.create(
         code="received_total", name="Hồ sơ tiếp nhận")
     inspection_round = factories.RoundFactory(province=province, convened_by="")
-    group = factories.GroupFactory(round=inspection_round, leader_name="Nguyễn Văn A")
+    group = factories.GroupFactory(round=inspection_round, number=1, leader_name="Nguyễn Văn A")
     for index in range(sessions):
         wards = [factories.UnitFactory(province=province, name=f"Đông Kinh {index}-{n}",
                                        kind="ward") for n in range(2)]
