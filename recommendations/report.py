@@ -217,9 +217,11 @@ def _progress(item, day) -> str:
     status = upper_first(item.get_status_display())
     if item.status not in OPEN_STATUSES or not item.due_date:
         return status
+    # No-break spaces keep "quá hạn" and "hạn 02/12/2026" whole when the cell wraps.
+    due = f"hạn{NBSP}{short_date(item.due_date)}"
     if is_overdue(item.status, item.due_date, day):
-        return f"{status}, quá hạn (hạn {short_date(item.due_date)})"
-    return f"{status}, hạn {short_date(item.due_date)}"
+        return f"{status}, quá{NBSP}hạn ({due})"
+    return f"{status}, {due}"
 
 
 def _directive_progress(directive, day) -> str:
@@ -236,6 +238,7 @@ def _directive_progress(directive, day) -> str:
     return "; ".join(notes)
 
 
+NBSP = "\u00a0"
 # Column shares of the text width. "Tình hình xử lý" is as wide as "Đang xử lý, quá hạn" in
 # 12 pt plus the cell's padding, so that the header and a status keep to their words; "STT"
 # keeps to one line.

@@ -269,7 +269,7 @@ def test_dates_in_the_body_are_written_as_officials_write_them():
 
 def _body_tables(layout):
     """The body's tables (neither the header nor the signature), each as rows of texts."""
-    return [[[cell.text for cell in row.cells] for row in table.rows]
+    return [[[cell.text.replace("\u00a0", " ") for cell in row.cells] for row in table.rows]
             for table in layout.document.tables[1:-1]]
 
 
@@ -458,6 +458,9 @@ def test_the_report_has_an_overall_section_proposals_apart_merged_items_and_a_cl
               "Sở Nội vụ (phối hợp: Sở Khoa học và Công nghệ)",
               "Đang xử lý, quá hạn (hạn 02/12/2026)"]
     assert first[1] == merged
+    # "quá hạn" and "hạn 02/12/2026" never split when the cell wraps.
+    assert layout.document.tables[4].rows[1].cells[4].text == \
+        "Đang xử lý, quá\u00a0hạn (hạn\u00a002/12/2026)"
     assert first[2] == ["2", "Sửa quy định 0", "Các đơn vị", "—", "Đã đề xuất Bộ Nội vụ"]
     # The one-unit session whose only recommendation was merged keeps its section.
     assert second == [first[0], merged]
