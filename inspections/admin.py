@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import is_historic
 
-from communes.admin import HistoryAdmin, RecordHistoryAdmin, sort_name_column
+from communes.admin import HistoryAdmin, RecordAdmin, RecordHistoryAdmin, sort_name_column
 from communes.forms import VietnameseNumberField
 
 from .figure_forms import add_figure_errors
@@ -24,7 +24,9 @@ from .models import (
     FieldVisit,
     GroupMember,
     InspectionRound,
+    IssuedDocument,
     Metric,
+    RegisterCounter,
     ReportedFigure,
     Session,
     SubmittedFigure,
@@ -360,7 +362,7 @@ class DirectiveAdmin(SessionContentAdmin):
     list_filter = ("due_date", "session__group__round__province", "session__group__round")
     search_fields = ("text",)
     list_select_related = ("session__group__round",)
-    autocomplete_fields = ("session",)
+    autocomplete_fields = ("session", "cited_document")
     date_hierarchy = "due_date"
     ordering = ("-session__date", "id")
     inlines = (DirectiveFollowUpInline,)
@@ -447,3 +449,35 @@ class DirectiveReportAdmin(RecordHistoryAdmin):
     list_select_related = ("follow_up__unit", "follow_up__department", "submitted_by")
     date_hierarchy = "submitted_at"
     ordering = ("-submitted_at", "-id")
+
+
+# The register of outgoing documents -----------------------------------------------------------
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(RecordHistoryAdmin):
+    """The register, to read and search: numbers are given, documents withdrawn and signed
+    copies uploaded on the office's register pages, which keep the sequence and record who
+    did what; nothing here changes an entry."""
+
+    list_display = ("number_text", "date", "doc_type", "short_summary", "issuing_body",
+                    "status", "signature")
+    list_filter = ("issuing_body__province", "issuing_body__kind", "year", "status",
+                   "signature")
+    search_fields = ("number_text", "summary", "issuer_name", "recipients")
+    list_select_related = ("issuing_body__province",)
+    date_hierarchy = "date"
+    ordering = ("-year", "-number")
+
+    @admin.display(description=_("summary"))
+    def short_summary(self, obj):
+        return truncated(obj.summary)
+
+
+@admin.register(RegisterCounter)
+class RegisterCounterAdmin(RecordAdmin):
+    """Where each body's sequence stands; it only moves when a number is given."""
+
+    list_display = ("issuing_body", "year", "last_number")
+    list_filter = ("year", "issuing_body__province")
+    list_select_related = ("issuing_body__province",)

@@ -5,7 +5,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput, DeadlineField
-from communes.models import AdministrativeUnit, Department
+from communes.models import AdministrativeUnit, Department, IssuingBody
 
 from .figure_forms import FigureGridFormSet, session_figures
 from .models import (
@@ -16,6 +16,7 @@ from .models import (
     FieldVisit,
     GroupMember,
     InspectionRound,
+    IssuedDocument,
     Metric,
     ReportedFigure,
     Session,
@@ -419,3 +420,56 @@ class CategoryRoutingForm(forms.ModelForm):
             self.add_error("cooperating_departments",
                            _("The lead department does not also co-operate."))
         return cleaned
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters: which body's sequence, which year, in force or withdrawn."""
+
+    kind = forms.ChoiceField(label=_("Issuing body"), required=False,
+                             choices=[("", _("All"))] + list(IssuingBody.Kind.choices))
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int,
+                                  empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All"))] + list(IssuedDocument.Status.choices))
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All"))] + [(year, year) for year in years]
+
+    def apply(self, documents):
+        if not self.is_valid():
+            return documents
+        data = self.cleaned_data
+        if data["kind"]:
+            documents = documents.filter(issuing_body__kind=data["kind"])
+        if data["year"]:
+            documents = documents.filter(year=data["year"])
+        if data["status"]:
+            documents = documents.filter(status=data["status"])
+        return documents
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SignedCopyForm(forms.Form):
+    file = forms.FileField(
+        label=_("Signed PDF"),
+        help_text=_("The copy signed with a digital signature, as a PDF file."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}))
+
+
+class CiteForm(forms.Form):
+    """A directive's citation of a registered document of its province."""
+
+    cited_document = forms.ModelChoiceField(
+        queryset=IssuedDocument.objects.none(), required=False,
+        label=_("Registered document cited"),
+        help_text=_("The document in force from the register that gave or settled this task; "
+                    "empty for none."))
+
+    def __init__(self, *args, province_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cited_document"].queryset = IssuedDocument.objects.citable_in(province_id)

@@ -21,6 +21,9 @@ from communes.fields import (
 from communes.models import AdministrativeUnit, Department, Province, ordering_through
 from communes.scope import Scope, ScopedQuerySet
 
+# The register of outgoing documents: its own module, found by Django through this import.
+from .register import IssuedDocument, RegisterCounter  # noqa: F401
+
 
 class CategoryQuerySet(ScopedQuerySet):
     def scope_condition(self, user_scope):
@@ -505,6 +508,10 @@ class Directive(models.Model):
     text = NormalizedTextField(_("text"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     search_text = SearchTextField(source="text")
+    # The registered document that gave or settled the task ("Số 12-TB/TU, ngày …").
+    cited_document = models.ForeignKey(
+        IssuedDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("registered document cited"))
     # Moves with its follow-ups too (directive_touch).
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()

@@ -1,7 +1,13 @@
 """Writes to sessions that must keep the optimistic lock right, and what units send about
-them: their reports before a session and their reports on the directives given to them."""
+them: their reports before a session and their reports on the directives given to them; the
+register of outgoing documents (numbers given, withdrawals, signed copies)."""
 
+import dataclasses
+from collections.abc import Callable
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -9,13 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from communes import roles
+from communes.documents import Letterhead, number_line
+from communes.models import IssuingBody
 from communes.text import normalize
 
-from . import notifications, signals
+from . import notifications, signals, signatures
 from .models import (
     Directive,
     DirectiveFollowUp,
     DirectiveReport,
+    InspectionRound,
+    IssuedDocument,
+    RegisterCounter,
     Session,
     SubmittedFigure,
     UnitSubmission,
@@ -236,3 +247,138 @@ def directive_report_decide(*, report, by, accept: bool, note: str = ""):
     session_touch(session_ids=[follow_up.directive.session_id])
     directive_touch(directive_ids=[follow_up.directive_id])
     return report
+
+
+# The register of outgoing documents (inspections/register.py).
+
+def _next_number(issuing_body: IssuingBody, year: int) -> int:
+    """Take the body's next number of the year. The counter row is locked until the
+    transaction ends, so a second office issuing at the same moment waits, then takes the
+    number after; the counter never goes down, so no number is given twice."""
+    counters = RegisterCounter.objects.select_for_update().filter(
+        issuing_body=issuing_body, year=year)
+    counter = counters.first()
+    if counter is None:
+        # The body's first document of the year. Two creating the counter at once both
+        # succeed (the second insert waits for the first, then is ignored) and queue on the
+        # lock.
+        RegisterCounter.objects.bulk_create(
+            [RegisterCounter(issuing_body=issuing_body, year=year)], ignore_conflicts=True)
+        counter = counters.get()
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def next_number_preview(*, province, kind: str, year: int) -> int:
+    """The number the body would give now (another office may take it first)."""
+    last = RegisterCounter.objects.filter(
+        issuing_body__province=province, issuing_body__kind=kind, year=year,
+    ).values_list("last_number", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def document_issue(
+    *, province, letterhead: Letterhead, write: Callable[[Letterhead], bytes], by,
+    filename: str, session: Session | None = None,
+    inspection_round: InspectionRound | None = None,
+) -> IssuedDocument:
+    """Give the document the issuing body's next number of its year, write it with that
+    number, and record it in the register with the exact file written."""
+    _require_office_of(by, province.pk)
+    # The body's row holds the sequence; a province that never changed its settings gets one
+    # with every field empty, which keeps the defaults read from the province's name.
+    issuing_body, _created = IssuingBody.objects.get_or_create(
+        province=province, kind=letterhead.kind)
+    year = letterhead.date.year
+    number = _next_number(issuing_body, year)
+    letterhead = dataclasses.replace(letterhead, number=str(number))
+    content = write(letterhead)
+    document = IssuedDocument(
+        issuing_body=issuing_body, year=year, number=number,
+        number_text=number_line(letterhead.kind, str(number), letterhead.type_code,
+                                letterhead.symbol),
+        issuer_name=" ".join(letterhead.issuer.split()),
+        date=letterhead.date, doc_type=letterhead.doc_type, summary=letterhead.summary,
+        signer="\n".join(filter(None, [letterhead.signer.strip(), letterhead.signer_name])),
+        recipients=letterhead.recipients, issued_by=by, issued_at=timezone.now(),
+        session=session, round=inspection_round)
+    # A failed transaction leaves the file behind, unreferenced; never a number without it.
+    document.file.save(f"{filename}.docx", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, document: IssuedDocument, by, reason: str) -> IssuedDocument:
+    """Withdraw an issued document (thu hồi). Its number stays taken: the register keeps the
+    entry, marked, with who withdrew it, when and why."""
+    _require_office_of(by, document.issuing_body.province_id)
+    reason = normalize(reason or "")
+    if not reason:
+        raise ValidationError(_("Give the reason for withdrawing the document."))
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.withdrawn:
+        raise ValidationError(_("This document has already been withdrawn."))
+    document.status = IssuedDocument.Status.WITHDRAWN
+    document.withdrawn_reason = reason
+    document.withdrawn_by = by
+    document.withdrawn_at = timezone.now()
+    document.save(update_fields=["status", "withdrawn_reason", "withdrawn_by", "withdrawn_at"])
+    return document
+
+
+def check_signed_upload(upload) -> None:
+    """Refuse what is too large or not a PDF, before anything is read into memory."""
+    limit = settings.SIGNED_PDF_MAX_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(limit)d MB.")
+            % {"name": upload.name, "limit": settings.SIGNED_PDF_MAX_MB})
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    # The header may follow a little junk (ISO 32000 allows readers to look for it).
+    if b"%PDF-" not in head:
+        raise ValidationError(_("“%(name)s” is not a PDF file.") % {"name": upload.name})
+
+
+@transaction.atomic
+def document_attach_signed(*, document: IssuedDocument, upload, by) -> IssuedDocument:
+    """Keep the signed PDF the office uploads back, with what the check of its signature
+    found. An unsigned or altered file is kept all the same, marked so."""
+    _require_office_of(by, document.issuing_body.province_id)
+    check_signed_upload(upload)
+    data = upload.read()
+    upload.seek(0)
+    check = signatures.check_pdf(data)
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    document.signed_file.save(f"{document.year}-{document.number}.pdf", ContentFile(data),
+                              save=False)
+    document.signed_uploaded_by = by
+    document.signed_uploaded_at = timezone.now()
+    document.signature = check.status
+    document.signature_subject = check.subject[:500]
+    document.signature_time = check.signed_at
+    document.signature_detail = check.detail
+    document.save()
+    return document
+
+
+def require_citable(document: IssuedDocument | None, province_id: int) -> None:
+    """A citation names a document in force of the same province's register."""
+    if document is not None and (document.issuing_body.province_id != province_id
+                                 or document.withdrawn):
+        raise ValidationError(_("Choose a document in force from your province's register."))
+
+
+@transaction.atomic
+def directive_cite(*, directive: Directive, document: IssuedDocument | None, by) -> Directive:
+    """Point a directive at the registered document that gave or settled it (or at none)."""
+    province_id = directive.session.group.round.province_id
+    _require_office_of(by, province_id)
+    require_citable(document, province_id)
+    directive.cited_document = document
+    directive.save(update_fields=["cited_document", "updated_at"])
+    return directive

@@ -17,6 +17,13 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/reopen/", views.session_reopen_view, name="session_reopen"),
     path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("directives/<int:pk>/cite/", views.directive_cite_view, name="directive_cite"),
+    # The register of outgoing documents (views/register.py).
+    path("register/", views.register_list, name="register_list"),
+    path("register/<int:pk>/", views.register_detail, name="register_detail"),
+    path("register/<int:pk>/file/<slug:which>/", views.register_file, name="register_file"),
+    path("register/<int:pk>/withdraw/", views.register_withdraw, name="register_withdraw"),
+    path("register/<int:pk>/signed/", views.register_upload, name="register_upload"),
     path("rounds/<int:pk>/figures/", views.figures_import_view, name="figures_import"),
     # The office's settings for its province (views/settings.py).
     path("settings/", views.settings_home, name="settings"),

@@ -129,7 +129,7 @@ class ResponseAdmin(HistoryAdmin):
     list_filter = ("kind", "department")
     search_fields = ("text", "recommendation__text", "department__name")
     list_select_related = ("department", "author", "recommendation")
-    autocomplete_fields = ("recommendation", "department", "author")
+    autocomplete_fields = ("recommendation", "department", "author", "cited_document")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     readonly_fields = ("created_at",)

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from communes.forms import DateInput, DeadlineField, FoldedCheckboxes
 from communes.models import Department
 from inspections.forms import RaisedByMixin, SessionItemForm, item_formset
-from inspections.models import DirectiveFollowUp
+from inspections.models import DirectiveFollowUp, IssuedDocument
 
 from .attachments import check_upload
 from .models import Recommendation
@@ -101,6 +101,17 @@ class ResponseForm(forms.Form):
 class ResolveForm(forms.Form):
     answer = forms.CharField(label=_("Answer that resolves the recommendation"),
                              widget=forms.Textarea(attrs={"rows": 4}))
+    cited_document = forms.ModelChoiceField(
+        queryset=IssuedDocument.objects.none(), required=False,
+        label=_("Registered document that resolved it"),
+        help_text=_("Optional: a document in force from the province's register of outgoing "
+                    "documents."))
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The recommendation's own province, whoever answers: never another's register.
+        self.fields["cited_document"].queryset = IssuedDocument.objects.citable_in(
+            recommendation.province_id)
 
 
 class ReasonForm(forms.Form):

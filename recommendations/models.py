@@ -16,7 +16,7 @@ from communes.fields import NormalizedCharField, NormalizedTextField, SearchText
 from communes.models import AdministrativeUnit, Department, Province
 from communes.scope import Scope, ScopedQuerySet, scope
 from communes.workdays import add_working_days
-from inspections.models import Category, DirectiveReport, Session
+from inspections.models import Category, DirectiveReport, IssuedDocument, Session
 
 
 class Status(models.TextChoices):
@@ -341,6 +341,11 @@ class Response(models.Model):
         related_name="+", verbose_name=_("author"),
     )
     text = NormalizedTextField(_("text"))
+    # The registered document the answer rests on, so "resolved" points at the text that
+    # resolved it.
+    cited_document = models.ForeignKey(
+        IssuedDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("registered document cited"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
 

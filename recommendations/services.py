@@ -328,15 +328,18 @@ def recommendation_start(*, recommendation, by, note="", at=None):
 
 
 @transaction.atomic
-def recommendation_resolve(*, recommendation, by, answer: str, at=None):
-    """The lead department's final answer: the recommendation is resolved."""
+def recommendation_resolve(*, recommendation, by, answer: str, at=None, cited_document=None):
+    """The lead department's final answer: the recommendation is resolved, citing, if given,
+    the registered document that resolved it."""
     _require_text(answer, _("Write the answer that resolves the recommendation."))
+    inspection_services.require_citable(cited_document, recommendation.province_id)
     recommendation = _transition(
         recommendation=recommendation, step_name="resolve", by=by, note=answer, at=at
     )
     Response.objects.create(
         recommendation=recommendation, kind=Response.Kind.ANSWER, author=by, text=answer,
         department=recommendation.lead_department, created_at=at or timezone.now(),
+        cited_document=cited_document,
     )
     notifications.notify_office(recommendation, _("resolved"))
     return recommendation

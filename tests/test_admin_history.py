@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from communes.documents import Letterhead
 from communes.workdays import add_working_days
+from inspections import services as inspection_services
 from recommendations import services
 from tests import factories
 
@@ -195,6 +197,15 @@ def demo_with_every_model(settings, django_capture_on_commit_callbacks):
                                proposed_due_date=add_working_days(timezone.localdate(), 40))
     communes_services.api_token_create(user=head, name="Kho dữ liệu")
     IssuingBody.objects.get_or_create(province=department.province, kind=IssuingBody.Kind.PARTY)
+    # The register of outgoing documents: an entry and its body's counter.
+    inspection_services.document_issue(
+        province=department.province, by=get_user_model().objects.get(username="vanphong"),
+        filename="thong-bao", session=recommendation.session,
+        letterhead=Letterhead(kind="party", issuer="Tỉnh ủy Lạng Sơn", symbol="TU",
+                              type_code="TB", doc_type="Thông báo", summary="kết luận",
+                              place="Lạng Sơn", date=timezone.localdate(),
+                              recipients="Như trên", signer="T/L BAN THƯỜNG VỤ"),
+        write=lambda letterhead: b"PK docx")
     session = recommendation.session
     GroupMember.objects.create(group=session.group, name="Nguyễn Văn An", title="Giám đốc",
                                department=department)

@@ -5,12 +5,16 @@ whoever adds a page must say who may open it. Objects belong to province P; the
 recommendation is routed to department A, so department B's head must get 404 for it.
 """
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes import services as communes_services
+from communes.documents import Letterhead
 from communes.models import CalendarDay, IssuingBody
+from inspections import services as inspection_services
 from inspections.models import Directive
 from recommendations import services
 from tests import factories
@@ -55,6 +59,10 @@ def _session(o):
 
 def _recommendation(o):
     return {"pk": o["recommendation"].pk}
+
+
+def _issued(o):
+    return {"pk": o["issued_document"].pk}
 
 
 # url name → (kwargs builder, {role: status}[, "post"])
@@ -119,6 +127,23 @@ MATRIX = {
                                          {**EVERYONE, "head_a": 302, "office": 404,
                                           "staff_a": 404, "head_b": 404, "leader": 404,
                                           "admin": 404}, "post"),
+    # Giving a number is the office's: a GET without the header's fields is the form again
+    # with its errors (400); confirming happens on that page (tests/recommendations/
+    # test_register.py).
+    "recommendations:session_notice_issue": (_session, {**EDITORS, "office": 400,
+                                                        "admin": 400}),
+    "recommendations:round_report_issue": (_round, {**EDITORS, "office": 400, "admin": 400}),
+    # The register of outgoing documents is the office's.
+    "inspections:register_list": (lambda o: {}, EDITORS),
+    "inspections:register_detail": (_issued, EDITORS),
+    "inspections:register_file": (lambda o: {**_issued(o), "which": "issued"}, EDITORS),
+    # Empty forms: 400 with the entry's page and the errors.
+    "inspections:register_withdraw": (_issued, {**EDITORS, "office": 400, "admin": 400},
+                                      "post"),
+    "inspections:register_upload": (_issued, {**EDITORS, "office": 400, "admin": 400},
+                                    "post"),
+    # No document chosen clears the citation.
+    "inspections:directive_cite": (lambda o: {"pk": o["directive"].pk}, POSTED, "post"),
     # The office's settings for its own province; an admin without one uses Django admin.
     "inspections:settings": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_calendar": (lambda o: {}, PROVINCE_EDITORS),
@@ -142,6 +167,7 @@ UNIT_PAGES = {"recommendations:unit_home", "recommendations:unit_session",
 # Objects of another province answer 404 to its office staff.
 OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                if name not in ("recommendations:home", "inspections:round_list",
+                               "inspections:register_list",
                                "inspections:round_create", "recommendations:inbox",
                                "recommendations:follow_up", "recommendations:dashboard",
                                "recommendations:directive_list",
@@ -193,14 +219,21 @@ def objects(province, department_a, head_a, office_user, ward_a_unit, ward_a):
     directive = Directive.objects.create(session=session, text="Nhiệm vụ")
     follow_up = directive.follow_ups.create(unit=unit)
     report = services.unit_directive_report(follow_up=follow_up, by=ward_a, text="Đã làm")
+    issued = inspection_services.document_issue(
+        province=province, by=office_user, filename="thong-bao", session=session,
+        letterhead=Letterhead(kind="party", issuer="Tỉnh ủy Lạng Sơn", symbol="TU",
+                              type_code="TB", doc_type="Thông báo", summary="kết luận",
+                              place="Lạng Sơn", date=datetime.date(2025, 8, 5),
+                              recipients="Như trên", signer="T/L BAN THƯỜNG VỤ"),
+        write=lambda letterhead: b"PK docx")
     return {"round": session.group.round, "group": session.group, "session": session,
             "unit": unit, "recommendation": recommendation,
             "calendar_day": CalendarDay.objects.first(), "category": recommendation.category,
             "person": head_a,
-            "issuing_body": IssuingBody.objects.create(province=province, kind="party"),
+            "issuing_body": IssuingBody.objects.get_or_create(province=province, kind="party")[0],
             "api_token": communes_services.api_token_create(user=head_a, name="Kho")[0],
             "attachment": response.attachments.get(), "directive": directive,
-            "follow_up": follow_up, "unit_report": report}
+            "follow_up": follow_up, "unit_report": report, "issued_document": issued}
 
 
 def _request(client, url_name, objects):

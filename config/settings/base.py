@@ -271,6 +271,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=20_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The register of outgoing documents (inspections/register.py): a signed PDF uploaded back is
+# checked against these trust roots, paths of PEM files separated by commas (e.g. the root CA
+# of the Ban Cơ yếu Chính phủ); a signature from any other root shows as "untrusted".
+SIGNATURE_TRUST_ROOTS = env.list("SIGNATURE_TRUST_ROOTS", default=[])
+# The largest signed PDF accepted.
+SIGNED_PDF_MAX_MB = env.int("SIGNED_PDF_MAX_MB", default=20)
+
 # The figures import (/rounds/<id>/figures/): the largest file, the most lines, and how large
 # a workbook may unpack (an XLSX is a zip; the limit stops a "zip bomb" before it is read).
 FIGURES_IMPORT_MAX_MB = env.int("FIGURES_IMPORT_MAX_MB", default=5)

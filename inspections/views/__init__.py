@@ -1,4 +1,12 @@
 from .groups import group_create, group_detail, group_edit
+from .register import (
+    directive_cite_view,
+    register_detail,
+    register_file,
+    register_list,
+    register_upload,
+    register_withdraw,
+)
 from .rounds import (
     figures_import_view,
     round_create,
@@ -32,4 +40,6 @@ __all__ = [
     "session_edit", "session_history", "session_reopen_view", "calendar", "calendar_day",
     "departments", "issuer_edit", "issuers", "people", "person_edit", "routing_edit",
     "routing_list", "settings_home",
+    "directive_cite_view", "register_detail", "register_file", "register_list",
+    "register_upload", "register_withdraw",
 ]

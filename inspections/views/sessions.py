@@ -9,10 +9,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from communes import roles
 from communes.decorators import office_required, read_only, reader_required
 from communes.timeline import Entry, history_entries
 
-from ..forms import SessionForm
+from ..forms import CiteForm, SessionForm
 from ..models import (
     Difficulty,
     Directive,
@@ -82,7 +83,8 @@ def _session_timeline(session):
 def directive_detail(request, pk):
     """A directive, how each addressee is carrying it out, and its history."""
     directive = get_object_or_404(
-        Directive.objects.visible_to(request.user).select_related("session__group__round"), pk=pk)
+        Directive.objects.visible_to(request.user).select_related(
+            "session__group__round", "cited_document"), pk=pk)
     follow_ups = directive.follow_ups.select_related("unit", "department")
     entries = history_entries(directive.history.select_related("history_user"))
     entries += history_entries(
@@ -91,8 +93,13 @@ def directive_detail(request, pk):
     entries += report_entries(DirectiveReport.objects.filter(
         follow_up__directive=directive).select_related(
         "follow_up__unit", "submitted_by", "decided_by").prefetch_related("attachments"))
+    # The office may point the directive at the registered document that gave or settled it.
+    cite_form = CiteForm(
+        initial={"cited_document": directive.cited_document_id},
+        province_id=directive.session.group.round.province_id,
+    ) if roles.is_office(request.user) else None
     return render(request, "inspections/directive_detail.html", {
-        "directive": directive, "follow_ups": follow_ups,
+        "directive": directive, "follow_ups": follow_ups, "cite_form": cite_form,
         "timeline": sorted(entries, key=lambda entry: entry.at, reverse=True),
     })
 

@@ -1,5 +1,5 @@
 from .detail import act, attachment_download, detail, session_attachment_add
-from .documents import round_report, session_notice
+from .documents import round_report, round_report_issue, session_notice, session_notice_issue
 from .follow_up import follow_up, follow_up_update, unit_report_decide
 from .home import home
 from .inbox import inbox
@@ -14,7 +14,8 @@ from .units import unit_profile
 __all__ = [
     "act", "api_token_revoke", "api_tokens", "attachment_download", "dashboard_view",
     "detail", "directive_list", "follow_up", "follow_up_update", "home",
-    "inbox", "recommendation_list", "round_report", "routing", "search_view",
+    "inbox", "recommendation_list", "round_report", "round_report_issue",
+    "session_notice_issue", "routing", "search_view",
     "session_attachment_add", "session_detail", "session_notice", "session_record",
     "unit_directive", "unit_home", "unit_profile", "unit_recommendation", "unit_report_decide",
     "unit_session",

@@ -46,7 +46,7 @@ FORMS = {
     "note": (ResponseForm, lambda r, u, d: services.recommendation_respond(
         recommendation=r, by=u, text=d["text"], files=d["files"], progress=True)),
     "resolve": (ResolveForm, lambda r, u, d: services.recommendation_resolve(
-        recommendation=r, by=u, answer=d["answer"])),
+        recommendation=r, by=u, answer=d["answer"], cited_document=d["cited_document"])),
     "return": (ReasonForm, lambda r, u, d: services.recommendation_return(
         recommendation=r, by=u, reason=d["reason"])),
     "propose_central": (ProposeForm, lambda r, u, d: services.recommendation_propose_central(
@@ -69,7 +69,7 @@ def _form(name, recommendation, *args):
     form_class = FORMS[name][0]
     # These start from the recommendation (its department's people, its due date).
     kwargs = {"recommendation": recommendation} \
-        if form_class in (AssignForm, ReopenForm, PublishForm) else {}
+        if form_class in (AssignForm, ReopenForm, PublishForm, ResolveForm) else {}
     return form_class(*args, prefix=name, **kwargs)
 
 
@@ -99,10 +99,12 @@ def timeline(recommendation) -> list[Entry]:
         for e in recommendation.events.select_related("actor")
     ]
     entries += [
-        Entry(at=r.created_at, actor=r.author, kind="response", text=r.text,
+        Entry(at=r.created_at, actor=r.author, kind="response",
+              text=f"{r.text}\n{r.cited_document.citation}" if r.cited_document else r.text,
               title=f"{r.get_kind_display()}{f' – {r.department}' if r.department else ''}",
               attachments=list(r.attachments.all()))
-        for r in recommendation.responses.select_related("author", "department")
+        for r in recommendation.responses.select_related("author", "department",
+                                                         "cited_document")
         .prefetch_related("attachments")
     ]
     # Status, due date and resolution are told by the steps above; the history adds the rest.

@@ -2,19 +2,24 @@
 session's conclusion notice (recommendations/notice.py). Each page is a form for the
 document's header, in the layout chosen first, then the DOCX."""
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
-from communes.decorators import read_only, reader_required
+from communes.decorators import office_required, read_only, reader_required
 from communes.documents import PARTY, STATE
 from communes.exports import DOCX_TYPE, XLSX_TYPE
 from communes.forms import LetterheadForm
 from communes.models import IssuingBody
+from communes.roles import is_office
 from inspections.queries import round_for, session_for
+from inspections.services import document_issue, next_number_preview
 
 from .. import notice, report
 from ..documents import default_layout
@@ -47,7 +52,7 @@ def _official_document(request, *, province, document, default_kind, initial, wr
         day = form.cleaned_data.get("date") or day
     return render(request, template, {
         **context, "form": form, "kind": kind, "layouts": LAYOUTS,
-        "warnings": warnings(day),
+        "warnings": warnings(day), "may_issue": is_office(request.user),
     }, status=400 if form.is_bound else 200)
 
 
@@ -68,7 +73,9 @@ def round_report(request, pk):
         write=lambda letterhead: report.docx_report(inspection_round, letterhead),
         doc_type=report.DOC_TYPE, type_code=report.TYPE_CODE,
         filename=f"bao-cao-{inspection_round.pk}", template="recommendations/report.html",
-        context={"round": inspection_round})
+        context={"round": inspection_round,
+                 "issue_url": reverse("recommendations:round_report_issue",
+                                      args=[inspection_round.pk])})
 
 
 def _late_notice_warnings(content, day) -> list[str]:
@@ -99,4 +106,63 @@ def session_notice(request, pk):
         write=lambda letterhead: notice.docx_notice(content, letterhead),
         doc_type=notice.DOC_TYPE, type_code=notice.TYPE_CODE,
         filename=f"thong-bao-ket-luan-{session.pk}", template="recommendations/notice.html",
-        context={"session": session})
+        context={"session": session,
+                 "issue_url": reverse("recommendations:session_notice_issue", args=[session.pk])})
+
+
+def _issue(request, *, province, write, doc_type, type_code, filename, template, context,
+           source):
+    """Give the document its number in the register (inspections/register.py). GET, from the
+    document's form: the header as typed, and which number it will take, to confirm; POST:
+    the number is taken, the DOCX written with it is kept in the register's entry, and the
+    entry's page opens, where it is downloaded."""
+    form = LetterheadForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        kind = form.data.get("issuer_kind")
+        return render(request, template, {
+            **context, "form": form, "kind": kind if kind in (PARTY, STATE) else PARTY,
+            "layouts": LAYOUTS, "may_issue": True, "issue_url": request.path}, status=400)
+    letterhead = form.letterhead(doc_type=doc_type, type_code=type_code)
+    if request.method == "POST":
+        document = document_issue(province=province, letterhead=letterhead, write=write,
+                                  by=request.user, filename=filename, **source)
+        messages.success(request, gettext(
+            "%(number)s was given and recorded in the register. Download the document below.")
+            % {"number": document.number_text})
+        return redirect(document)
+    return render(request, "recommendations/issue_confirm.html", {
+        **context, "form": form, "letterhead": letterhead,
+        "issuer": " ".join(letterhead.issuer.split()),
+        "form_url": request.path.removesuffix("issue/"),
+        "next_number": next_number_preview(province=province, kind=letterhead.kind,
+                                           year=letterhead.date.year),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def session_notice_issue(request, pk):
+    """Issue the conclusion notice under the register's next number."""
+    session = session_for(request.user, pk)
+    content = notice.notice_content(session)
+    return _issue(
+        request, province=session.group.round.province,
+        write=lambda letterhead: notice.docx_notice(content, letterhead),
+        doc_type=notice.DOC_TYPE, type_code=notice.TYPE_CODE,
+        filename=f"thong-bao-ket-luan-{session.pk}", template="recommendations/notice.html",
+        context={"session": session, "back": session.get_absolute_url()},
+        source={"session": session})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def round_report_issue(request, pk):
+    """Issue the round's synthesis report under the register's next number."""
+    inspection_round = round_for(request.user, pk)
+    return _issue(
+        request, province=inspection_round.province,
+        write=lambda letterhead: report.docx_report(inspection_round, letterhead),
+        doc_type=report.DOC_TYPE, type_code=report.TYPE_CODE,
+        filename=f"bao-cao-{inspection_round.pk}", template="recommendations/report.html",
+        context={"round": inspection_round, "back": inspection_round.get_absolute_url()},
+        source={"inspection_round": inspection_round})

@@ -13,6 +13,7 @@ that comes back with its errors. The Nu Html Checker runs once, over all the HTM
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -21,9 +22,11 @@ from playwright.sync_api import expect
 
 from communes import roles
 from communes import services as communes_services
+from communes.documents import Letterhead
 from communes.models import AdministrativeUnit, CalendarDay
+from inspections import services as inspection_services
 from inspections.models import DirectiveFollowUp, Session
-from recommendations import services
+from recommendations import notice, services
 from recommendations.demo import DEMO_PASSWORD
 from recommendations.models import Recommendation, Status
 from tests import factories
@@ -87,7 +90,22 @@ def demo_objects():
             "follow_up": follow_up,
             "unit_report": services.unit_directive_report(follow_up=follow_up,
                                                           by=wards["ward_a"], text="Đã làm"),
-            "api_token": communes_services.api_token_create(user=head, name="Kho")[0]}
+            "api_token": communes_services.api_token_create(user=head, name="Kho")[0],
+            "issued_document": _issued_document(session)}
+
+
+def _issued_document(session):
+    """The session's conclusion notice, issued by the demo's office into the register."""
+    office = get_user_model().objects.get(username=ACCOUNTS["office"])
+    content = notice.notice_content(session)
+    return inspection_services.document_issue(
+        province=session.group.round.province, by=office, filename="thong-bao-ket-luan",
+        session=session, write=lambda letterhead: notice.docx_notice(content, letterhead),
+        letterhead=Letterhead(kind="party", issuer="Tỉnh ủy Lạng Sơn", symbol="TU",
+                              type_code=notice.TYPE_CODE, doc_type=notice.DOC_TYPE,
+                              summary="kết luận của Tổ công tác số 1", place="Lạng Sơn",
+                              date=session.date, recipients="Như trên",
+                              signer="T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG"))
 
 
 def pages_for(role, objects):
