@@ -357,7 +357,8 @@ class DepartmentAdmin(HistoryAdmin):
 class IssuingBodyAdmin(HistoryAdmin):
     """A province's issuer per layout; what is left empty is derived from the province."""
 
-    list_display = ("province", "kind", "name", "symbol", "place", "signer_name")
+    list_display = ("province", "kind", "name", "symbol", "place", "notice_signer_name",
+                    "report_signer_name")
     list_filter = ("kind", "province")
     search_fields = ("name", "province__name")
     list_select_related = ("province",)

@@ -153,13 +153,15 @@ class LetterheadForm(forms.Form):
         return number
 
     @staticmethod
-    def initial_for(province, kind, today) -> dict:
-        """The fields every document starts from: the province's issuer for the layout."""
+    def initial_for(province, kind, today, document) -> dict:
+        """The fields every document starts from: the province's issuer for the layout, and
+        who signs that kind of document (IssuingBody.NOTICE or REPORT) for it."""
         issuer = IssuingBody.for_province(province, kind)
+        signer, signer_name = issuer.signature(document)
         return {"issuer_kind": kind, "issuing_body": issuer.name,
                 "parent_body": issuer.parent_name, "symbol": issuer.symbol,
-                "place": issuer.place, "date": today, "signer": issuer.signer,
-                "signer_name": issuer.signer_name}
+                "place": issuer.place, "date": today, "signer": signer,
+                "signer_name": signer_name}
 
     def letterhead(self, *, doc_type: str, type_code: str) -> Letterhead:
         data = self.cleaned_data
@@ -169,6 +171,28 @@ class LetterheadForm(forms.Form):
             doc_type=doc_type, summary=data["summary"], place=data["place"], date=data["date"],
             recipients=data["recipients"], signer=data["signer"],
             signer_name=data["signer_name"])
+
+
+class IssuingBodyForm(forms.ModelForm):
+    """How the province's Party committee or People's Committee issues documents: its name,
+    symbol and place, and who signs each document. An empty box takes the default shown in
+    it (IssuingBody.defaults), so the office sets only what differs."""
+
+    class Meta:
+        model = IssuingBody
+        fields = ["name", "parent_name", "symbol", "place", "notice_signer",
+                  "notice_signer_name", "report_signer", "report_signer_name", "filed_by"]
+        widgets = {"name": forms.Textarea(attrs={"rows": 2}),
+                   "parent_name": forms.Textarea(attrs={"rows": 1}),
+                   "notice_signer": forms.Textarea(attrs={"rows": 3}),
+                   "report_signer": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        defaults = IssuingBody.defaults(self.instance.province, self.instance.kind)
+        for name, value in defaults.items():
+            if name in self.fields and value:
+                self.fields[name].widget.attrs["placeholder"] = value
 
 
 class DepartmentOrderForm(forms.Form):

@@ -225,9 +225,14 @@ class IssuingBody(models.Model):
     ủy, Hướng dẫn 36-HD/VPTW) or its People's Committee (UBND tỉnh, Decree 30/2020/NĐ-CP).
 
     Every field may be left empty: `for_province` fills it from the province's name, so a
-    province with no row here still gets "Tỉnh ủy Lạng Sơn", "TU", "T/M BAN THƯỜNG VỤ" and
-    "Ủy ban nhân dân tỉnh Lạng Sơn", "UBND", "TM. ỦY BAN NHÂN DÂN".
+    province with no row here still gets "Tỉnh ủy Lạng Sơn", "TU", a notice signed "T/L BAN
+    THƯỜNG VỤ" and a report "T/M BAN THƯỜNG VỤ", and "Ủy ban nhân dân tỉnh Lạng Sơn", "UBND",
+    "TL. CHỦ TỊCH" and "TM. ỦY BAN NHÂN DÂN". The office edits its rows in the portal's
+    settings (inspections/views/settings.py).
     """
+
+    # The documents a body signs, each with its own signature fields.
+    NOTICE, REPORT = "notice", "report"
 
     class Kind(models.TextChoices):
         PARTY = "party", _("Party body (Hướng dẫn 36-HD/VPTW layout)")
@@ -252,11 +257,22 @@ class IssuingBody(models.Model):
     place = NormalizedCharField(
         _("place"), max_length=100, blank=True,
         help_text=_("The place in the date line: “Lạng Sơn, ngày 05 tháng 8 năm 2025”."))
-    signer = NormalizedTextField(
-        _("signature: capacity and title"), blank=True,
+    # Who signs depends on what is issued, not only on who issues it: the Standing
+    # Committee's notice of a group's conclusions goes out by its order under the office
+    # head's signature ("T/L BAN THƯỜNG VỤ / CHÁNH VĂN PHÒNG"), while a report the Committee
+    # itself makes is signed on its behalf by its head or a deputy ("T/M BAN THƯỜNG VỤ").
+    notice_signer = NormalizedTextField(
+        _("conclusion notice: capacity and title"), blank=True,
+        help_text=_("One per line: “T/L BAN THƯỜNG VỤ”, “CHÁNH VĂN PHÒNG”; or “TL. CHỦ TỊCH”, "
+                    "“CHÁNH VĂN PHÒNG”."))
+    notice_signer_name = NormalizedCharField(
+        _("conclusion notice: signer's name"), max_length=150, blank=True)
+    report_signer = NormalizedTextField(
+        _("synthesis report: capacity and title"), blank=True,
         help_text=_("One per line: “T/M BAN THƯỜNG VỤ”, “PHÓ BÍ THƯ”; or “TM. ỦY BAN NHÂN "
                     "DÂN”, “KT. CHỦ TỊCH”, “PHÓ CHỦ TỊCH”."))
-    signer_name = NormalizedCharField(_("signature: name"), max_length=150, blank=True)
+    report_signer_name = NormalizedCharField(
+        _("synthesis report: signer's name"), max_length=150, blank=True)
     filed_by = NormalizedCharField(
         _("copy kept by"), max_length=200, blank=True,
         help_text=_("The last recipient line: “Văn phòng Tỉnh ủy” gives “- Lưu Văn phòng Tỉnh "
@@ -300,15 +316,28 @@ class IssuingBody(models.Model):
         if kind == IssuingBody.Kind.PARTY:
             return {
                 "name": f"{committee} {place}", "parent_name": "", "symbol": "TU",
-                "place": place, "signer": "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ",
+                "place": place,
+                # The office head signs the Committee's notices of conclusions by its order
+                # ("T/L", Hướng dẫn 36); a deputy secretary signs its reports on its behalf.
+                "notice_signer": "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG",
+                "report_signer": "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ",
                 "filed_by": f"Văn phòng {committee}",
             }
         level = "" if named_after_a_person else "thành phố " if city else "tỉnh "
         return {
             "name": f"Ủy ban nhân dân {level}{place}", "parent_name": "", "symbol": "UBND",
-            "place": place, "signer": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+            "place": place,
+            # The notice of the chairman's (or a vice-chairman's) conclusions goes out by the
+            # chairman's order under the office head's signature; a report of the committee is
+            # signed on its behalf, by a vice-chairman in place of the chairman (Decree 30).
+            "notice_signer": "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG",
+            "report_signer": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
             "filed_by": "VT, TH",
         }
+
+    def signature(self, document) -> tuple[str, str]:
+        """(capacity and title, name) of who signs `document` (NOTICE or REPORT)."""
+        return getattr(self, f"{document}_signer"), getattr(self, f"{document}_signer_name")
 
     @property
     def filing_line(self) -> str:

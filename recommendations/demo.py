@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communes import mail, roles
-from communes.models import AdministrativeUnit, Department, Province, UserProfile
+from communes.models import AdministrativeUnit, Department, IssuingBody, Province, UserProfile
 from communes.services import DATA_DIR, departments_import, units_import
 from communes.text import fold
 from communes.workdays import add_working_days, calendar_seed
@@ -175,6 +175,17 @@ def unit_accounts() -> list[tuple[str, str]]:
 
 @transaction.atomic
 @tally.deferred()
+def issuing_bodies_load(province) -> None:
+    """The province's Tỉnh ủy and UBND tỉnh as its office sets them: the Văn phòng Tỉnh ủy
+    signs the Standing Committee's notices by order, a deputy secretary its reports; the UBND's
+    office head signs the notices of its chairman's conclusions by order, a vice-chairman its
+    reports. The signers' names are the office's to type (Settings, "Issuing bodies"); what
+    the office already set is kept."""
+    for kind in IssuingBody.Kind.values:
+        IssuingBody.objects.get_or_create(
+            province=province, kind=kind, defaults=IssuingBody.defaults(province, kind))
+
+
 def demo_load() -> dict:
     """Load (or load again) the whole demo; returns what was created. Its history sends no
     mail (what a user does in the demo afterwards does)."""
@@ -186,6 +197,7 @@ def _demo_load() -> dict:
     reference_load_langson()
     province = Province.objects.get(code=LANG_SON)
     accounts_load(province)
+    issuing_bodies_load(province)
     scenario = json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))
     # Loading again replaces the round rather than adding a second one.
     InspectionRound.objects.filter(province=province, title__in=[

@@ -2,7 +2,10 @@
 notice) say the same way: units, dates, who handles a recommendation. The layout itself is
 communes/documents.py; these read the apps' rows and are called in Vietnamese."""
 
-from communes.documents import PARTY
+import re
+from unicodedata import normalize
+
+from communes.documents import PARTY, STATE
 from communes.models import AdministrativeUnit, IssuingBody, party_committee
 from communes.text import sort_key
 
@@ -42,7 +45,11 @@ def units_list(units) -> str:
 
 
 def short_date(day) -> str:
-    return f"{day:%d/%m/%Y}"
+    """"04/8/2025", "15/12/2025", "05/02/2026": as officials write a date in a text or a
+    table, the day in two digits and the month without a leading zero, except January and
+    February (the rule of the date line, communes.documents.date_line)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
 
 
 def lower_first(text: str) -> str:
@@ -57,6 +64,27 @@ def leader_phrase(group) -> str:
     """"đồng chí Hoàng Văn Nghiệm, Bí thư Tỉnh ủy"."""
     title = f", {group.leader_title}" if group.leader_title else ""
     return f"đồng chí {group.leader_name}{title}"
+
+
+# A leader of the People's Committee: "Chủ tịch UBND tỉnh", "Phó Chủ tịch UBND tỉnh", "Phó Chủ
+# tịch Thường trực UBND tỉnh" (not the chair of the Fatherland Front's or the Council's).
+_STATE_LEADER = re.compile(
+    r"(?:Phó )?Chủ tịch(?: Thường trực)? (?:UBND|Ủy ban nhân dân)(?: (?:tỉnh|thành phố))?",
+    re.IGNORECASE)
+
+
+def state_leader_title(group) -> str:
+    """The part of the group leader's title that makes them a leader of the People's
+    Committee ("Chủ tịch UBND tỉnh" in "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh"), or ""."""
+    found = _STATE_LEADER.search(normalize("NFC", group.leader_title or ""))
+    return found.group(0) if found else ""
+
+
+def default_layout(group) -> str:
+    """The layout a group's notice starts in: the state one when the People's Committee's
+    leader leads the group (the UBND announces its leader's conclusions), else the Party one
+    (the Standing Committee announces its group's). The office may still switch."""
+    return STATE if state_leader_title(group) else PARTY
 
 
 def handled_by(item) -> str:
@@ -81,6 +109,12 @@ def province_leadership(province) -> str:
     """"Chủ tịch, các Phó Chủ tịch UBND tỉnh"."""
     level = "thành phố" if party_committee(province) == "Thành ủy" else "tỉnh"
     return f"Chủ tịch, các Phó Chủ tịch UBND {level}"
+
+
+def people_committee(province) -> str:
+    """"Ủy ban nhân dân tỉnh", as a body names itself in its own text."""
+    level = "thành phố" if party_committee(province) == "Thành ủy" else "tỉnh"
+    return f"Ủy ban nhân dân {level}"
 
 
 def committee_recipient(province, kind) -> str:

@@ -54,6 +54,11 @@ def deadlines(today) -> Deadlines:
                      overdue=open_ & Q(due_date__lt=today))
 
 
+def is_overdue(status, due_date, today) -> bool:
+    """`deadlines(today).overdue` for one row already read (a document dated `today`)."""
+    return status in OPEN_STATUSES and due_date is not None and due_date < today
+
+
 class RecommendationQuerySet(ScopedQuerySet):
     def scope_condition(self, user_scope):
         """A department's users see only what is routed to their department (as lead or

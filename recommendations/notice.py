@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import translation
 
-from communes.documents import PARTY, Letterhead, OfficialDocument, list_letter, sentence
+from communes.documents import PARTY, STATE, Letterhead, OfficialDocument, list_letter, sentence
+from communes.models import party_committee
 from inspections.models import DirectiveFollowUp, Session
 
 from .documents import (
@@ -18,8 +19,11 @@ from .documents import (
     issuer,
     leader_phrase,
     lower_first,
+    people_committee,
     province_leadership,
     short_date,
+    standing_committee,
+    state_leader_title,
     units_list,
     units_phrase,
 )
@@ -77,6 +81,31 @@ def notice_content(session) -> NoticeContent:
         field_visits=list(session.field_visits.order_by("id")))
 
 
+def stated_due_dates(content: NoticeContent) -> list:
+    """Every due date the notice prints: the directives' and those of the recommendations
+    given to a lead department."""
+    return [item.due_date for item in [*content.directives, *[
+        r for r in content.recommendations if _is_given_to_department(r)]] if item.due_date]
+
+
+# Who speaks in the notice. The Standing Committee announces its group's conclusions (Party
+# layout). In the state layout the People's Committee cannot announce a Party group's
+# conclusions as its own: it announces those of its own leader when they lead the group, and
+# otherwise issues a document that implements the group's conclusions and gives the tasks.
+PARTY_VOICE, STATE_LEADER_VOICE, IMPLEMENTING_VOICE = "party", "state_leader", "implementing"
+
+
+def notice_voice(group, kind) -> str:
+    if kind != STATE:
+        return PARTY_VOICE
+    return STATE_LEADER_VOICE if state_leader_title(group) else IMPLEMENTING_VOICE
+
+
+def _state_leader_phrase(group) -> str:
+    """"đồng chí Hồ Tiến Thiệu, Chủ tịch UBND tỉnh": the leader as the UBND's own leader."""
+    return f"đồng chí {group.leader_name}, {state_leader_title(group)}"
+
+
 @translation.override("vi")
 def notice_initial(content: NoticeContent, kind) -> dict:
     """The header form's defaults for the layout: the summary naming the leader and the units,
@@ -86,8 +115,12 @@ def notice_initial(content: NoticeContent, kind) -> dict:
     group = session.group
     province = group.round.province
     body = issuer(province, kind)
-    summary = (f"kết luận của {leader_phrase(group)}, Tổ trưởng Tổ công tác số {group.number} "
+    voice = notice_voice(group, kind)
+    leader = _state_leader_phrase(group) if voice == STATE_LEADER_VOICE else leader_phrase(group)
+    summary = (f"kết luận của {leader}, Tổ trưởng Tổ công tác số {group.number} "
                f"tại buổi làm việc với {units_phrase(content.units)}")
+    if voice == IMPLEMENTING_VOICE:
+        summary = f"triển khai thực hiện {summary}"
     units = units_list(content.units)
     departments = [department.name for department in content.departments]
     if kind == PARTY:
@@ -129,6 +162,12 @@ def _with_notes(text, *notes) -> str:
     return f"{text} ({notes})" if notes else text
 
 
+def _is_given_to_department(item) -> bool:
+    return item.status not in (Recommendation.Status.ANSWERED_ON_THE_SPOT,
+                               Recommendation.Status.PROPOSED_CENTRAL) \
+        and item.lead_department is not None
+
+
 def _recommendation_groups(recommendations):
     """The recommendations in the order the notice lists them: answered on the spot; each
     lead department's; each central body's; those still to be routed."""
@@ -138,7 +177,7 @@ def _recommendation_groups(recommendations):
             on_the_spot.append(item)
         elif item.status == Recommendation.Status.PROPOSED_CENTRAL:
             by_central_body.setdefault(item.central_body, []).append(item)
-        elif item.lead_department is not None:
+        elif _is_given_to_department(item):
             by_department.setdefault(item.lead_department, []).append(item)
         else:
             unrouted.append(item)
@@ -172,18 +211,49 @@ def _cooperating(item) -> str:
     return f"phối hợp: {', '.join(names)}" if names else ""
 
 
+def _closing(voice, letterhead, group, units) -> str:
+    """The last paragraph: who announces the conclusions to whom. Signed by order ("T/L",
+    "TL.") the office announces them; otherwise the issuing body itself."""
+    province = group.round.province
+    by_order = letterhead.signer.strip().upper().startswith(("T/L", "TL."))
+    if voice == IMPLEMENTING_VOICE:
+        committee = people_committee(province)
+        return (f"{committee} yêu cầu các cơ quan, đơn vị liên quan triển khai thực hiện; báo "
+                f"cáo kết quả về {committee} để tổng hợp, báo cáo "
+                f"{standing_committee(province)}")
+    if voice == STATE_LEADER_VOICE:
+        level = people_committee(province).removeprefix("Ủy ban nhân dân ")
+        announcer = f"Văn phòng UBND {level}" if by_order else people_committee(province)
+        return (f"Trên đây là kết luận của đồng chí {state_leader_title(group)} tại buổi làm "
+                f"việc với {units}; {announcer} thông báo để các cơ quan, đơn vị liên quan "
+                "biết, thực hiện")
+    committee = party_committee(province)
+    announcer = f"Văn phòng {committee}" if by_order else standing_committee(province)
+    return (f"Trên đây là kết luận của đồng chí Tổ trưởng Tổ công tác số {group.number} tại "
+            f"buổi làm việc với {units}; {announcer} thông báo để các cơ quan, đơn vị liên quan "
+            "biết, thực hiện")
+
+
 @translation.override("vi")
 def docx_notice(content: NoticeContent, letterhead: Letterhead) -> bytes:
     session, group = content.session, content.session.group
     inspection_round = group.round
     document = OfficialDocument(letterhead)
+    province = inspection_round.province
+    voice = notice_voice(group, letterhead.kind)
     units = units_phrase(content.units)
     convened = f" của {inspection_round.convened_by}" if inspection_round.convened_by else ""
     venue = f" tại {session.venue}" if session.venue else ""
-    document.paragraph(sentence(
-        f"{_PART_OF_DAY.get(session.part_of_day, 'Ngày')} {short_date(session.date)}, Tổ công "
-        f"tác số {group.number}{convened} do {leader_phrase(group)} làm Tổ trưởng đã làm việc "
-        f"với {units}{venue} về {lower_first(inspection_round.title)}"))
+    when = f"{_PART_OF_DAY.get(session.part_of_day, 'Ngày')} {short_date(session.date)}"
+    about = f"về {lower_first(inspection_round.title)}"
+    if voice == STATE_LEADER_VOICE:
+        document.paragraph(sentence(
+            f"{when}, {_state_leader_phrase(group)}, Tổ trưởng Tổ công tác số {group.number}"
+            f"{convened} đã làm việc với {units}{venue} {about}"))
+    else:
+        document.paragraph(sentence(
+            f"{when}, Tổ công tác số {group.number}{convened} do {leader_phrase(group)} làm "
+            f"Tổ trưởng đã làm việc với {units}{venue} {about}"))
     if content.members:
         members = "; ".join(f"{m.name}, {m.title}" if m.title else m.name
                             for m in content.members)
@@ -193,8 +263,16 @@ def docx_notice(content: NoticeContent, letterhead: Letterhead) -> bytes:
         document.paragraph(sentence(f"Về phía các đơn vị: {session.unit_side}"))
     visited = and_list([visit.place for visit in content.field_visits])
     visits = f", khảo sát thực tế tại {visited}" if visited else ""
-    document.paragraph(f"Sau khi nghe báo cáo của các đơn vị{visits}, ý kiến của các thành viên "
-                       "Tổ công tác, đồng chí Tổ trưởng kết luận như sau:")
+    if voice == IMPLEMENTING_VOICE:
+        document.paragraph(f"Sau khi nghe báo cáo của các đơn vị{visits}, ý kiến của các "
+                           "thành viên Tổ công tác, đồng chí Tổ trưởng đã kết luận. Thực hiện "
+                           f"kết luận của đồng chí Tổ trưởng, {people_committee(province)} "
+                           "thông báo nội dung kết luận và giao nhiệm vụ như sau:")
+    else:
+        speaker = f"đồng chí {state_leader_title(group)}" if voice == STATE_LEADER_VOICE \
+            else "đồng chí Tổ trưởng"
+        document.paragraph(f"Sau khi nghe báo cáo của các đơn vị{visits}, ý kiến của các "
+                           f"thành viên Tổ công tác, {speaker} kết luận như sau:")
 
     parts = itertools.count(1)
     document.heading(f"{next(parts)}. Đánh giá chung")
@@ -228,7 +306,5 @@ def docx_notice(content: NoticeContent, letterhead: Letterhead) -> bytes:
             for item in items:
                 document.item(item)
 
-    document.paragraph(sentence(
-        f"Trên đây là kết luận của đồng chí Tổ trưởng Tổ công tác số {group.number} tại buổi "
-        f"làm việc với {units}; đề nghị các cơ quan, đơn vị liên quan triển khai thực hiện"))
+    document.paragraph(sentence(_closing(voice, letterhead, group, units)))
     return document.to_bytes()

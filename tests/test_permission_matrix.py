@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes import services as communes_services
 from communes.documents import Letterhead
-from communes.models import CalendarDay
+from communes.models import CalendarDay, IssuingBody
 from inspections import services as inspection_services
 from inspections.models import Directive
 from recommendations import services
@@ -156,6 +156,10 @@ MATRIX = {
     "inspections:settings_people": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_person_create": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_person_edit": (lambda o: {"pk": o["person"].pk}, PROVINCE_EDITORS),
+    "inspections:settings_issuers": (lambda o: {}, PROVINCE_EDITORS),
+    "inspections:settings_issuer_edit": (lambda o: {"pk": o["issuing_body"].pk},
+                                         PROVINCE_EDITORS),
+    "inspections:settings_issuer_create": (lambda o: {"kind": "state"}, PROVINCE_EDITORS),
 }
 # Pages of a unit's staff: another province's office may not open them at all (403).
 UNIT_PAGES = {"recommendations:unit_home", "recommendations:unit_session",
@@ -226,6 +230,7 @@ def objects(province, department_a, head_a, office_user, ward_a_unit, ward_a):
             "unit": unit, "recommendation": recommendation,
             "calendar_day": CalendarDay.objects.first(), "category": recommendation.category,
             "person": head_a,
+            "issuing_body": IssuingBody.objects.get_or_create(province=province, kind="party")[0],
             "api_token": communes_services.api_token_create(user=head_a, name="Kho")[0],
             "attachment": response.attachments.get(), "directive": directive,
             "follow_up": follow_up, "unit_report": report, "issued_document": issued}

@@ -25,6 +25,8 @@ from .settings import (
     calendar,
     calendar_day,
     departments,
+    issuer_edit,
+    issuers,
     people,
     person_edit,
     routing_edit,
@@ -36,7 +38,8 @@ __all__ = [
     "directive_detail", "figures_import_view", "group_create", "group_detail", "group_edit",
     "round_create", "round_detail", "round_edit", "round_list", "session_create",
     "session_edit", "session_history", "session_reopen_view", "calendar", "calendar_day",
-    "departments", "people", "person_edit", "routing_edit", "routing_list", "settings_home",
+    "departments", "issuer_edit", "issuers", "people", "person_edit", "routing_edit",
+    "routing_list", "settings_home",
     "directive_cite_view", "register_detail", "register_file", "register_list",
     "register_upload", "register_withdraw",
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 from communes import roles
 from communes.cache import data_changed
 from communes.decorators import office_required, read_only
-from communes.forms import DepartmentOrderForm, PersonForm
-from communes.models import CalendarDay, Department, UserProfile
+from communes.forms import DepartmentOrderForm, IssuingBodyForm, PersonForm
+from communes.models import CalendarDay, Department, IssuingBody, UserProfile
 from communes.services import departments_reorder, person_save
 from communes.timeline import history_entries
 
@@ -127,6 +128,44 @@ def routing_edit(request, category_pk):
     return render(request, "inspections/settings/edit.html", {
         "form": form, "title": capfirst(str(category)),
         "back": reverse("inspections:settings_routing"), "timeline": timeline},
+        status=400 if form.is_bound else 200)
+
+
+@read_only
+@office_required
+def issuers(request):
+    """The province's two issuing bodies (Party, state), each as its documents print it:
+    what the office set, and the defaults for what it left empty."""
+    province = _province(request.user)
+    bodies = [IssuingBody.for_province(province, kind) for kind in IssuingBody.Kind.values]
+    return render(request, "inspections/settings/issuers.html", {"bodies": bodies})
+
+
+@require_http_methods(["GET", "POST"])
+@office_required
+def issuer_edit(request, pk=None, kind=None):
+    """One issuing body of the office's province: a stored one by id (another province's
+    answers 404), or the one of a layout the province has not set yet, stored on its first
+    save."""
+    province = _province(request.user)
+    if pk is not None:
+        body = get_object_or_404(IssuingBody, pk=pk, province=province)
+    else:
+        if kind not in IssuingBody.Kind.values:
+            raise Http404
+        stored = IssuingBody.objects.filter(province=province, kind=kind).first()
+        if stored is not None:
+            return redirect("inspections:settings_issuer_edit", pk=stored.pk)
+        body = IssuingBody(province=province, kind=kind)
+    form = IssuingBodyForm(request.POST or None, instance=body)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved: %(body)s.") % {"body": body.get_kind_display()})
+        return redirect("inspections:settings_issuers")
+    timeline = history_entries(body.history.select_related("history_user")) if body.pk else []
+    return render(request, "inspections/settings/edit.html", {
+        "form": form, "title": capfirst(body.get_kind_display()),
+        "back": reverse("inspections:settings_issuers"), "timeline": timeline},
         status=400 if form.is_bound else 200)
 
 

@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,11 +19,13 @@ from communes.decorators import office_required, read_only, reader_required
 from communes.documents import PARTY, STATE
 from communes.exports import DOCX_TYPE, XLSX_TYPE
 from communes.forms import LetterheadForm
+from communes.models import IssuingBody
 from communes.roles import is_office
 from inspections.queries import round_for, session_for
 from inspections.services import document_issue, next_number_preview
 
 from .. import notice, report
+from ..documents import default_layout
 
 logger = logging.getLogger(__name__)
 
@@ -30,18 +33,22 @@ LAYOUTS = ((PARTY, _("Party document (Hướng dẫn 36-HD/VPTW)")),
            (STATE, _("State document (Decree 30/2020/NĐ-CP)")))
 
 
-def _official_document(request, *, province, initial, write, doc_type, type_code, filename,
-                       template, context):
-    """The header form of a document in the layout the request chose (Party unless it says
-    otherwise), filled with that layout's defaults; the DOCX once the form is sent, or its PDF
-    (communes/pdf.py) when the form asks for format=pdf."""
+def _official_document(request, *, province, document, default_kind, initial, write, doc_type,
+                       type_code, filename, template, context, warnings=lambda day: []):
+    """The header form of a document in the layout the request chose (`default_kind` unless
+    it says otherwise), filled with that layout's defaults and the signature the province set
+    for this `document` (IssuingBody.NOTICE or REPORT); the DOCX once the form is sent, or its
+    PDF (communes/pdf.py) when the form asks for format=pdf. `warnings(day)` says what the
+    clerk should check about a document of that date; they are shown, and never stop the
+    download."""
     kind = request.GET.get("issuer_kind")
-    kind = kind if kind in (PARTY, STATE) else PARTY
+    kind = kind if kind in (PARTY, STATE) else default_kind
     today = timezone.localdate()
     file_format = request.GET.get("format")
     form = LetterheadForm(
         request.GET if file_format in ("docx", "pdf") else None,
-        initial={**LetterheadForm.initial_for(province, kind, today), **initial(kind)})
+        initial={**LetterheadForm.initial_for(province, kind, today, document),
+                 **initial(kind)})
     pdf_error = None
     if form.is_bound and form.is_valid():
         letterhead = form.letterhead(doc_type=doc_type, type_code=type_code)
@@ -55,11 +62,14 @@ def _official_document(request, *, province, initial, write, doc_type, type_code
             return HttpResponse(content, headers={
                 "Content-Type": "application/pdf",
                 "Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    day = form.initial["date"]
+    if form.is_bound and "date" not in form.errors:
+        day = form.cleaned_data.get("date") or day
     # Without LibreOffice the form comes back as filled in, saying why (503: the server
     # lacks something, nothing the user typed is wrong).
     return render(request, template, {
         **context, "form": form, "kind": kind, "layouts": LAYOUTS,
-        "may_issue": is_office(request.user),
+        "warnings": warnings(day), "may_issue": is_office(request.user),
         "pdf_available": pdf.available(), "pdf_error": pdf_error,
     }, status=503 if pdf_error else 400 if form.is_bound else 200)
 
@@ -88,7 +98,8 @@ def round_report(request, pk):
             "Content-Disposition": f'attachment; filename="bao-cao-{inspection_round.pk}-'
                                    f'{timezone.localdate():%Y%m%d}.xlsx"'})
     return _official_document(
-        request, province=inspection_round.province,
+        request, province=inspection_round.province, document=IssuingBody.REPORT,
+        default_kind=report.default_layout(inspection_round),
         initial=lambda kind: report.report_initial(inspection_round, kind),
         write=lambda letterhead: report.docx_report(inspection_round, letterhead),
         doc_type=report.DOC_TYPE, type_code=report.TYPE_CODE,
@@ -98,6 +109,20 @@ def round_report(request, pk):
                                       args=[inspection_round.pk])})
 
 
+def _late_notice_warnings(content, day) -> list[str]:
+    """A notice dated after a due date it states gives the units a task already late."""
+    passed = sorted({due for due in notice.stated_due_dates(content) if day and due < day})
+    if not passed:
+        return []
+    return [ngettext(
+        "The notice is dated %(date)s, after a due date it states (%(dues)s). Check the "
+        "date or the due date before the notice is signed.",
+        "The notice is dated %(date)s, after due dates it states (%(dues)s). Check the date "
+        "or the due dates before the notice is signed.", len(passed)) % {
+        "date": date_format(day, "SHORT_DATE_FORMAT"),
+        "dues": ", ".join(date_format(due, "SHORT_DATE_FORMAT") for due in passed)}]
+
+
 @read_only
 @reader_required
 def session_notice(request, pk):
@@ -105,7 +130,9 @@ def session_notice(request, pk):
     session = session_for(request.user, pk)
     content = notice.notice_content(session)
     return _official_document(
-        request, province=session.group.round.province,
+        request, province=session.group.round.province, document=IssuingBody.NOTICE,
+        default_kind=default_layout(session.group),
+        warnings=lambda day: _late_notice_warnings(content, day),
         initial=lambda kind: notice.notice_initial(content, kind),
         write=lambda letterhead: notice.docx_notice(content, letterhead),
         doc_type=notice.DOC_TYPE, type_code=notice.TYPE_CODE,

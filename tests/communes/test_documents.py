@@ -92,10 +92,15 @@ def test_issuer_defaults_come_from_the_province_and_what_is_set_wins(province):
     state = IssuingBody.for_province(province, IssuingBody.Kind.STATE)
     assert (party.name, party.symbol, party.place, party.filing_line) == (
         "Tỉnh ủy Lạng Sơn", "TU", "Lạng Sơn", "Lưu Văn phòng Tỉnh ủy")
-    assert party.signer.splitlines()[0] == "T/M BAN THƯỜNG VỤ"
+    # Who signs follows what is issued: the Văn phòng signs the Committee's notices by order,
+    # the Committee's report is signed on its behalf; likewise for the UBND.
+    assert party.signature(IssuingBody.NOTICE) == ("T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG", "")
+    assert party.signature(IssuingBody.REPORT) == ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ", "")
     assert (state.name, state.symbol, state.filing_line) == (
         "Ủy ban nhân dân tỉnh Lạng Sơn", "UBND", "Lưu: VT, TH")
-    assert state.signer.splitlines() == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert state.notice_signer.splitlines() == ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
+    assert state.report_signer.splitlines() == [
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert IssuingBody.for_province(hanoi, IssuingBody.Kind.PARTY).name == "Thành ủy Hà Nội"
     assert IssuingBody.for_province(hanoi, IssuingBody.Kind.STATE).name == \
         "Ủy ban nhân dân thành phố Hà Nội"
@@ -104,10 +109,13 @@ def test_issuer_defaults_come_from_the_province_and_what_is_set_wins(province):
     assert (hcmc_state.name, hcmc_state.place) == (
         "Ủy ban nhân dân Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh")
     IssuingBody.objects.create(province=province, kind=IssuingBody.Kind.PARTY,
-                               signer="T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG", symbol="VPTU")
+                               report_signer="T/M BAN THƯỜNG VỤ\nBÍ THƯ", symbol="VPTU",
+                               notice_signer_name="Nguyễn Văn A")
     stored = IssuingBody.for_province(province, IssuingBody.Kind.PARTY)
-    assert (stored.symbol, stored.signer, stored.name) == (
-        "VPTU", "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG", "Tỉnh ủy Lạng Sơn")
+    assert (stored.symbol, stored.name) == ("VPTU", "Tỉnh ủy Lạng Sơn")
+    assert stored.signature(IssuingBody.REPORT) == ("T/M BAN THƯỜNG VỤ\nBÍ THƯ", "")
+    assert stored.signature(IssuingBody.NOTICE) == (
+        "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG", "Nguyễn Văn A")
 
 
 def test_a_narrow_column_is_widened_to_its_longest_header_word_from_the_roomiest():

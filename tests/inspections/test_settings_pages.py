@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from communes import roles
-from communes.models import CalendarDay, Department
+from communes.models import CalendarDay, Department, IssuingBody
 from communes.workdays import add_working_days
 from inspections.models import CategoryRouting
 from tests import factories
@@ -179,3 +179,54 @@ def test_a_change_of_a_routings_co_operating_bodies_shows_in_its_history(
     assert ("cơ quan phối hợp", "—",
             f"{department_b.name}, {third.name}") in [
         (str(label), old, new) for label, old, new in changes]
+
+
+def test_the_office_sets_who_signs_its_documents_and_the_notice_starts_from_it(
+        client, office_user, other_office_user, head_a, leader, province):
+    client.force_login(office_user)
+    listed = client.get(reverse("inspections:settings_issuers"))
+    assert listed.status_code == 200
+    # Nothing set yet: the defaults, which the Văn phòng's signature by order is.
+    assert "T/L BAN THƯỜNG VỤ" in listed.content.decode()
+    assert reverse("inspections:settings_issuers") in client.get(
+        reverse("inspections:settings")).content.decode()
+    create = reverse("inspections:settings_issuer_create", args=["party"])
+    form = client.get(create)
+    assert form.status_code == 200
+    assert form.context["form"].fields["notice_signer"].widget.attrs["placeholder"] == \
+        "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG"
+    response = client.post(create, {"notice_signer": "T/L BAN THƯỜNG VỤ\nPHÓ CHÁNH VĂN PHÒNG",
+                                    "notice_signer_name": "Nguyễn Thị B"})
+    assert response.status_code == 302
+    body = IssuingBody.objects.get(province=province, kind="party")
+    # What is left empty keeps its default.
+    assert IssuingBody.for_province(province, "party").name == "Tỉnh ủy Lạng Sơn"
+    assert client.get(create).url == reverse("inspections:settings_issuer_edit",
+                                             args=[body.pk])
+    edit = reverse("inspections:settings_issuer_edit", args=[body.pk])
+    client.post(edit, {"notice_signer": "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG",
+                       "notice_signer_name": "Nguyễn Thị B", "report_signer_name": "Trần C"})
+    page = client.get(edit)
+    assert [entry.actor for entry in page.context["timeline"]] == [office_user, office_user]
+    session = factories.SessionFactory(group__round__province=province,
+                                       units=[factories.UnitFactory(province=province)])
+    initial = client.get(reverse("recommendations:session_notice", args=[session.pk])).context[
+        "form"].initial
+    assert (initial["signer"], initial["signer_name"]) == (
+        "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG", "Nguyễn Thị B")
+    report = client.get(reverse("recommendations:round_report",
+                                args=[session.group.round.pk])).context["form"].initial
+    assert (report["signer"], report["signer_name"]) == ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ",
+                                                         "Trần C")
+    assert client.get(reverse("inspections:settings_issuer_create", args=["x"])).status_code \
+        == 404
+
+    # Another province's office never reaches this row; other roles may not use the page.
+    client.force_login(other_office_user)
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"notice_signer_name": "X"}).status_code == 404
+    assert IssuingBody.objects.get(pk=body.pk).notice_signer_name == "Nguyễn Thị B"
+    for user in (head_a, leader):
+        client.force_login(user)
+        assert client.get(reverse("inspections:settings_issuers")).status_code == 403
+        assert client.get(edit).status_code == 403
