@@ -173,8 +173,6 @@ def unit_accounts() -> list[tuple[str, str]]:
     return [(unit_username(unit), str(unit)) for unit in units]
 
 
-@transaction.atomic
-@tally.deferred()
 def issuing_bodies_load(province) -> None:
     """The province's Tỉnh ủy and UBND tỉnh as its office sets them: the Văn phòng Tỉnh ủy
     signs the Standing Committee's notices by order, a deputy secretary its reports; the UBND's
@@ -186,6 +184,8 @@ def issuing_bodies_load(province) -> None:
             province=province, kind=kind, defaults=IssuingBody.defaults(province, kind))
 
 
+@transaction.atomic
+@tally.deferred()
 def demo_load() -> dict:
     """Load (or load again) the whole demo; returns what was created. Its history sends no
     mail (what a user does in the demo afterwards does)."""

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from communes import roles
 from communes import services as communes_services
 from communes.documents import Letterhead
-from communes.models import AdministrativeUnit, CalendarDay
+from communes.models import AdministrativeUnit, CalendarDay, IssuingBody
 from inspections import services as inspection_services
 from inspections.models import DirectiveFollowUp, Session
 from recommendations import notice, services
@@ -91,7 +91,9 @@ def demo_objects():
             "unit_report": services.unit_directive_report(follow_up=follow_up,
                                                           by=wards["ward_a"], text="Đã làm"),
             "api_token": communes_services.api_token_create(user=head, name="Kho")[0],
-            "issued_document": _issued_document(session)}
+            "issued_document": _issued_document(session),
+            "issuing_body": IssuingBody.objects.get_or_create(
+                province=session.group.round.province, kind=IssuingBody.Kind.PARTY)[0]}
 
 
 def _issued_document(session):
