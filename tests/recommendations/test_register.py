@@ -448,3 +448,54 @@ def test_a_directive_cites_a_registered_document(client, province, office_user, 
     client.force_login(leader)
     page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
     assert document.citation in page.content.decode()
+
+
+def test_content_changed_by_an_update_after_signing_is_altered(client, entry, pki,
+                                                               trust_test_ca):
+    """The signed bytes stay intact, but a revision appended after signing rewrites the
+    page: what is shown is no longer what was signed."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf(pki)))
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    page["/MediaBox"] = generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 842, 595)])
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT ET"))
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    upload(client, entry, out.getvalue())
+    entry.refresh_from_db()
+    assert entry.signature == Signature.ALTERED
+
+
+def test_a_pdf_only_a_lenient_reader_accepts_is_unreadable(client, entry, pki, trust_test_ca):
+    """A revision appended after signing rewrites the signed revision's cross-reference
+    stream object: the strict reader refuses the file, where the lenient one would read it
+    and find the signature good."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    content = signed_pdf(pki)
+    last_xref = int(content.rstrip().rsplit(b"startxref", 1)[1].split()[0])
+    xref_id = int(content[last_xref:].split()[0])
+    writer = IncrementalPdfFileWriter(io.BytesIO(content))
+    writer.mark_update(generic.Reference(xref_id, 0, writer.prev))
+    out = io.BytesIO()
+    writer.write(out)
+    upload(client, entry, out.getvalue())
+    entry.refresh_from_db()
+    assert entry.signature == Signature.UNREADABLE
+
+
+def test_a_trusted_certificate_with_a_failed_check_is_not_trusted(client, entry, pki,
+                                                                 trust_test_ca, monkeypatch):
+    """An invalid timestamp or unmet seed values fail pyHanko's bottom line while the
+    certificate itself is trusted: the register does not call that trusted."""
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+
+    monkeypatch.setattr(PdfSignatureStatus, "seed_value_ok", property(lambda self: False))
+    upload(client, entry, signed_pdf(pki))
+    entry.refresh_from_db()
+    assert entry.signature == Signature.UNTRUSTED
