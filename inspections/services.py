@@ -159,10 +159,16 @@ def _require_unit_staff(by, unit_id):
         raise ValidationError(_("Only the staff of this unit may do this."))
 
 
-def _require_office_of(by, province_id):
+def is_office_of(by, province_id) -> bool:
+    """The province's own office (or an admin): a national viewer who is also office staff
+    elsewhere reads the province, and acts only for their own."""
     profile = getattr(by, "profile", None)
-    if not (by.is_superuser or (roles.OFFICE_STAFF in roles.role_names(by)
-                                and profile is not None and profile.province_id == province_id)):
+    return by.is_superuser or (roles.OFFICE_STAFF in roles.role_names(by)
+                               and profile is not None and profile.province_id == province_id)
+
+
+def _require_office_of(by, province_id):
+    if not is_office_of(by, province_id):
         raise ValidationError(_("Only the provincial office may do this."))
 
 

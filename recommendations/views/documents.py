@@ -5,6 +5,7 @@ document's header, in the layout chosen first, then the DOCX."""
 import logging
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +21,8 @@ from communes.documents import PARTY, STATE
 from communes.exports import DOCX_TYPE, XLSX_TYPE
 from communes.forms import LetterheadForm
 from communes.models import IssuingBody
-from communes.roles import is_office
 from inspections.queries import round_for, session_for
-from inspections.services import document_issue, next_number_preview
+from inspections.services import document_issue, is_office_of, next_number_preview
 
 from .. import notice, report
 from ..documents import default_layout
@@ -69,7 +69,7 @@ def _official_document(request, *, province, document, default_kind, initial, wr
     # lacks something, nothing the user typed is wrong).
     return render(request, template, {
         **context, "form": form, "kind": kind, "layouts": LAYOUTS,
-        "warnings": warnings(day), "may_issue": is_office(request.user),
+        "warnings": warnings(day), "may_issue": is_office_of(request.user, province.pk),
         "pdf_available": pdf.available(), "pdf_error": pdf_error,
     }, status=503 if pdf_error else 400 if form.is_bound else 200)
 
@@ -146,7 +146,11 @@ def _issue(request, *, province, write, doc_type, type_code, filename, template,
     """Give the document its number in the register (inspections/register.py). GET, from the
     document's form: the header as typed, and which number it will take, to confirm; POST:
     the number is taken, the DOCX written with it is kept in the register's entry, and the
-    entry's page opens, where it is downloaded."""
+    entry's page opens, where it is downloaded. Only the province's own office issues: an
+    office user who also reads every province (national viewer) opens another's session, and
+    is refused here rather than by the service (403, not a 500)."""
+    if not is_office_of(request.user, province.pk):
+        raise PermissionDenied
     form = LetterheadForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         kind = form.data.get("issuer_kind")

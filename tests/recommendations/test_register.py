@@ -13,6 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
@@ -499,3 +500,35 @@ def test_a_trusted_certificate_with_a_failed_check_is_not_trusted(client, entry,
     upload(client, entry, signed_pdf(pki))
     entry.refresh_from_db()
     assert entry.signature == Signature.UNTRUSTED
+
+
+def test_a_header_too_long_for_the_register_is_the_form_again(client, office_user, session):
+    """The register keeps the issuer in 300 characters: a longer one is an error on the
+    form, not a database error (PostgreSQL refuses it) after a number was taken."""
+    client.force_login(office_user)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    params = form_params(client, reverse("recommendations:session_notice", args=[session.pk]),
+                         issuing_body="Tỉnh ủy " * 50, summary="x" * 1001)
+    for response in (client.get(issue_url, params), client.post(issue_url, params)):
+        assert response.status_code == 400
+        assert set(response.context["form"].errors) == {"issuing_body", "summary"}
+    assert not IssuedDocument.objects.exists() and not RegisterCounter.objects.exists()
+
+
+def test_an_office_user_reading_every_province_may_not_issue_for_another(
+        client, session, other_province):
+    """Office staff of another province who also follow every province (national viewer)
+    open the session; issuing its notice is refused (403), not a 500, and takes nothing."""
+    user = factories.profile(
+        factories.UserFactory(username="office.national", role=roles.OFFICE_STAFF),
+        province=other_province)
+    user.groups.add(Group.objects.get(name=roles.NATIONAL_VIEWER))
+    client.force_login(user)
+    url = reverse("recommendations:session_notice", args=[session.pk])
+    page = client.get(url)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    assert page.status_code == 200 and issue_url not in page.content.decode()
+    params = form_params(client, url)
+    assert client.get(issue_url, params).status_code == 403
+    assert client.post(issue_url, params).status_code == 403
+    assert not IssuedDocument.objects.exists() and not RegisterCounter.objects.exists()
