@@ -113,6 +113,11 @@ class IssuedDocument(models.Model):
     round = models.ForeignKey(
         "inspections.InspectionRound", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="issued_documents", verbose_name=_("inspection round"))
+    # The one-time token of the confirmation page that issued it: the same confirmation sent
+    # twice (a double click, the back button) finds this entry instead of taking a second
+    # number. Null for entries issued without one.
+    issue_token = models.UUIDField(_("issue token"), null=True, blank=True, unique=True,
+                                   editable=False)
     status = models.CharField(_("status"), max_length=9, choices=Status.choices,
                               default=Status.ISSUED)
     withdrawn_reason = NormalizedTextField(_("reason for withdrawal"), blank=True)

@@ -284,22 +284,38 @@ def next_number_preview(*, province, kind: str, year: int) -> int:
     return (last or 0) + 1
 
 
+class AlreadyIssued(Exception):  # noqa: N818 — not an error: the entry exists
+    """The confirmation was sent before and its document is in the register already."""
+
+    def __init__(self, document):
+        super().__init__(document)
+        self.document = document
+
+
 @transaction.atomic
 def document_issue(
     *, province, letterhead: Letterhead, write: Callable[[Letterhead], bytes], by,
     filename: str, session: Session | None = None,
-    inspection_round: InspectionRound | None = None,
+    inspection_round: InspectionRound | None = None, token=None,
 ) -> IssuedDocument:
     """Give the document the issuing body's next number of its year, write it with that
-    number, and record it in the register with the exact file written."""
+    number, and record it in the register with the exact file written. `token` is the
+    confirmation's: sent again, it raises AlreadyIssued with the entry it made (two at the
+    very same moment: the second's insert fails on the unique token and takes nothing)."""
     _require_office_of(by, province.pk)
+    if token is not None:
+        existing = IssuedDocument.objects.filter(issue_token=token).first()
+        if existing is not None:
+            raise AlreadyIssued(existing)
     # The body's row holds the sequence; a province that never changed its settings gets one
     # with every field empty, which keeps the defaults read from the province's name.
     issuing_body, _created = IssuingBody.objects.get_or_create(
         province=province, kind=letterhead.kind)
     year = letterhead.date.year
     number = _next_number(issuing_body, year)
-    letterhead = dataclasses.replace(letterhead, number=str(number))
+    # The symbol printed with the number is the body's whose sequence gave it, not a typed one.
+    symbol = IssuingBody.for_province(province, letterhead.kind).symbol
+    letterhead = dataclasses.replace(letterhead, number=str(number), symbol=symbol)
     content = write(letterhead)
     document = IssuedDocument(
         issuing_body=issuing_body, year=year, number=number,
@@ -309,7 +325,7 @@ def document_issue(
         date=letterhead.date, doc_type=letterhead.doc_type, summary=letterhead.summary,
         signer="\n".join(filter(None, [letterhead.signer.strip(), letterhead.signer_name])),
         recipients=letterhead.recipients, issued_by=by, issued_at=timezone.now(),
-        session=session, round=inspection_round)
+        session=session, round=inspection_round, issue_token=token)
     # A failed transaction leaves the file behind, unreferenced; never a number without it.
     document.file.save(f"{filename}.docx", ContentFile(content), save=False)
     document.save()

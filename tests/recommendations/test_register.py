@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils import timezone
 
 from communes import roles
 from communes.documents import Letterhead
@@ -144,8 +145,16 @@ def session(province):
 def form_params(client, url, **changes):
     form = client.get(url).context["form"]
     params = {name: form.initial.get(name, "") for name in form.fields}
-    params.update({"date": "05/08/2025", "summary": "kết luận của Tổ công tác", **changes})
+    params.update({"date": f"{timezone.localdate():%d/%m/%Y}",
+                   "summary": "kết luận của Tổ công tác", **changes})
     return params
+
+
+def confirm_and_issue(client, issue_url, params):
+    """Open the confirmation, then send it, with the one-time token it carries."""
+    confirm = client.get(issue_url, params)
+    assert confirm.status_code == 200, confirm.context["form"].errors
+    return client.post(issue_url, {**params, "issue_token": confirm.context["issue_token"]})
 
 
 def test_the_office_issues_the_notice_with_the_next_number(client, office_user, session):
@@ -157,7 +166,7 @@ def test_the_office_issues_the_notice_with_the_next_number(client, office_user, 
     confirm = client.get(issue_url, params)
     assert confirm.status_code == 200 and confirm.context["next_number"] == 1
     assert not IssuedDocument.objects.exists()  # nothing taken before the confirmation
-    response = client.post(issue_url, params)
+    response = client.post(issue_url, {**params, "issue_token": confirm.context["issue_token"]})
     document = IssuedDocument.objects.get()
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
     assert (document.number, document.session, document.issued_by) == (1, session, office_user)
@@ -168,7 +177,7 @@ def test_the_office_issues_the_notice_with_the_next_number(client, office_user, 
     layout = assert_official_layout(b"".join(download.streaming_content), "party")
     assert layout.number == "Số 01-TB/TU"
     # The next issue takes the next number, whatever number was typed in the form.
-    client.post(issue_url, {**params, "number": "1"})
+    confirm_and_issue(client, issue_url, {**params, "number": "1"})
     assert list(IssuedDocument.objects.values_list("number", flat=True)) == [2, 1]
 
 
@@ -178,8 +187,8 @@ def test_the_report_is_issued_in_the_state_sequence(client, office_user, session
     url = reverse("recommendations:round_report", args=[inspection_round.pk])
     params = form_params(client, url + "?issuer_kind=state")
     assert params["issuer_kind"] == "state"
-    client.post(reverse("recommendations:round_report_issue", args=[inspection_round.pk]),
-                params)
+    confirm_and_issue(
+        client, reverse("recommendations:round_report_issue", args=[inspection_round.pk]), params)
     document = IssuedDocument.objects.get()
     assert document.number_text == "Số: 01/BC-UBND" and document.round == inspection_round
 
@@ -188,7 +197,7 @@ def test_a_bad_header_is_the_form_again_and_takes_no_number(client, office_user,
     client.force_login(office_user)
     issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
     params = form_params(client, reverse("recommendations:session_notice", args=[session.pk]),
-                         date="31/02/2025")
+                         date="31/02/2026")
     response = client.post(issue_url, params)
     assert response.status_code == 400 and response.context["form"].errors
     assert not IssuedDocument.objects.exists() and not RegisterCounter.objects.exists()
@@ -532,3 +541,55 @@ def test_an_office_user_reading_every_province_may_not_issue_for_another(
     assert client.get(issue_url, params).status_code == 403
     assert client.post(issue_url, params).status_code == 403
     assert not IssuedDocument.objects.exists() and not RegisterCounter.objects.exists()
+
+
+
+def test_the_same_confirmation_sent_twice_takes_one_number(client, office_user, session):
+    """A double click or the back button sends the confirmation again: the second finds the
+    entry the first made and says so; no second number is taken."""
+    client.force_login(office_user)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    params = form_params(client, reverse("recommendations:session_notice", args=[session.pk]))
+    confirm = client.get(issue_url, params)
+    assert f'value="{confirm.context["issue_token"]}"' in confirm.content.decode()
+    sent = {**params, "issue_token": confirm.context["issue_token"]}
+    first = client.post(issue_url, sent)
+    again = client.post(issue_url, sent, follow=True)
+    document = IssuedDocument.objects.get()
+    assert first["Location"] == document.get_absolute_url()
+    assert again.redirect_chain[-1][0] == document.get_absolute_url()
+    assert "already issued as Số 01-TB/TU" in again.content.decode()
+    assert RegisterCounter.objects.get().last_number == 1
+    # Sent without a token (an old page): the confirmation again, nothing taken.
+    response = client.post(issue_url, params)
+    assert response.status_code == 400 and response.context["issue_token"]
+    assert RegisterCounter.objects.get().last_number == 1
+
+
+def test_the_number_is_given_in_this_year_and_the_bodys_symbol(client, office_user, session):
+    """The date decides the year's sequence: another year, or a date far ahead, is refused
+    on the form; so is a symbol other than the issuing body's."""
+    client.force_login(office_user)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    url = reverse("recommendations:session_notice", args=[session.pk])
+    today = timezone.localdate()
+    refused = {
+        "date": [f"{today.replace(year=today.year - 1, day=1):%d/%m/%Y}",
+                 f"{today.replace(year=today.year + 1, day=1):%d/%m/%Y}",
+                 f"{today + datetime.timedelta(days=30):%d/%m/%Y}"],
+        "symbol": ["BCĐ"]}
+    for field, values in refused.items():
+        for value in values:
+            params = form_params(client, url, **{field: value})
+            for response in (client.get(issue_url, params), client.post(issue_url, params)):
+                errors = response.context["form"].errors
+                assert response.status_code == 400 and field in errors, (field, value)
+    assert not RegisterCounter.objects.exists()
+    response = confirm_and_issue(client, issue_url, form_params(client, url))
+    assert response.status_code == 302
+    document = IssuedDocument.objects.get()
+    assert (document.year, document.number_text) == (today.year, "Số 01-TB/TU")
+
+
+def test_the_service_prints_the_bodys_symbol(province, office_user):
+    assert issue(province, office_user, symbol="XYZ").number_text == "Số 01-TB/TU"
