@@ -366,16 +366,25 @@ def check_signed_upload(upload) -> None:
         raise ValidationError(_("“%(name)s” is not a PDF file.") % {"name": upload.name})
 
 
+# A withdrawn document is not in force: a signed copy of it would read as if it were.
+_WITHDRAWN_UNSIGNED = _("This document has been withdrawn: no signed copy is kept for it.")
+
+
 @transaction.atomic
 def document_attach_signed(*, document: IssuedDocument, upload, by) -> IssuedDocument:
     """Keep the signed PDF the office uploads back, with what the check of its signature
     found. An unsigned or altered file is kept all the same, marked so."""
     _require_office_of(by, document.issuing_body.province_id)
+    if document.withdrawn:
+        raise ValidationError(_WITHDRAWN_UNSIGNED)
     check_signed_upload(upload)
     data = upload.read()
     upload.seek(0)
     check = signatures.check_pdf(data)
     document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    # Withdrawn while the file was checked: the withdrawal stands.
+    if document.withdrawn:
+        raise ValidationError(_WITHDRAWN_UNSIGNED)
     document.signed_file.save(f"{document.year}-{document.number}.pdf", ContentFile(data),
                               save=False)
     document.signed_uploaded_by = by

@@ -63,7 +63,7 @@ def test_numbers_run_per_issuing_body_and_year(province, office_user):
     assert state.number_text == "Số: 01/TB-UBND"
     # The file kept is the one written with the number given.
     assert second.file.read() == b"number 2"
-    assert second.citation == "Số 02-TB/TU, ngày 5/8/2025, của Tỉnh ủy Lạng Sơn"
+    assert second.citation == "Thông báo số 02-TB/TU ngày 05/8/2025 của Tỉnh ủy Lạng Sơn"
     assert second.signer == "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG\nNguyễn Văn A"
 
 
@@ -434,7 +434,7 @@ def test_a_resolution_cites_a_registered_document(client, province, office_user,
     answer = Response.objects.get(kind=Response.Kind.ANSWER)
     assert answer.cited_document == document
     page = client.get(reverse("recommendations:detail", args=[recommendation.pk]))
-    assert "Số 01-TB/TU, ngày 5/8/2025, của Tỉnh ủy Lạng Sơn" in page.content.decode()
+    assert "Thông báo số 01-TB/TU ngày 05/8/2025 của Tỉnh ủy Lạng Sơn" in page.content.decode()
 
 
 def test_a_directive_cites_a_registered_document(client, province, office_user, leader,
@@ -593,3 +593,73 @@ def test_the_number_is_given_in_this_year_and_the_bodys_symbol(client, office_us
 
 def test_the_service_prints_the_bodys_symbol(province, office_user):
     assert issue(province, office_user, symbol="XYZ").number_text == "Số 01-TB/TU"
+
+
+def test_a_withdrawn_document_takes_no_signed_copy(client, entry, office_user):
+    inspection_services.document_withdraw(document=entry, by=office_user, reason="Ban hành nhầm")
+    page = client.get(entry.get_absolute_url())
+    assert 'name="signed-file"' not in page.content.decode()
+    response = upload(client, entry, unsigned_pdf())
+    assert response.status_code == 400
+    assert "withdrawn" in response.context["upload_form"].errors["file"][0]
+    assert "no signed copy is kept" in response.content.decode()
+    entry.refresh_from_db()
+    assert not entry.signed_file and entry.signature == Signature.NONE
+
+
+
+def test_a_citation_reads_as_an_official_writes_it(province, office_user):
+    state = issue(province, office_user, kind="state", day=datetime.date(2025, 2, 4))
+    assert state.citation == \
+        "Thông báo số 01/TB-UBND ngày 04/02/2025 của Ủy ban nhân dân tỉnh Lạng Sơn"
+    assert state.shown_citation == state.citation
+    inspection_services.document_withdraw(document=state, by=office_user, reason="nhầm")
+    state.refresh_from_db()
+    assert state.shown_citation == f"{state.citation} (withdrawn)"
+
+
+def test_a_withdrawn_cited_document_is_marked_where_it_is_cited(client, province, office_user,
+                                                               leader):
+    session = factories.SessionFactory(group__round__province=province)
+    directive = Directive.objects.create(session=session, text="Rà soát biên chế")
+    document = issue(province, office_user)
+    inspection_services.directive_cite(directive=directive, document=document, by=office_user)
+    inspection_services.document_withdraw(document=document, by=office_user, reason="nhầm")
+    client.force_login(leader)
+    page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
+    assert f"{document.citation} (withdrawn)" in page.content.decode()
+    client.force_login(office_user)
+    page = client.get(document.get_absolute_url())
+    assert f"{document.citation} (withdrawn)" in page.content.decode()
+
+
+def test_the_resolve_form_offers_the_provinces_recent_documents_in_force(
+        client, province, office_user, head_a, department_a, other_province,
+        other_office_user, count_queries):
+    session = factories.SessionFactory(group__round__province=province,
+                                       units=[factories.UnitFactory(province=province)])
+    recommendation = factories.RecommendationFactory(session=session)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    services.recommendation_accept(recommendation=recommendation, by=head_a)
+    today = timezone.localdate()
+    recent = issue(province, office_user, day=today)
+    old = issue(province, office_user, day=today.replace(year=today.year - 3, day=1))
+    withdrawn = issue(province, office_user, day=today)
+    inspection_services.document_withdraw(document=withdrawn, by=office_user, reason="nhầm")
+    issue(other_province, other_office_user, day=today)
+    client.force_login(head_a)
+    url = reverse("recommendations:detail", args=[recommendation.pk])
+
+    page = client.get(url)
+    form = next(form for name, _label, form in page.context["actions"] if name == "resolve")
+    assert list(form.fields["cited_document"].queryset) == [recent]
+    assert recent.citation in page.content.decode() and old.citation not in \
+        page.content.decode()
+    few = count_queries(lambda: client.get(url))
+    for _ in range(5):
+        issue(province, office_user, day=today)
+    assert count_queries(lambda: client.get(url)) == few
+    response = client.post(reverse("recommendations:act", args=[recommendation.pk, "resolve"]),
+                           {"resolve-answer": "Đã giải quyết", "resolve-cited_document": old.pk})
+    assert response.status_code == 400
