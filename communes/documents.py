@@ -244,6 +244,14 @@ def date_line(place: str, day: datetime.date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def short_date(day: datetime.date) -> str:
+    """"04/8/2025", "15/12/2025", "05/02/2026": as officials write a date in a text or a
+    table, the day in two digits and the month without a leading zero, except January and
+    February (the rule of the date line above)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
 def number_line(kind: str, number: str, type_code: str, symbol: str) -> str:
     """"Số 05-TB/TU" (Party) or "Số: 05/TB-UBND" (state); numbers below 10 take a leading
     zero; a blank number leaves room for the registry to write it in."""

@@ -127,10 +127,12 @@ class LetterheadForm(forms.Form):
 
     issuer_kind = forms.ChoiceField(choices=IssuingBody.Kind.choices, widget=forms.HiddenInput)
     parent_body = forms.CharField(
-        label=_("Body above the issuer (optional)"), required=False,
+        label=_("Body above the issuer (optional)"), required=False, max_length=300,
         widget=forms.Textarea(attrs={"rows": 1}))
     issuing_body = forms.CharField(
         label=_("Issuing body"), widget=forms.Textarea(attrs={"rows": 2}),
+        # The register keeps it (IssuedDocument.issuer_name, 300 characters).
+        max_length=300,
         help_text=_("One line per printed line; a name too long for its column is split."))
     number = forms.CharField(
         label=_("Number"), required=False, max_length=6,
@@ -138,11 +140,14 @@ class LetterheadForm(forms.Form):
     symbol = forms.CharField(label=_("Symbol of the issuing body"), max_length=30)
     place = forms.CharField(label=_("Place"), max_length=100)
     date = forms.DateField(label=_("Date"), widget=DateInput)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    # Summary, recipients and signature are kept in the register too; bounded so that what
+    # a page holds is what an official document carries, not whatever is pasted.
+    summary = forms.CharField(label=_("Summary"), max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
     recipients = forms.CharField(
-        label=_("Recipients"), widget=forms.Textarea(attrs={"rows": 7}),
+        label=_("Recipients"), max_length=3000, widget=forms.Textarea(attrs={"rows": 7}),
         help_text=_("One per line; the dashes and the punctuation of each layout are added."))
-    signer = forms.CharField(label=_("Signature: capacity and title"),
+    signer = forms.CharField(label=_("Signature: capacity and title"), max_length=300,
                              widget=forms.Textarea(attrs={"rows": 3}))
     signer_name = forms.CharField(label=_("Signature: name"), max_length=150, required=False)
 

@@ -7,17 +7,28 @@ sessions, and its directives cite them; recommendations (one layer up) cite them
 Imported by inspections/models.py, so Django finds them.
 """
 
+import re
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes.documents import short_date
 from communes.fields import NormalizedCharField, NormalizedTextField
 from communes.models import IssuingBody
 from communes.scope import ScopedQuerySet
+
+# "Số " or "Số: " before the number as the header prints it (communes.documents.number_line).
+_NUMBER_PREFIX = re.compile(r"^Số:?\s*")
+
+# How far back a department's answer may cite: older documents rarely settle a
+# recommendation of this round, and the select stays short.
+CITABLE_YEARS = 2
 
 
 def register_path(document, filename):
@@ -68,6 +79,16 @@ class IssuedDocumentQuerySet(ScopedQuerySet):
         return self.issued().filter(issuing_body__province_id=province_id).select_related(
             "issuing_body").order_by("-date", "-number")
 
+    def recently_citable_in(self, province_id, today=None):
+        """What a department's answer may cite: the province's documents in force of the
+        last CITABLE_YEARS years."""
+        today = today or timezone.localdate()
+        try:
+            since = today.replace(year=today.year - CITABLE_YEARS)
+        except ValueError:  # 29 February
+            since = today.replace(year=today.year - CITABLE_YEARS, day=28)
+        return self.citable_in(province_id).filter(date__gte=since)
+
 
 class IssuedDocument(models.Model):
     """One entry of the register: the number given, what was issued under it and to whom,
@@ -113,6 +134,11 @@ class IssuedDocument(models.Model):
     round = models.ForeignKey(
         "inspections.InspectionRound", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="issued_documents", verbose_name=_("inspection round"))
+    # The one-time token of the confirmation page that issued it: the same confirmation sent
+    # twice (a double click, the back button) finds this entry instead of taking a second
+    # number. Null for entries issued without one.
+    issue_token = models.UUIDField(_("issue token"), null=True, blank=True, unique=True,
+                                   editable=False)
     status = models.CharField(_("status"), max_length=9, choices=Status.choices,
                               default=Status.ISSUED)
     withdrawn_reason = NormalizedTextField(_("reason for withdrawal"), blank=True)
@@ -161,10 +187,19 @@ class IssuedDocument(models.Model):
 
     @property
     def citation(self) -> str:
-        """"Số 05-TB/TU, ngày 4/8/2025, của Tỉnh ủy Lạng Sơn": how a resolution or a
-        directive names the document it rests on (dates without leading zeros)."""
-        return f"{self.number_text}, ngày {self.date.day}/{self.date.month}/{self.date.year}, " \
-            f"của {self.issuer_name}"
+        """"Thông báo số 05-TB/TU ngày 04/8/2025 của Tỉnh ủy Lạng Sơn": how a resolution or a
+        directive names the document it rests on, as an official writes it: the type first,
+        "số" without the colon of the header's number line, no commas, the date as
+        short_date writes it."""
+        number = _NUMBER_PREFIX.sub("", self.number_text)
+        return f"{self.doc_type} số {number} ngày {short_date(self.date)} của {self.issuer_name}"
+
+    @property
+    def shown_citation(self) -> str:
+        """The citation where a page shows it: a withdrawn document says so."""
+        if self.withdrawn:
+            return f"{self.citation} {gettext('(withdrawn)')}"
+        return self.citation
 
     @property
     def withdrawn(self) -> bool:

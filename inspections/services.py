@@ -159,10 +159,16 @@ def _require_unit_staff(by, unit_id):
         raise ValidationError(_("Only the staff of this unit may do this."))
 
 
-def _require_office_of(by, province_id):
+def is_office_of(by, province_id) -> bool:
+    """The province's own office (or an admin): a national viewer who is also office staff
+    elsewhere reads the province, and acts only for their own."""
     profile = getattr(by, "profile", None)
-    if not (by.is_superuser or (roles.OFFICE_STAFF in roles.role_names(by)
-                                and profile is not None and profile.province_id == province_id)):
+    return by.is_superuser or (roles.OFFICE_STAFF in roles.role_names(by)
+                               and profile is not None and profile.province_id == province_id)
+
+
+def _require_office_of(by, province_id):
+    if not is_office_of(by, province_id):
         raise ValidationError(_("Only the provincial office may do this."))
 
 
@@ -278,22 +284,38 @@ def next_number_preview(*, province, kind: str, year: int) -> int:
     return (last or 0) + 1
 
 
+class AlreadyIssued(Exception):  # noqa: N818 — not an error: the entry exists
+    """The confirmation was sent before and its document is in the register already."""
+
+    def __init__(self, document):
+        super().__init__(document)
+        self.document = document
+
+
 @transaction.atomic
 def document_issue(
     *, province, letterhead: Letterhead, write: Callable[[Letterhead], bytes], by,
     filename: str, session: Session | None = None,
-    inspection_round: InspectionRound | None = None,
+    inspection_round: InspectionRound | None = None, token=None,
 ) -> IssuedDocument:
     """Give the document the issuing body's next number of its year, write it with that
-    number, and record it in the register with the exact file written."""
+    number, and record it in the register with the exact file written. `token` is the
+    confirmation's: sent again, it raises AlreadyIssued with the entry it made (two at the
+    very same moment: the second's insert fails on the unique token and takes nothing)."""
     _require_office_of(by, province.pk)
+    if token is not None:
+        existing = IssuedDocument.objects.filter(issue_token=token).first()
+        if existing is not None:
+            raise AlreadyIssued(existing)
     # The body's row holds the sequence; a province that never changed its settings gets one
     # with every field empty, which keeps the defaults read from the province's name.
     issuing_body, _created = IssuingBody.objects.get_or_create(
         province=province, kind=letterhead.kind)
     year = letterhead.date.year
     number = _next_number(issuing_body, year)
-    letterhead = dataclasses.replace(letterhead, number=str(number))
+    # The symbol printed with the number is the body's whose sequence gave it, not a typed one.
+    symbol = IssuingBody.for_province(province, letterhead.kind).symbol
+    letterhead = dataclasses.replace(letterhead, number=str(number), symbol=symbol)
     content = write(letterhead)
     document = IssuedDocument(
         issuing_body=issuing_body, year=year, number=number,
@@ -303,7 +325,7 @@ def document_issue(
         date=letterhead.date, doc_type=letterhead.doc_type, summary=letterhead.summary,
         signer="\n".join(filter(None, [letterhead.signer.strip(), letterhead.signer_name])),
         recipients=letterhead.recipients, issued_by=by, issued_at=timezone.now(),
-        session=session, round=inspection_round)
+        session=session, round=inspection_round, issue_token=token)
     # A failed transaction leaves the file behind, unreferenced; never a number without it.
     document.file.save(f"{filename}.docx", ContentFile(content), save=False)
     document.save()
@@ -344,16 +366,25 @@ def check_signed_upload(upload) -> None:
         raise ValidationError(_("“%(name)s” is not a PDF file.") % {"name": upload.name})
 
 
+# A withdrawn document is not in force: a signed copy of it would read as if it were.
+_WITHDRAWN_UNSIGNED = _("This document has been withdrawn: no signed copy is kept for it.")
+
+
 @transaction.atomic
 def document_attach_signed(*, document: IssuedDocument, upload, by) -> IssuedDocument:
     """Keep the signed PDF the office uploads back, with what the check of its signature
     found. An unsigned or altered file is kept all the same, marked so."""
     _require_office_of(by, document.issuing_body.province_id)
+    if document.withdrawn:
+        raise ValidationError(_WITHDRAWN_UNSIGNED)
     check_signed_upload(upload)
     data = upload.read()
     upload.seek(0)
     check = signatures.check_pdf(data)
     document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    # Withdrawn while the file was checked: the withdrawal stands.
+    if document.withdrawn:
+        raise ValidationError(_WITHDRAWN_UNSIGNED)
     document.signed_file.save(f"{document.year}-{document.number}.pdf", ContentFile(data),
                               save=False)
     document.signed_uploaded_by = by

@@ -67,7 +67,7 @@ def trust_roots() -> list:
 
 def check_pdf(data: bytes, roots=None) -> SignatureCheck:
     """Check every signature of the PDF; the result is the worst of them. Never raises: a
-    file pyHanko cannot read is "unreadable"."""
+    file pyHanko cannot read strictly is "unreadable"."""
     # pyHanko is imported here, not at the top: it is only needed when a file is checked, and
     # importing it takes most of a second (0.8 s measured), which every process would pay.
     with warnings.catch_warnings():
@@ -80,7 +80,10 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
 
     roots = trust_roots() if roots is None else roots
     try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        # Strict: pyHanko's non-strict mode accepts hybrid-reference files and other
+        # deviations that let a later revision hide content from the signature check.
+        # A file the strict reader refuses is not checked at all.
+        signatures = PdfFileReader(io.BytesIO(data), strict=True).embedded_signatures
     except Exception as error:  # noqa: BLE001 — any damage in the file means "unreadable"
         log.info("Unreadable PDF uploaded to the register: %s", error)
         return SignatureCheck(Signature.UNREADABLE, detail=str(error)[:500])
@@ -103,7 +106,9 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
         # certificate's; docmdp_ok: nothing beyond what the signer allowed was added after.
         if not (status.intact and status.valid) or status.docmdp_ok is False:
             verdict = Signature.ALTERED
-        elif status.trusted:
+        # bottom_line also holds an invalid timestamp and unmet seed values against the
+        # signature: a trusted certificate alone does not make it "trusted".
+        elif status.trusted and status.bottom_line:
             verdict = Signature.TRUSTED
         else:
             verdict = Signature.UNTRUSTED

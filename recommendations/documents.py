@@ -5,7 +5,10 @@ communes/documents.py; these read the apps' rows and are called in Vietnamese.""
 import re
 from unicodedata import normalize
 
+# short_date is communes.documents', where the register's citations use it too; it is
+# imported from here by the documents of this app.
 from communes.documents import PARTY, STATE
+from communes.documents import short_date as short_date
 from communes.models import AdministrativeUnit, IssuingBody, party_committee
 from communes.text import sort_key
 
@@ -42,14 +45,6 @@ def units_list(units) -> str:
         return f"{_KIND_WORDS.get(units[0].kind, '')} {units[0].name}"
     return f"các {', '.join(sorted(kinds, key=sort_key))}: " \
         f"{', '.join(unit.name for unit in units)}"
-
-
-def short_date(day) -> str:
-    """"04/8/2025", "15/12/2025", "05/02/2026": as officials write a date in a text or a
-    table, the day in two digits and the month without a leading zero, except January and
-    February (the rule of the date line, communes.documents.date_line)."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{day.day:02d}/{month}/{day.year}"
 
 
 def lower_first(text: str) -> str:

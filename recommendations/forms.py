@@ -105,12 +105,12 @@ class ResolveForm(forms.Form):
         queryset=IssuedDocument.objects.none(), required=False,
         label=_("Registered document that resolved it"),
         help_text=_("Optional: a document in force from the province's register of outgoing "
-                    "documents."))
+                    "documents, issued in the last two years."))
 
     def __init__(self, *args, recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         # The recommendation's own province, whoever answers: never another's register.
-        self.fields["cited_document"].queryset = IssuedDocument.objects.citable_in(
+        self.fields["cited_document"].queryset = IssuedDocument.objects.recently_citable_in(
             recommendation.province_id)
 
 

@@ -100,7 +100,7 @@ def timeline(recommendation) -> list[Entry]:
     ]
     entries += [
         Entry(at=r.created_at, actor=r.author, kind="response",
-              text=f"{r.text}\n{r.cited_document.citation}" if r.cited_document else r.text,
+              text=f"{r.text}\n{r.cited_document.shown_citation}" if r.cited_document else r.text,
               title=f"{r.get_kind_display()}{f' – {r.department}' if r.department else ''}",
               attachments=list(r.attachments.all()))
         for r in recommendation.responses.select_related("author", "department",

@@ -2,9 +2,13 @@
 session's conclusion notice (recommendations/notice.py). Each page is a form for the
 document's header, in the layout chosen first, then the DOCX."""
 
+import datetime
 import logging
+import uuid
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +24,14 @@ from communes.documents import PARTY, STATE
 from communes.exports import DOCX_TYPE, XLSX_TYPE
 from communes.forms import LetterheadForm
 from communes.models import IssuingBody
-from communes.roles import is_office
+from inspections.models import IssuedDocument
 from inspections.queries import round_for, session_for
-from inspections.services import document_issue, next_number_preview
+from inspections.services import (
+    AlreadyIssued,
+    document_issue,
+    is_office_of,
+    next_number_preview,
+)
 
 from .. import notice, report
 from ..documents import default_layout
@@ -69,7 +78,7 @@ def _official_document(request, *, province, document, default_kind, initial, wr
     # lacks something, nothing the user typed is wrong).
     return render(request, template, {
         **context, "form": form, "kind": kind, "layouts": LAYOUTS,
-        "warnings": warnings(day), "may_issue": is_office(request.user),
+        "warnings": warnings(day), "may_issue": is_office_of(request.user, province.pk),
         "pdf_available": pdf.available(), "pdf_error": pdf_error,
     }, status=503 if pdf_error else 400 if form.is_bound else 200)
 
@@ -146,8 +155,14 @@ def _issue(request, *, province, write, doc_type, type_code, filename, template,
     """Give the document its number in the register (inspections/register.py). GET, from the
     document's form: the header as typed, and which number it will take, to confirm; POST:
     the number is taken, the DOCX written with it is kept in the register's entry, and the
-    entry's page opens, where it is downloaded."""
+    entry's page opens, where it is downloaded. Only the province's own office issues: an
+    office user who also reads every province (national viewer) opens another's session, and
+    is refused here rather than by the service (403, not a 500)."""
+    if not is_office_of(request.user, province.pk):
+        raise PermissionDenied
     form = LetterheadForm(request.POST if request.method == "POST" else request.GET)
+    if form.is_valid():
+        _check_issue(form, province)
     if not form.is_valid():
         kind = form.data.get("issuer_kind")
         return render(request, template, {
@@ -155,20 +170,78 @@ def _issue(request, *, province, write, doc_type, type_code, filename, template,
             "layouts": LAYOUTS, "may_issue": True, "issue_url": request.path,
             "pdf_available": pdf.available()}, status=400)
     letterhead = form.letterhead(doc_type=doc_type, type_code=type_code)
-    if request.method == "POST":
-        document = document_issue(province=province, letterhead=letterhead, write=write,
-                                  by=request.user, filename=filename, **source)
+    token = _token(request.POST.get("issue_token")) if request.method == "POST" else None
+    if token is not None:
+        try:
+            document = document_issue(province=province, letterhead=letterhead, write=write,
+                                      by=request.user, filename=filename, token=token,
+                                      **source)
+        except AlreadyIssued as repeated:
+            return _already_issued(request, repeated.document)
+        except IntegrityError:
+            # The same confirmation at the very same moment: the other request made the
+            # entry, and this one's insert of the same token was refused, taking nothing.
+            existing = IssuedDocument.objects.filter(issue_token=token).first()
+            if existing is None:
+                raise
+            return _already_issued(request, existing)
         messages.success(request, gettext(
             "%(number)s was given and recorded in the register. Download the document below.")
             % {"number": document.number_text})
         return redirect(document)
+    # The confirmation (again, when a POST came without a valid token): the token it carries
+    # lets its POST be sent twice and give one number.
     return render(request, "recommendations/issue_confirm.html", {
         **context, "form": form, "letterhead": letterhead,
         "issuer": " ".join(letterhead.issuer.split()),
-        "form_url": request.path.removesuffix("issue/"),
+        "form_url": request.path.removesuffix("issue/"), "issue_token": uuid.uuid4(),
         "next_number": next_number_preview(province=province, kind=letterhead.kind,
                                            year=letterhead.date.year),
-    })
+    }, status=400 if request.method == "POST" else 200)
+
+
+# How far ahead of today a document may be dated when its number is taken: one signed over a
+# long weekend carries the day it goes out, not a day months away.
+DAYS_AHEAD = 7
+
+
+def _check_issue(form, province):
+    """What the register refuses in a header the download accepts: a date outside this year
+    (a number of last year's sequence, or a typo, is for the registry to decide, not a clerk's
+    click), or far ahead; a symbol other than the issuing body's, whose sequence gives the
+    number."""
+    data = form.cleaned_data
+    today = timezone.localdate()
+    day = data["date"]
+    if day.year != today.year:
+        form.add_error("date", gettext(
+            "A number is given in this year's sequence: date the document in %(year)d. A "
+            "document of another year is registered by the registry, not from this page.")
+            % {"year": today.year})
+    elif day > today + datetime.timedelta(days=DAYS_AHEAD):
+        form.add_error("date", gettext(
+            "The date is more than %(days)d days ahead. Date the document the day it is "
+            "issued.") % {"days": DAYS_AHEAD})
+    issuer = IssuingBody.for_province(province, data["issuer_kind"])
+    if data["symbol"] != issuer.symbol:
+        form.add_error("symbol", gettext(
+            "The number is given in the sequence of %(issuer)s, whose symbol is “%(symbol)s”. "
+            "Write that symbol, or change it in the province's document settings.")
+            % {"issuer": " ".join(issuer.name.split()), "symbol": issuer.symbol})
+
+
+def _token(value):
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
+def _already_issued(request, document):
+    messages.info(request, gettext(
+        "This document was already issued as %(number)s; no other number was taken.")
+        % {"number": document.number_text})
+    return redirect(document)
 
 
 @require_http_methods(["GET", "POST"])

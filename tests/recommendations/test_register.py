@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils import timezone
 
 from communes import roles
 from communes.documents import Letterhead
@@ -63,7 +64,7 @@ def test_numbers_run_per_issuing_body_and_year(province, office_user):
     assert state.number_text == "Số: 01/TB-UBND"
     # The file kept is the one written with the number given.
     assert second.file.read() == b"number 2"
-    assert second.citation == "Số 02-TB/TU, ngày 5/8/2025, của Tỉnh ủy Lạng Sơn"
+    assert second.citation == "Thông báo số 02-TB/TU ngày 05/8/2025 của Tỉnh ủy Lạng Sơn"
     assert second.signer == "T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG\nNguyễn Văn A"
 
 
@@ -150,8 +151,16 @@ def session(province):
 def form_params(client, url, **changes):
     form = client.get(url).context["form"]
     params = {name: form.initial.get(name, "") for name in form.fields}
-    params.update({"date": "05/08/2025", "summary": "kết luận của Tổ công tác", **changes})
+    params.update({"date": f"{timezone.localdate():%d/%m/%Y}",
+                   "summary": "kết luận của Tổ công tác", **changes})
     return params
+
+
+def confirm_and_issue(client, issue_url, params):
+    """Open the confirmation, then send it, with the one-time token it carries."""
+    confirm = client.get(issue_url, params)
+    assert confirm.status_code == 200, confirm.context["form"].errors
+    return client.post(issue_url, {**params, "issue_token": confirm.context["issue_token"]})
 
 
 def test_the_office_issues_the_notice_with_the_next_number(client, office_user, session):
@@ -163,7 +172,7 @@ def test_the_office_issues_the_notice_with_the_next_number(client, office_user, 
     confirm = client.get(issue_url, params)
     assert confirm.status_code == 200 and confirm.context["next_number"] == 1
     assert not IssuedDocument.objects.exists()  # nothing taken before the confirmation
-    response = client.post(issue_url, params)
+    response = client.post(issue_url, {**params, "issue_token": confirm.context["issue_token"]})
     document = IssuedDocument.objects.get()
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
     assert (document.number, document.session, document.issued_by) == (1, session, office_user)
@@ -174,7 +183,7 @@ def test_the_office_issues_the_notice_with_the_next_number(client, office_user, 
     layout = assert_official_layout(b"".join(download.streaming_content), "party")
     assert layout.number == "Số 01-TB/TU"
     # The next issue takes the next number, whatever number was typed in the form.
-    client.post(issue_url, {**params, "number": "1"})
+    confirm_and_issue(client, issue_url, {**params, "number": "1"})
     assert list(IssuedDocument.objects.values_list("number", flat=True)) == [2, 1]
 
 
@@ -184,8 +193,8 @@ def test_the_report_is_issued_in_the_state_sequence(client, office_user, session
     url = reverse("recommendations:round_report", args=[inspection_round.pk])
     params = form_params(client, url + "?issuer_kind=state")
     assert params["issuer_kind"] == "state"
-    client.post(reverse("recommendations:round_report_issue", args=[inspection_round.pk]),
-                params)
+    confirm_and_issue(
+        client, reverse("recommendations:round_report_issue", args=[inspection_round.pk]), params)
     document = IssuedDocument.objects.get()
     assert document.number_text == "Số: 01/BC-UBND" and document.round == inspection_round
 
@@ -194,7 +203,7 @@ def test_a_bad_header_is_the_form_again_and_takes_no_number(client, office_user,
     client.force_login(office_user)
     issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
     params = form_params(client, reverse("recommendations:session_notice", args=[session.pk]),
-                         date="31/02/2025")
+                         date="31/02/2026")
     response = client.post(issue_url, params)
     assert response.status_code == 400 and response.context["form"].errors
     assert not IssuedDocument.objects.exists() and not RegisterCounter.objects.exists()
@@ -431,7 +440,7 @@ def test_a_resolution_cites_a_registered_document(client, province, office_user,
     answer = Response.objects.get(kind=Response.Kind.ANSWER)
     assert answer.cited_document == document
     page = client.get(reverse("recommendations:detail", args=[recommendation.pk]))
-    assert "Số 01-TB/TU, ngày 5/8/2025, của Tỉnh ủy Lạng Sơn" in page.content.decode()
+    assert "Thông báo số 01-TB/TU ngày 05/8/2025 của Tỉnh ủy Lạng Sơn" in page.content.decode()
 
 
 def test_a_directive_cites_a_registered_document(client, province, office_user, leader,
@@ -455,3 +464,208 @@ def test_a_directive_cites_a_registered_document(client, province, office_user, 
     client.force_login(leader)
     page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
     assert document.citation in page.content.decode()
+
+
+def test_content_changed_by_an_update_after_signing_is_altered(client, entry, pki,
+                                                               trust_test_ca):
+    """The signed bytes stay intact, but a revision appended after signing rewrites the
+    page: what is shown is no longer what was signed."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf(pki)))
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    page["/MediaBox"] = generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 842, 595)])
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT ET"))
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    upload(client, entry, out.getvalue())
+    entry.refresh_from_db()
+    assert entry.signature == Signature.ALTERED
+
+
+def test_a_pdf_only_a_lenient_reader_accepts_is_unreadable(client, entry, pki, trust_test_ca):
+    """A revision appended after signing rewrites the signed revision's cross-reference
+    stream object: the strict reader refuses the file, where the lenient one would read it
+    and find the signature good."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    content = signed_pdf(pki)
+    last_xref = int(content.rstrip().rsplit(b"startxref", 1)[1].split()[0])
+    xref_id = int(content[last_xref:].split()[0])
+    writer = IncrementalPdfFileWriter(io.BytesIO(content))
+    writer.mark_update(generic.Reference(xref_id, 0, writer.prev))
+    out = io.BytesIO()
+    writer.write(out)
+    upload(client, entry, out.getvalue())
+    entry.refresh_from_db()
+    assert entry.signature == Signature.UNREADABLE
+
+
+def test_a_trusted_certificate_with_a_failed_check_is_not_trusted(client, entry, pki,
+                                                                 trust_test_ca, monkeypatch):
+    """An invalid timestamp or unmet seed values fail pyHanko's bottom line while the
+    certificate itself is trusted: the register does not call that trusted."""
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+
+    monkeypatch.setattr(PdfSignatureStatus, "seed_value_ok", property(lambda self: False))
+    upload(client, entry, signed_pdf(pki))
+    entry.refresh_from_db()
+    assert entry.signature == Signature.UNTRUSTED
+
+
+def test_a_header_too_long_for_the_register_is_the_form_again(client, office_user, session):
+    """The register keeps the issuer in 300 characters: a longer one is an error on the
+    form, not a database error (PostgreSQL refuses it) after a number was taken."""
+    client.force_login(office_user)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    params = form_params(client, reverse("recommendations:session_notice", args=[session.pk]),
+                         issuing_body="Tỉnh ủy " * 50, summary="x" * 1001)
+    for response in (client.get(issue_url, params), client.post(issue_url, params)):
+        assert response.status_code == 400
+        assert set(response.context["form"].errors) == {"issuing_body", "summary"}
+    assert not IssuedDocument.objects.exists() and not RegisterCounter.objects.exists()
+
+
+def test_an_office_user_reading_every_province_may_not_issue_for_another(
+        client, session, other_province):
+    """Office staff of another province who also follow every province (national viewer)
+    open the session; issuing its notice is refused (403), not a 500, and takes nothing."""
+    user = factories.profile(
+        factories.UserFactory(username="office.national", role=roles.OFFICE_STAFF),
+        province=other_province)
+    user.groups.add(Group.objects.get(name=roles.NATIONAL_VIEWER))
+    client.force_login(user)
+    url = reverse("recommendations:session_notice", args=[session.pk])
+    page = client.get(url)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    assert page.status_code == 200 and issue_url not in page.content.decode()
+    params = form_params(client, url)
+    assert client.get(issue_url, params).status_code == 403
+    assert client.post(issue_url, params).status_code == 403
+    assert not IssuedDocument.objects.exists() and not RegisterCounter.objects.exists()
+
+
+
+def test_the_same_confirmation_sent_twice_takes_one_number(client, office_user, session):
+    """A double click or the back button sends the confirmation again: the second finds the
+    entry the first made and says so; no second number is taken."""
+    client.force_login(office_user)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    params = form_params(client, reverse("recommendations:session_notice", args=[session.pk]))
+    confirm = client.get(issue_url, params)
+    assert f'value="{confirm.context["issue_token"]}"' in confirm.content.decode()
+    sent = {**params, "issue_token": confirm.context["issue_token"]}
+    first = client.post(issue_url, sent)
+    again = client.post(issue_url, sent, follow=True)
+    document = IssuedDocument.objects.get()
+    assert first["Location"] == document.get_absolute_url()
+    assert again.redirect_chain[-1][0] == document.get_absolute_url()
+    assert "already issued as Số 01-TB/TU" in again.content.decode()
+    assert RegisterCounter.objects.get().last_number == 1
+    # Sent without a token (an old page): the confirmation again, nothing taken.
+    response = client.post(issue_url, params)
+    assert response.status_code == 400 and response.context["issue_token"]
+    assert RegisterCounter.objects.get().last_number == 1
+
+
+def test_the_number_is_given_in_this_year_and_the_bodys_symbol(client, office_user, session):
+    """The date decides the year's sequence: another year, or a date far ahead, is refused
+    on the form; so is a symbol other than the issuing body's."""
+    client.force_login(office_user)
+    issue_url = reverse("recommendations:session_notice_issue", args=[session.pk])
+    url = reverse("recommendations:session_notice", args=[session.pk])
+    today = timezone.localdate()
+    refused = {
+        "date": [f"{today.replace(year=today.year - 1, day=1):%d/%m/%Y}",
+                 f"{today.replace(year=today.year + 1, day=1):%d/%m/%Y}",
+                 f"{today + datetime.timedelta(days=30):%d/%m/%Y}"],
+        "symbol": ["BCĐ"]}
+    for field, values in refused.items():
+        for value in values:
+            params = form_params(client, url, **{field: value})
+            for response in (client.get(issue_url, params), client.post(issue_url, params)):
+                errors = response.context["form"].errors
+                assert response.status_code == 400 and field in errors, (field, value)
+    assert not RegisterCounter.objects.exists()
+    response = confirm_and_issue(client, issue_url, form_params(client, url))
+    assert response.status_code == 302
+    document = IssuedDocument.objects.get()
+    assert (document.year, document.number_text) == (today.year, "Số 01-TB/TU")
+
+
+def test_the_service_prints_the_bodys_symbol(province, office_user):
+    assert issue(province, office_user, symbol="XYZ").number_text == "Số 01-TB/TU"
+
+
+def test_a_withdrawn_document_takes_no_signed_copy(client, entry, office_user):
+    inspection_services.document_withdraw(document=entry, by=office_user, reason="Ban hành nhầm")
+    page = client.get(entry.get_absolute_url())
+    assert 'name="signed-file"' not in page.content.decode()
+    response = upload(client, entry, unsigned_pdf())
+    assert response.status_code == 400
+    assert "withdrawn" in response.context["upload_form"].errors["file"][0]
+    assert "no signed copy is kept" in response.content.decode()
+    entry.refresh_from_db()
+    assert not entry.signed_file and entry.signature == Signature.NONE
+
+
+
+def test_a_citation_reads_as_an_official_writes_it(province, office_user):
+    state = issue(province, office_user, kind="state", day=datetime.date(2025, 2, 4))
+    assert state.citation == \
+        "Thông báo số 01/TB-UBND ngày 04/02/2025 của Ủy ban nhân dân tỉnh Lạng Sơn"
+    assert state.shown_citation == state.citation
+    inspection_services.document_withdraw(document=state, by=office_user, reason="nhầm")
+    state.refresh_from_db()
+    assert state.shown_citation == f"{state.citation} (withdrawn)"
+
+
+def test_a_withdrawn_cited_document_is_marked_where_it_is_cited(client, province, office_user,
+                                                               leader):
+    session = factories.SessionFactory(group__round__province=province)
+    directive = Directive.objects.create(session=session, text="Rà soát biên chế")
+    document = issue(province, office_user)
+    inspection_services.directive_cite(directive=directive, document=document, by=office_user)
+    inspection_services.document_withdraw(document=document, by=office_user, reason="nhầm")
+    client.force_login(leader)
+    page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
+    assert f"{document.citation} (withdrawn)" in page.content.decode()
+    client.force_login(office_user)
+    page = client.get(document.get_absolute_url())
+    assert f"{document.citation} (withdrawn)" in page.content.decode()
+
+
+def test_the_resolve_form_offers_the_provinces_recent_documents_in_force(
+        client, province, office_user, head_a, department_a, other_province,
+        other_office_user, count_queries):
+    session = factories.SessionFactory(group__round__province=province,
+                                       units=[factories.UnitFactory(province=province)])
+    recommendation = factories.RecommendationFactory(session=session)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    services.recommendation_accept(recommendation=recommendation, by=head_a)
+    today = timezone.localdate()
+    recent = issue(province, office_user, day=today)
+    old = issue(province, office_user, day=today.replace(year=today.year - 3, day=1))
+    withdrawn = issue(province, office_user, day=today)
+    inspection_services.document_withdraw(document=withdrawn, by=office_user, reason="nhầm")
+    issue(other_province, other_office_user, day=today)
+    client.force_login(head_a)
+    url = reverse("recommendations:detail", args=[recommendation.pk])
+
+    page = client.get(url)
+    form = next(form for name, _label, form in page.context["actions"] if name == "resolve")
+    assert list(form.fields["cited_document"].queryset) == [recent]
+    assert recent.citation in page.content.decode() and old.citation not in \
+        page.content.decode()
+    few = count_queries(lambda: client.get(url))
+    for _ in range(5):
+        issue(province, office_user, day=today)
+    assert count_queries(lambda: client.get(url)) == few
+    response = client.post(reverse("recommendations:act", args=[recommendation.pk, "resolve"]),
+                           {"resolve-answer": "Đã giải quyết", "resolve-cited_document": old.pk})
+    assert response.status_code == 400
