@@ -48,6 +48,8 @@ WHOLE_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 # An identifier (a recommendation's number) is a number to sort by, not a quantity to group.
 ID_FORMAT = "0"
+# A month (the first day's date) shown as the month: 07/2025.
+MONTH_FORMAT = "mm/yyyy"
 
 # Column widths, in characters, guessed from the header and the first rows.
 WIDTH_SAMPLE = 200
@@ -71,7 +73,7 @@ def cell_text(value):
 @dataclass(frozen=True)
 class Column:
     """A header cell, and the number format of its column's cells where their type alone
-    does not say it (ID_FORMAT for an identifier)."""
+    does not say it (ID_FORMAT for an identifier, MONTH_FORMAT for a month's dates)."""
 
     label: str
     number_format: str | None = None
@@ -164,7 +166,8 @@ class _Styles:
                             alignment=Alignment(wrap_text=True, vertical="center"))
         self.wrapped = style(alignment=Alignment(wrap_text=True, vertical="top"))
         self.formats = {number_format: style(number_format=number_format) for number_format in
-                        (DATE_FORMAT, DATETIME_FORMAT, WHOLE_FORMAT, DECIMAL_FORMAT, ID_FORMAT)}
+                        (DATE_FORMAT, DATETIME_FORMAT, WHOLE_FORMAT, DECIMAL_FORMAT, ID_FORMAT,
+                         MONTH_FORMAT)}
 
 
 def _cell(sheet, value, style):
@@ -186,7 +189,7 @@ def _xlsx_cell(sheet, styles, value, named_format, wrapped):
         return value
     if isinstance(value, datetime.datetime):
         value = _local(value)
-    elif named_format and number_format in (WHOLE_FORMAT, DECIMAL_FORMAT):
+    elif named_format and number_format in (WHOLE_FORMAT, DECIMAL_FORMAT, DATE_FORMAT):
         number_format = named_format
     return _cell(sheet, value, styles.formats[number_format])
 
@@ -215,11 +218,40 @@ def xlsx_file(rows, *, title: str, lines=(), frozen_columns: int = 0, sheet_name
     italics. The header is bold, frozen with the `frozen_columns` first columns, filtered,
     and printed on every page. The sheet is named `sheet_name`, or the title cut short (a
     sheet's name has at most 31 characters)."""
+    return xlsx_sheets([Sheet(rows, title=title, lines=lines, frozen_columns=frozen_columns,
+                              name=sheet_name)])
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook of several (`xlsx_sheets`), as `xlsx_file` writes its one."""
+
+    rows: object
+    title: str
+    lines: tuple = ()
+    frozen_columns: int = 0
+    name: str | None = None
+
+
+def xlsx_sheets(sheets):
+    """Several `Sheet`s in one workbook, each laid out as `xlsx_file` lays out its sheet, in a
+    temporary file at its start (the caller closes it)."""
     workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(workbook, sheet)
+    # Closed by FileResponse once sent (or by the caller).
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def _write_sheet(workbook, spec: Sheet):
+    title, lines = spec.title, spec.lines
     sheet = workbook.create_sheet(shorten(_SHEET_NAME_FORBIDDEN.sub(
-        "-", str(sheet_name or title)), 30))
+        "-", str(spec.name or title)), 30))
     styles = _Styles(sheet)
-    rows = iter(rows)
+    rows = iter(spec.rows)
     header = next(rows, [])
     # The first rows, read before any is written: the widths come before the rows in the file.
     sample = list(islice(rows, WIDTH_SAMPLE))
@@ -227,7 +259,7 @@ def xlsx_file(rows, *, title: str, lines=(), frozen_columns: int = 0, sheet_name
     for index, (width, _wrapped) in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     header_row = 2 + len(lines)
-    sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
+    sheet.freeze_panes = f"{get_column_letter(spec.frozen_columns + 1)}{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
 
@@ -246,11 +278,6 @@ def xlsx_file(rows, *, title: str, lines=(), frozen_columns: int = 0, sheet_name
         last_row += 1
     if header:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{last_row}"
-    # Closed by FileResponse once sent (or by the caller).
-    spool = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
 
 
 def xlsx_response(rows, filename: str, title: str, *, lines=(),

@@ -528,6 +528,13 @@ class Directive(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def is_late(self, day) -> bool:
+        """Some addressee has not done it and its due date is before `day`: the follow-up
+        page's and the dashboard's "overdue" (DirectiveFollowUp.is_late). A directive that
+        names no addressee is followed by no one, so it is never counted late. Reads the
+        follow-ups prefetched."""
+        return any(follow_up.is_late(day) for follow_up in self.follow_ups.all())
+
 
 class DirectiveFollowUp(models.Model):
     """How one addressee (a unit or a department) is carrying out a directive."""
@@ -589,6 +596,13 @@ class DirectiveFollowUp(models.Model):
 
     def __str__(self):
         return str(self.unit or self.department)
+
+    def is_late(self, day) -> bool:
+        """Pending on `day` with its directive's due date before it: the rule of the
+        follow-up page's and the dashboard's "overdue" (recommendations/filters.py
+        `_directive_completion`), for a row already read (a document dated `day`)."""
+        due = self.directive.due_date
+        return self.status == self.Status.PENDING and due is not None and due < day
 
 
 class FieldVisit(models.Model):

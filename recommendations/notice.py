@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from communes.documents import PARTY, STATE, Letterhead, OfficialDocument, list_letter, sentence
-from communes.models import party_committee
+from communes.models import IssuingBody, party_committee
 from inspections.models import DirectiveFollowUp, Session
 
 from .documents import (
@@ -119,8 +119,16 @@ def notice_initial(content: NoticeContent, kind) -> dict:
     leader = _state_leader_phrase(group) if voice == STATE_LEADER_VOICE else leader_phrase(group)
     summary = (f"kết luận của {leader}, Tổ trưởng Tổ công tác số {group.number} "
                f"tại buổi làm việc với {units_phrase(content.units)}")
+    signature = {}
     if voice == IMPLEMENTING_VOICE:
         summary = f"triển khai thực hiện {summary}"
+        # The UBND gives the departments and units tasks in its own name here, which the
+        # office head signing by order ("TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG") may not do: a
+        # provincial office issues such a document on the committee's behalf, signed by a
+        # vice-chairman for the chairman ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ
+        # TỊCH"), as the province signs its reports (Decree 30/2020, Appendix I).
+        signer, signer_name = body.signature(IssuingBody.REPORT)
+        signature = {"signer": signer, "signer_name": signer_name}
     units = units_list(content.units)
     departments = [department.name for department in content.departments]
     if kind == PARTY:
@@ -131,7 +139,7 @@ def notice_initial(content: NoticeContent, kind) -> dict:
         recipients = [committee_recipient(province, kind), province_leadership(province),
                       f"Các thành viên Tổ công tác số {group.number}", *departments,
                       f"UBND {units}", body.filing_line]
-    return {"summary": summary, "recipients": "\n".join(recipients)}
+    return {"summary": summary, "recipients": "\n".join(recipients), **signature}
 
 
 def _addressees(directive, units) -> tuple:
@@ -216,13 +224,17 @@ def _closing(voice, letterhead, group, units) -> str:
     "TL.") the office announces them; otherwise the issuing body itself."""
     province = group.round.province
     by_order = letterhead.signer.strip().upper().startswith(("T/L", "TL."))
+    level = people_committee(province).removeprefix("Ủy ban nhân dân ")
+    if voice == IMPLEMENTING_VOICE and by_order:
+        # Signed by order all the same: the office announces, it gives no tasks.
+        return (f"Văn phòng UBND {level} thông báo để các cơ quan, đơn vị liên quan biết, "
+                f"thực hiện; báo cáo kết quả về {people_committee(province)}")
     if voice == IMPLEMENTING_VOICE:
         committee = people_committee(province)
         return (f"{committee} yêu cầu các cơ quan, đơn vị liên quan triển khai thực hiện; báo "
                 f"cáo kết quả về {committee} để tổng hợp, báo cáo "
                 f"{standing_committee(province)}")
     if voice == STATE_LEADER_VOICE:
-        level = people_committee(province).removeprefix("Ủy ban nhân dân ")
         announcer = f"Văn phòng UBND {level}" if by_order else people_committee(province)
         return (f"Trên đây là kết luận của đồng chí {state_leader_title(group)} tại buổi làm "
                 f"việc với {units}; {announcer} thông báo để các cơ quan, đơn vị liên quan "
@@ -263,7 +275,15 @@ def docx_notice(content: NoticeContent, letterhead: Letterhead) -> bytes:
         document.paragraph(sentence(f"Về phía các đơn vị: {session.unit_side}"))
     visited = and_list([visit.place for visit in content.field_visits])
     visits = f", khảo sát thực tế tại {visited}" if visited else ""
-    if voice == IMPLEMENTING_VOICE:
+    by_order = letterhead.signer.strip().upper().startswith(("T/L", "TL."))
+    if voice == IMPLEMENTING_VOICE and by_order:
+        # An office head signing by order announces the conclusions; only the UBND itself
+        # (TM., KT. CHỦ TỊCH) gives tasks in its name.
+        level = people_committee(province).removeprefix("Ủy ban nhân dân ")
+        document.paragraph(f"Sau khi nghe báo cáo của các đơn vị{visits}, ý kiến của các "
+                           "thành viên Tổ công tác, đồng chí Tổ trưởng đã kết luận. Văn phòng "
+                           f"UBND {level} thông báo nội dung kết luận như sau:")
+    elif voice == IMPLEMENTING_VOICE:
         document.paragraph(f"Sau khi nghe báo cáo của các đơn vị{visits}, ý kiến của các "
                            "thành viên Tổ công tác, đồng chí Tổ trưởng đã kết luận. Thực hiện "
                            f"kết luận của đồng chí Tổ trưởng, {people_committee(province)} "

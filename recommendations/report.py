@@ -2,14 +2,12 @@
 issuing body (communes/documents.py: a Party body per Hướng dẫn 36-HD/VPTW, a state body per
 Decree 30/2020/NĐ-CP), and as XLSX."""
 
-import io
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
-from django.utils import translation
-from openpyxl import Workbook
+from django.utils import timezone, translation
 
 from communes.documents import (
     PARTY,
@@ -19,7 +17,7 @@ from communes.documents import (
     list_letter,
     sentence,
 )
-from communes.exports import cell_text
+from communes.exports import MONTH_FORMAT, Column, Sheet, xlsx_sheets
 from inspections.models import Difficulty, Directive, ReportedFigure, Session, WorkingGroup
 
 from .documents import (
@@ -38,34 +36,6 @@ from .models import OPEN_STATUSES, Recommendation, Status, is_overdue
 from .notice import TO_FILL_IN
 
 DOC_TYPE, TYPE_CODE = "Báo cáo", "BC"
-
-
-def round_content(inspection_round):
-    """The groups of the round with everything the report lists, in few queries."""
-    # Merged duplicates are listed once, as the recommendation they were merged into.
-    recommendations = Recommendation.objects.filter(consolidated_into=None).select_related(
-        "category", "lead_department").prefetch_related("units", "cooperating_departments")
-    sessions = Session.objects.prefetch_related(
-        "units",
-        Prefetch("recommendations", queryset=recommendations.order_by("id")),
-        Prefetch("difficulties", queryset=Difficulty.objects.select_related(
-            "category").prefetch_related("units")),
-        Prefetch("directives", queryset=Directive.objects.prefetch_related(
-            "follow_ups__unit", "follow_ups__department")),
-        Prefetch("figures", queryset=ReportedFigure.objects.select_related("metric", "unit")),
-    ).order_by("date")
-    return WorkingGroup.objects.filter(round=inspection_round).prefetch_related(
-        Prefetch("sessions", queryset=sessions)).order_by("number")
-
-
-def _raised_by(item):
-    return "Các đơn vị" if item.raised_jointly else ", ".join(u.name for u in item.units.all())
-
-
-def _directive_status(directive):
-    follow_ups = list(directive.follow_ups.all())
-    done = sum(1 for f in follow_ups if f.status == f.Status.DONE)
-    return f"{done}/{len(follow_ups)} đơn vị đã hoàn thành" if follow_ups else ""
 
 
 @translation.override("vi")
@@ -157,7 +127,7 @@ def report_content(inspection_round, day) -> ReportContent:
     sessions = Session.objects.prefetch_related(
         "units",
         Prefetch("difficulties", queryset=Difficulty.objects.select_related(
-            "category").order_by("id")),
+            "category").prefetch_related("units").order_by("id")),
         Prefetch("directives", queryset=Directive.objects.prefetch_related(
             "follow_ups__unit", "follow_ups__department").order_by("id")),
         Prefetch("figures", queryset=ReportedFigure.objects.select_related("metric", "unit")),
@@ -168,7 +138,7 @@ def report_content(inspection_round, day) -> ReportContent:
     # The round's recommendations, and those (of any round) its duplicates were merged into.
     items = Recommendation.objects.filter(in_round | Q(pk__in=Recommendation.objects.filter(
         in_round).values("consolidated_into"))).select_related(
-        "lead_department", "session").prefetch_related(
+        "lead_department", "session", "category").prefetch_related(
         "units", "cooperating_departments", "session__units",
         Prefetch("merged", queryset=Recommendation.objects.select_related(
             "session").prefetch_related("units", "session__units").order_by("id")),
@@ -224,18 +194,27 @@ def _progress(item, day) -> str:
     return f"{status}, {due}"
 
 
-def _directive_progress(directive, day) -> str:
-    follow_ups = list(directive.follow_ups.all())
+def _completion(follow_ups) -> str:
+    """"1/3 đơn vị đã hoàn thành", worded when none or all have."""
     done = sum(1 for f in follow_ups if f.status == f.Status.DONE)
+    if not follow_ups:
+        return ""
+    if done == 0:
+        return "chưa hoàn thành"
+    if done == len(follow_ups):
+        return "đã hoàn thành"
+    return f"{done}/{len(follow_ups)} đơn vị đã hoàn thành"
+
+
+def _directive_progress(directive, day) -> str:
+    """"hạn 30/11/2026, quá hạn; 1/3 đơn vị đã hoàn thành". Late as the follow-up page
+    counts it (Directive.is_late): an addressee has not done it by the due date."""
     notes = []
     if directive.due_date:
-        late = done < len(follow_ups) or not follow_ups
-        late = late and directive.due_date < day
         notes.append(f"hạn {short_date(directive.due_date)}"
-                     + (", quá hạn" if late else ""))
-    if follow_ups:
-        notes.append(f"{done}/{len(follow_ups)} đơn vị đã hoàn thành")
-    return "; ".join(notes)
+                     + (", quá hạn" if directive.is_late(day) else ""))
+    notes.append(_completion(list(directive.follow_ups.all())))
+    return "; ".join(note for note in notes if note)
 
 
 NBSP = "\u00a0"
@@ -302,33 +281,89 @@ def _count(into, key, bucket):
     counts[1 + bucket] += 1
 
 
-def _overall_part(document, content: ReportContent):
+def _counted(count, what) -> str:
+    return f"{count} {what}"
+
+
+def _raised_sentence(difficulties, raised, merged) -> str:
+    """"Các đơn vị đã nêu 2 khó khăn, vướng mắc và 3 kiến nghị, đề xuất", saying "không
+    nêu" of what they raised none of rather than "0 …"."""
+    said = [_counted(difficulties, "khó khăn, vướng mắc") if difficulties else "",
+            _counted(raised, "kiến nghị, đề xuất") + merged if raised else ""]
+    unsaid = [what for count, what in ((difficulties, "khó khăn, vướng mắc"),
+                                       (raised, "kiến nghị, đề xuất")) if not count]
+    if not unsaid:
+        return f"Các đơn vị đã nêu {and_list(said)}"
+    if len(unsaid) == 2:
+        return "Các đơn vị không nêu khó khăn, vướng mắc, kiến nghị, đề xuất"
+    return f"Các đơn vị đã nêu {and_list(said)}; không nêu {unsaid[0]}"
+
+
+def _split_sentence(total, totals) -> str:
+    """"Trong tổng số 2 kiến nghị, đề xuất: quá hạn 1; đã đề xuất cấp trên 1": the columns
+    with none left out."""
+    names = {RESOLVED: "đã giải quyết, trả lời", ON_TIME: "đang xử lý trong hạn",
+             OVERDUE: "quá hạn", PROPOSED: "đã đề xuất cấp trên",
+             UNASSIGNED: "chưa giao xử lý"}
+    parts = [f"{names[bucket]} {count}" for bucket, count in enumerate(totals) if count]
+    return f"Trong tổng số {total} kiến nghị, đề xuất: {'; '.join(parts)}"
+
+
+def _directives_sentence(directives, day) -> str:
+    """The directives' progress, as the follow-up page counts it (Directive.is_late),
+    worded without "0 …" or "0/0"."""
+    if not directives:
+        return "Các tổ công tác không giao nhiệm vụ cụ thể"
+    follow_ups = [f for directive in directives for f in directive.follow_ups.all()]
+    done = sum(1 for f in follow_ups if f.status == f.Status.DONE)
+    late = sum(1 for directive in directives if directive.is_late(day))
+    parts = [f"Các tổ công tác đã giao {len(directives)} nhiệm vụ"]
+    if follow_ups and done == len(follow_ups):
+        parts.append("các cơ quan, đơn vị được giao đã báo cáo hoàn thành tất cả")
+    elif follow_ups and done:
+        parts.append(f"{done}/{len(follow_ups)} lượt cơ quan, đơn vị được giao đã báo cáo "
+                     "hoàn thành")
+    elif follow_ups:
+        parts.append("chưa có cơ quan, đơn vị được giao nào báo cáo hoàn thành")
+    if late:
+        parts.append(f"{late} nhiệm vụ đã quá hạn mà chưa hoàn thành")
+    elif follow_ups and done < len(follow_ups):
+        parts.append("chưa có nhiệm vụ quá hạn")
+    return "; ".join(parts)
+
+
+def _overall_part(document, content: ReportContent) -> str:
     """The round as a whole: the totals, the completion split by body and by unit, the
-    directives' progress, the assessment and what was proposed to central level."""
+    directives' progress, the assessment and what was proposed to central level. Returns
+    how the closing part cites the last ("điểm 5 mục I")."""
     sessions = content.sessions
     units = {unit.pk for session in sessions for unit in session.units.all()}
     items = content.recommendations
     difficulties = sum(len(session.difficulties.all()) for session in sessions)
     directives = [d for session in sessions for d in session.directives.all()]
     day = short_date(content.day)
+    points = itertools.count(1)
     document.section(1, "Kết quả chung")
-    document.heading("1. Kết quả làm việc của các tổ công tác")
+    document.heading(f"{next(points)}. Kết quả làm việc của các tổ công tác")
     merged = f" (sau khi hợp nhất các kiến nghị trùng nhau còn {len(items)})" \
         if content.raised != len(items) else ""
-    document.paragraph(sentence(
-        f"{len(content.groups)} tổ công tác đã tổ chức {len(sessions)} buổi làm việc với "
-        f"{len(units)} đơn vị cấp xã. Các đơn vị đã nêu {difficulties} khó khăn, vướng mắc và "
-        f"{content.raised} kiến nghị, đề xuất{merged}; các đồng chí Tổ trưởng đã kết luận, "
-        f"giao {len(directives)} nhiệm vụ"))
+    if sessions:
+        concluded = (f"các đồng chí Tổ trưởng đã kết luận, giao {len(directives)} nhiệm vụ"
+                     if directives else "các đồng chí Tổ trưởng đã kết luận")
+        document.paragraph(sentence(
+            f"{len(content.groups)} tổ công tác đã tổ chức {len(sessions)} buổi làm việc với "
+            f"{len(units)} đơn vị cấp xã. "
+            f"{_raised_sentence(difficulties, content.raised, merged)}; {concluded}"))
+    else:
+        document.paragraph(sentence(
+            f"{len(content.groups)} tổ công tác chưa tổ chức buổi làm việc nào"))
 
     buckets = {item.pk: _bucket(item, content.day) for item in items}
     totals = [sum(1 for b in buckets.values() if b == bucket) for bucket in range(5)]
-    document.heading(f"2. Tình hình giải quyết kiến nghị, đề xuất (đến ngày {day})")
-    document.paragraph(sentence(
-        f"Trong tổng số {len(items)} kiến nghị, đề xuất: đã giải quyết, trả lời "
-        f"{totals[RESOLVED]}; đang xử lý trong hạn {totals[ON_TIME]}; quá hạn "
-        f"{totals[OVERDUE]}; đã đề xuất cấp trên {totals[PROPOSED]}; chưa giao xử lý "
-        f"{totals[UNASSIGNED]}"))
+    document.heading(f"{next(points)}. Tình hình giải quyết kiến nghị, đề xuất (đến ngày "
+                     f"{day})")
+    document.paragraph(sentence(_split_sentence(len(items), totals) if items
+                                else "Các đơn vị không nêu kiến nghị, đề xuất"))
     by_body, by_unit = {}, {}
     for item in items:
         _count(by_body, item.lead_department, buckets[item.pk])
@@ -347,38 +382,35 @@ def _overall_part(document, content: ReportContent):
         document.table(["Đơn vị", *SPLIT_HEADER],
                        _split_rows(by_unit, lambda unit: unit.name), SPLIT_COLUMNS)
 
-    document.heading("3. Tình hình thực hiện kết luận, nhiệm vụ giao")
-    follow_ups = [f for directive in directives for f in directive.follow_ups.all()]
-    done = sum(1 for f in follow_ups if f.status == f.Status.DONE)
-    late = sum(1 for directive in directives if "quá hạn" in _directive_progress(
-        directive, content.day))
-    document.paragraph(sentence(
-        f"Các tổ công tác đã giao {len(directives)} nhiệm vụ; {done}/{len(follow_ups)} lượt "
-        f"cơ quan, đơn vị được giao đã báo cáo hoàn thành; {late} nhiệm vụ đã quá hạn mà chưa "
-        "hoàn thành"))
+    document.heading(f"{next(points)}. Tình hình thực hiện kết luận, nhiệm vụ giao")
+    document.paragraph(sentence(_directives_sentence(directives, content.day)))
 
-    document.heading("4. Đánh giá chung")
+    document.heading(f"{next(points)}. Đánh giá chung")
     # The round holds no assessment of its own (each session's is in its group's part):
     # the office writes it, as on a printed form.
     document.paragraph(TO_FILL_IN)
 
     proposals = [item for item in items if item.status == Status.PROPOSED_CENTRAL]
-    document.heading("5. Các kiến nghị, đề xuất vượt thẩm quyền của tỉnh")
+    point = next(points)
+    document.heading(f"{point}. Các kiến nghị, đề xuất vượt thẩm quyền của tỉnh")
+    cited = f"điểm {point} mục I"
     if not proposals:
-        document.paragraph("Không có kiến nghị, đề xuất phải đề xuất cấp trên.")
-        return
+        document.paragraph("Không có kiến nghị, đề xuất vượt thẩm quyền của tỉnh.")
+        return cited
     document.paragraph("Đề xuất cấp trên:", italic=True)
     rows = [[str(index), item.text, content.raised_by(item),
              item.central_body or "Cơ quan Trung ương"]
             for index, item in enumerate(proposals, start=1)]
     document.table(["STT", "Kiến nghị, đề xuất", "Đơn vị nêu", "Đề xuất cơ quan"], rows,
                    PROPOSAL_COLUMNS)
+    return cited
 
 
-def _closing_part(document, number, content: ReportContent, letterhead):
-    """What the report asks for. Signed on the Standing Committee's behalf ("T/M") the
-    report is the Committee's own, which asks central level and directs the province's
-    bodies; otherwise (the office by order, or the UBND) it proposes to the Committee."""
+def _closing_part(document, number, content: ReportContent, letterhead, cited):
+    """What the report asks for, citing the proposals upward where part I lists them
+    (`cited`). Signed on the Standing Committee's behalf ("T/M") the report is the
+    Committee's own, which asks central level and directs the province's bodies; otherwise
+    (the office by order, or the UBND) it proposes to the Committee."""
     province = content.inspection_round.province
     committee = standing_committee(province)
     items = content.recommendations
@@ -395,7 +427,7 @@ def _closing_part(document, number, content: ReportContent, letterhead):
                          f"điểm {overdue} kiến nghị, đề xuất đã quá hạn, báo cáo kết quả")
         if proposed:
             lines.append(f"Đề nghị {bodies} quan tâm xem xét, giải quyết {proposed} kiến "
-                         "nghị, đề xuất vượt thẩm quyền của tỉnh (mục I)")
+                         f"nghị, đề xuất vượt thẩm quyền của tỉnh ({cited})")
         lines.append("Các đơn vị cấp xã tiếp tục thực hiện các nhiệm vụ được giao, báo cáo kết "
                      "quả theo thời hạn")
     else:
@@ -404,7 +436,7 @@ def _closing_part(document, number, content: ReportContent, letterhead):
                          f"quyết dứt điểm {overdue} kiến nghị, đề xuất đã quá hạn")
         if proposed:
             lines.append(f"Đề nghị {committee} báo cáo, kiến nghị {bodies} xem xét, giải quyết "
-                         f"{proposed} kiến nghị, đề xuất vượt thẩm quyền của tỉnh (mục I)")
+                         f"{proposed} kiến nghị, đề xuất vượt thẩm quyền của tỉnh ({cited})")
     for index, line in enumerate([*lines, TO_FILL_IN], start=1):
         document.paragraph(sentence(f"{index}. {line}"))
     document.paragraph(sentence(
@@ -418,63 +450,94 @@ def docx_report(inspection_round, letterhead: Letterhead) -> bytes:
     content = report_content(inspection_round, letterhead.date)
     units = {unit.pk for session in content.sessions for unit in session.units.all()}
     convened = f" của {inspection_round.convened_by}" if inspection_round.convened_by else ""
+    worked = f"đã làm việc với {len(units)} đơn vị cấp xã" if units \
+        else "chưa làm việc với đơn vị cấp xã nào"
     document.paragraph(sentence(
         f"Thực hiện chủ trương{convened} về {lower_first(inspection_round.title)}, từ ngày "
         f"{short_date(inspection_round.period_start)} đến ngày "
-        f"{short_date(inspection_round.period_end)}, {len(content.groups)} tổ công tác đã làm "
-        f"việc với {len(units)} đơn vị cấp xã. Kết quả cụ thể như sau:"))
-    _overall_part(document, content)
+        f"{short_date(inspection_round.period_end)}, {len(content.groups)} tổ công tác "
+        f"{worked}. Kết quả cụ thể như sau:"))
+    cited = _overall_part(document, content)
     for index, group in enumerate(content.groups, start=2):
         document.section(index, str(group))
         document.paragraph(sentence(f"Tổ trưởng: {leader_phrase(group)}"))
         for number, session in enumerate(group.sessions.all(), start=1):
             _session_part(document, number, session, content)
-    _closing_part(document, len(content.groups) + 2, content, letterhead)
+    _closing_part(document, len(content.groups) + 2, content, letterhead, cited)
     return document.to_bytes()
 
 
-def _append(sheet, row):
-    sheet.append([cell_text(value) for value in row])
-
-
-@translation.override("vi")
-def xlsx_report(inspection_round) -> bytes:
-    workbook = Workbook(write_only=True)
-    recommendations = workbook.create_sheet("Kiến nghị")
-    _append(recommendations, ["Tổ công tác", "Ngày làm việc", "Kiến nghị", "Lĩnh vực",
-                            "Đơn vị nêu", "Cơ quan chủ trì", "Cơ quan phối hợp", "Trạng thái",
-                            "Hạn xử lý"])
-    difficulties = workbook.create_sheet("Khó khăn")
-    _append(difficulties, ["Tổ công tác", "Ngày làm việc", "Lĩnh vực", "Khó khăn, vướng mắc",
-                         "Đơn vị nêu"])
-    directives = workbook.create_sheet("Kết luận")
-    _append(directives, ["Tổ công tác", "Ngày làm việc", "Kết luận, nhiệm vụ", "Hạn",
-                       "Tình hình thực hiện"])
-    figures = workbook.create_sheet("Số liệu")
-    _append(figures, ["Tổ công tác", "Ngày làm việc", "Chỉ tiêu", "Tháng", "Đơn vị", "Giá trị",
-                    "Ước tính"])
-    for group in round_content(inspection_round):
+def _recommendation_rows(content: ReportContent):
+    """One row per recommendation under each session that lists it, as the DOCX lists them
+    (a merged one under every session that raised it, naming every unit). What was proposed
+    upward names the body proposed to in its own column, with no lead department: that body
+    does not lead it."""
+    yield ["Tổ công tác", "Ngày làm việc", "Kiến nghị, đề xuất", "Lĩnh vực", "Đơn vị nêu",
+           "Cơ quan chủ trì", "Cơ quan phối hợp", "Đề xuất cấp trên", "Trạng thái",
+           "Hạn xử lý", "Quá hạn"]
+    for group in content.groups:
         for session in group.sessions.all():
-            day = f"{session.date:%d/%m/%Y}"
-            for item in session.recommendations.all():
-                _append(recommendations, [
-                    group.number, day, item.text, item.category.name, _raised_by(item),
-                    item.central_body if item.status == item.Status.PROPOSED_CENTRAL
-                    or not item.lead_department else item.lead_department.name,
-                    ", ".join(d.name for d in item.cooperating_departments.all()),
-                    item.get_status_display(),
-                    f"{item.due_date:%d/%m/%Y}" if item.due_date else ""])
+            for item in content.listed.get(session.pk, []):
+                upward = item.status == Status.PROPOSED_CENTRAL
+                yield [group.number, session.date, item.text, item.category.name,
+                       content.raised_by(item, session),
+                       "" if upward or not item.lead_department else item.lead_department.name,
+                       "" if upward else ", ".join(
+                           d.name for d in item.cooperating_departments.all()),
+                       (item.central_body or "Trung ương") if upward else "",
+                       item.get_status_display(), None if upward else item.due_date,
+                       "Quá hạn" if _bucket(item, content.day) == OVERDUE else ""]
+
+
+def _difficulty_rows(content: ReportContent):
+    yield ["Tổ công tác", "Ngày làm việc", "Lĩnh vực", "Khó khăn, vướng mắc", "Đơn vị nêu"]
+    for group in content.groups:
+        for session in group.sessions.all():
             for item in session.difficulties.all():
-                _append(difficulties, [group.number, day, item.category.name, item.text,
-                                     _raised_by(item)])
+                units = session.units.all() if item.raised_jointly else item.units.all()
+                yield [group.number, session.date, item.category.name, item.text,
+                       upper_first(units_phrase(sorted(units, key=lambda u: u.order_key)))]
+
+
+def _directive_rows(content: ReportContent):
+    yield ["Tổ công tác", "Ngày làm việc", "Kết luận, nhiệm vụ", "Hạn", "Nơi được giao",
+           "Đã hoàn thành", "Quá hạn"]
+    for group in content.groups:
+        for session in group.sessions.all():
             for item in session.directives.all():
-                _append(directives, [group.number, day, item.text,
-                                   f"{item.due_date:%d/%m/%Y}" if item.due_date else "",
-                                   _directive_status(item)])
+                follow_ups = list(item.follow_ups.all())
+                done = sum(1 for f in follow_ups if f.status == f.Status.DONE)
+                yield [group.number, session.date, item.text, item.due_date, len(follow_ups),
+                       done, "Quá hạn" if item.is_late(content.day) else ""]
+
+
+def _figure_rows(content: ReportContent):
+    yield ["Tổ công tác", "Ngày làm việc", "Chỉ tiêu", Column("Tháng", MONTH_FORMAT),
+           "Đơn vị", "Giá trị", "Ước tính"]
+    for group in content.groups:
+        for session in group.sessions.all():
+            units = list(session.units.all())
             for item in session.figures.all():
-                _append(figures, [group.number, day, item.metric.name, f"{item.month:%m/%Y}",
-                                item.unit.name if item.unit else "Các đơn vị (chung)",
-                                item.value, "có" if item.approximate else ""])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+                unit = item.unit or (units[0] if len(units) == 1 else None)
+                yield [group.number, session.date, item.metric.name, item.month,
+                       unit.name if unit else "Các đơn vị (chung)", item.value,
+                       "có" if item.approximate else ""]
+
+
+# The report is a Vietnamese document whatever language its reader's screen is in.
+@translation.override("vi")
+def xlsx_report(inspection_round, day=None) -> bytes:
+    """The report's lists as a workbook, read from what the DOCX says (report_content) on
+    `day` (today): one sheet each for the recommendations, the difficulties, the
+    directives and the figures, laid out as the portal's other XLSX exports."""
+    day = day or timezone.localdate()
+    content = report_content(inspection_round, day)
+    title = f"Kết quả {lower_first(inspection_round.title)}"
+    lines = [f"Số liệu đến ngày {day:%d/%m/%Y}; kiến nghị trùng nhau đã hợp nhất được ghi "
+             "dưới mỗi buổi làm việc đã nêu."]
+    sheets = [Sheet(rows(content), title=f"{title} – {name}", lines=lines, name=name)
+              for name, rows in (("Kiến nghị", _recommendation_rows),
+                                 ("Khó khăn", _difficulty_rows), ("Kết luận", _directive_rows),
+                                 ("Số liệu", _figure_rows))]
+    with xlsx_sheets(sheets) as spool:
+        return spool.read()

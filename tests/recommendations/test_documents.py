@@ -79,14 +79,13 @@ def test_the_notice_and_the_report_pass_their_layout_in_both_variants(documents)
             assert layout.summary[0].startswith("kết ")
         else:
             # Decree 30: "ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN" (on one line it would reach into
-            # the left margin beside the national name), "Số: …/TB-UBND", the notice
-            # "TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG", the report "TM. ỦY BAN NHÂN DÂN /
-            # KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "- Lưu: VT, TH.".
+            # the left margin beside the national name), "Số: …/TB-UBND", both signed
+            # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (the notice implements a
+            # Party group's conclusions and gives tasks in the UBND's name, which the office
+            # head signing by order may not), "- Lưu: VT, TH.".
             assert lines[2:4] == ["ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"]
             assert layout.number == f"Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/{code}-UBND"
-            assert layout.signer == (
-                ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"] if name == "notice"
-                else ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
+            assert layout.signer == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
             assert layout.recipients[0] == "- Ban Thường vụ Tỉnh ủy (để báo cáo);"
             assert layout.recipients[-1] == "- Lưu: VT, TH."
             # A Party group's conclusions, which the UBND implements.
@@ -160,7 +159,8 @@ def test_the_form_starts_from_the_chosen_layouts_defaults_and_the_provinces_sett
     session = factories.SessionFactory(group__round__province=province,
                                        units=[factories.UnitFactory(province=province)])
     IssuingBody.objects.create(province=province, kind=IssuingBody.Kind.STATE,
-                               notice_signer_name="Nguyễn Văn Bình")
+                               notice_signer_name="Nguyễn Văn Bình",
+                               report_signer_name="Lê Văn Cường")
     client.force_login(office_user)
     url = reverse("recommendations:session_notice", args=[session.pk])
     party = client.get(url).context["form"].initial
@@ -170,8 +170,18 @@ def test_the_form_starts_from_the_chosen_layouts_defaults_and_the_provinces_sett
     assert (state["issuer_kind"], state["issuing_body"], state["symbol"]) == (
         "state", "Ủy ban nhân dân tỉnh Lạng Sơn", "UBND")
     # What the province set is used; what it left empty is derived.
-    assert state["signer_name"] == "Nguyễn Văn Bình" and party["signer_name"] == ""
-    assert state["signer"] == "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG"
+    # A Party-led group's notice in the state layout gives tasks in the UBND's name: signed
+    # as the UBND's report is, by whom the province set for it.
+    assert state["signer_name"] == "Lê Văn Cường" and party["signer_name"] == ""
+    assert state["signer"] == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    # A UBND leader's own conclusions go out by order, under the office head's signature.
+    session.group.leader_title = "Chủ tịch UBND tỉnh"
+    session.group.save()
+    led = client.get(url).context["form"].initial
+    assert led["signer_name"] == "Nguyễn Văn Bình"
+    assert led["signer"] == "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG"
+    session.group.leader_title = "Bí thư Tỉnh ủy"
+    session.group.save()
     # An unknown layout is the default one: a group led by a Party leader, the Party's.
     assert client.get(url, {"issuer_kind": "x"}).context["form"].initial["issuer_kind"] == \
         "party"
@@ -319,6 +329,16 @@ def test_in_the_state_layout_a_party_groups_conclusions_are_implemented_not_anno
         "dung kết luận và giao nhiệm vụ như sau:" in body
     assert "kết luận như sau" not in body
     assert state.body[-1].startswith("Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị")
+    # The UBND gives tasks in its own name: signed on its behalf by a vice-chairman, not by
+    # the office head by order.
+    assert state.signer == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    # Signed by order all the same, the office only announces the conclusions.
+    by_order = assert_official_layout(download(
+        client, url, "state", signer="TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG"), "state")
+    text = "\n".join(by_order.body)
+    assert "giao nhiệm vụ" not in text and "yêu cầu" not in text
+    assert "Văn phòng UBND tỉnh thông báo nội dung kết luận như sau:" in text
+    assert by_order.body[-1].startswith("Văn phòng UBND tỉnh thông báo để các cơ quan")
     # The Party notice: the Standing Committee's, announced by its office by order.
     party = assert_official_layout(download(client, url, "party"), "party")
     assert "đồng chí Tổ trưởng kết luận như sau:" in "\n".join(party.body)
@@ -418,8 +438,8 @@ def test_the_report_has_an_overall_section_proposals_apart_merged_items_and_a_cl
     assert "1 khó khăn, vướng mắc và 3 kiến nghị, đề xuất (sau khi hợp nhất các kiến nghị " \
         "trùng nhau còn 2)" in text
     assert "giao 1 nhiệm vụ" in text
-    assert ("Trong tổng số 2 kiến nghị, đề xuất: đã giải quyết, trả lời 0; đang xử lý trong "
-            "hạn 0; quá hạn 1; đã đề xuất cấp trên 1; chưa giao xử lý 0.") in text
+    # The columns with none are left out of the sentence, not written "0".
+    assert "Trong tổng số 2 kiến nghị, đề xuất: quá hạn 1; đã đề xuất cấp trên 1." in text
     assert "1 nhiệm vụ đã quá hạn mà chưa hoàn thành" in text
     assert body[body.index("4. Đánh giá chung") + 1].startswith("……")
     tables = _body_tables(layout)
@@ -450,10 +470,15 @@ def test_the_report_has_an_overall_section_proposals_apart_merged_items_and_a_cl
     # A one-unit session's figures name the unit.
     assert "- Hồ sơ tiếp nhận tháng 7/2025 (Hữu Lũng 0): 120." in body
     assert "số liệu chung của các đơn vị" not in text
-    assert "- Rà soát 0 (hạn 30/11/2026, quá hạn; 0/1 đơn vị đã hoàn thành)." in body
+    assert "- Rà soát 0 (hạn 30/11/2026, quá hạn; chưa hoàn thành)." in body
+    assert "Không có kiến nghị, đề xuất phải" not in text
     closing = body[body.index("III- KIẾN NGHỊ, ĐỀ XUẤT"):]
     assert any("1 kiến nghị, đề xuất đã quá hạn" in line for line in closing)
-    assert any("Đề nghị Bộ Nội vụ quan tâm xem xét" in line for line in closing)
+    # The proposals are cited where part I lists them, in its point 5.
+    assert body.index("5. Các kiến nghị, đề xuất vượt thẩm quyền của tỉnh") < body.index(
+        "II- TỔ CÔNG TÁC SỐ 1")
+    assert any("Đề nghị Bộ Nội vụ quan tâm xem xét" in line and "(điểm 5 mục I)" in line
+               for line in closing)
     assert closing[-1].startswith("Trên đây là báo cáo kết quả")
     # The state layout (the UBND's report) proposes to the Standing Committee.
     state = assert_official_layout(download(client, url, "state", date="07/12/2026"), "state")
@@ -481,3 +506,98 @@ def test_the_report_reads_a_fixed_number_of_queries_whatever_the_round_holds(
     layout = assert_official_layout(client.get(url, values).content, "party")
     assert sum(1 for line in layout.body if line.startswith("II- ")) == 1
     assert len(_body_tables(layout)) == 3 + 12
+
+
+def test_the_report_words_what_there_is_none_of_and_counts_late_directives_as_followed(
+        client, office_user, province):
+    """No "0 …" or "0/0" in the text; a directive is late as the follow-up page counts it:
+    an addressee has not done it by its due date (none named, or all done: not late)."""
+    inspection_round = factories.RoundFactory(province=province, convened_by="")
+    group = factories.GroupFactory(round=inspection_round, number=1)
+    session = factories.SessionFactory(group=group, date=datetime.date(2025, 8, 4),
+                                       units=[factories.UnitFactory(province=province)])
+    past = datetime.date(2026, 11, 30)
+    session.directives.create(text="Không ai được giao", due_date=past)
+    done = session.directives.create(text="Đã xong", due_date=past)
+    DirectiveFollowUp.objects.create(directive=done, unit=session.units.get(),
+                                     status=DirectiveFollowUp.Status.DONE,
+                                     completed_on=datetime.date(2026, 12, 5))
+    client.force_login(office_user)
+    url = reverse("recommendations:round_report", args=[inspection_round.pk])
+    text = "\n".join(assert_official_layout(
+        download(client, url, "party", date="07/12/2026"), "party").body)
+    assert "Các tổ công tác đã giao 2 nhiệm vụ; các cơ quan, đơn vị được giao đã báo cáo " \
+        "hoàn thành tất cả." in text
+    assert "quá hạn" not in text.lower()
+    assert "Các đơn vị không nêu khó khăn, vướng mắc, kiến nghị, đề xuất" in text
+    assert "Các đơn vị không nêu kiến nghị, đề xuất." in text
+    assert "Không có kiến nghị, đề xuất vượt thẩm quyền của tỉnh." in text
+    assert not re.search(r"(?<![\d/])0(/0)? [^\d]", text), text
+
+    session.directives.all().delete()
+    text = "\n".join(assert_official_layout(
+        download(client, url, "party", date="07/12/2026"), "party").body)
+    assert "Các tổ công tác không giao nhiệm vụ cụ thể." in text
+    assert "giao 0" not in text and "0/0" not in text
+
+
+def test_a_late_directive_is_late_by_the_follow_up_pages_rule(province):
+    from recommendations.filters import _directive_completion
+    today = datetime.date.today()
+    session = factories.SessionFactory(group__round__province=province)
+    unit = session.units.first() or factories.UnitFactory(province=province)
+    for due, status in ((today - datetime.timedelta(days=1), "pending"),
+                        (today - datetime.timedelta(days=1), "done"),
+                        (today, "pending"), (None, "pending")):
+        directive = session.directives.create(text="x", due_date=due)
+        DirectiveFollowUp.objects.create(directive=directive, unit=unit, status=status)
+    session.directives.create(text="no one", due_date=today - datetime.timedelta(days=9))
+    follow_ups = DirectiveFollowUp.objects.select_related("directive")
+    overdue = set(_directive_completion(follow_ups, None, "overdue"))
+    assert overdue == {f for f in follow_ups if f.is_late(today)} and len(overdue) == 1
+    late = [d for d in session.directives.prefetch_related("follow_ups") if d.is_late(today)]
+    assert [d.follow_ups.get() for d in late] == list(overdue)
+
+
+def test_the_report_xlsx_lists_what_the_docx_lists(
+        client, office_user, province, department_a, department_b, count_queries):
+    from openpyxl import load_workbook
+    small = _report_round(province, department_a, department_b)
+    client.force_login(office_user)
+    url = reverse("recommendations:round_report", args=[small.pk])
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    assert workbook.sheetnames == ["Kiến nghị", "Khó khăn", "Kết luận", "Số liệu"]
+    sheet = workbook["Kiến nghị"]
+    assert sheet.freeze_panes == "A4"
+    header = [cell.value for cell in sheet[3]]
+    assert all(cell.font.b for cell in sheet[3])
+    assert header == ["Tổ công tác", "Ngày làm việc", "Kiến nghị, đề xuất", "Lĩnh vực",
+                      "Đơn vị nêu", "Cơ quan chủ trì", "Cơ quan phối hợp", "Đề xuất cấp trên",
+                      "Trạng thái", "Hạn xử lý", "Quá hạn"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+    assert sheet.auto_filter.ref == f"A3:K{3 + len(rows)}"
+    merged_units = "Phường Đông Kinh 0-0, phường Đông Kinh 0-1 và xã Hữu Lũng 0"
+    merged = [row for row in rows if row[2] == "Bổ sung biên chế 0"]
+    # Under the joint session and the one-unit session whose item was merged into it.
+    assert [row[1] for row in merged] == [datetime.datetime(2025, 8, 4),
+                                          datetime.datetime(2025, 9, 18)]
+    # Overdue on the day of the export (the round's items fall due in December 2026).
+    today = datetime.date.today()
+    assert all(row[4] == merged_units and row[5] == "Sở Nội vụ"
+               and row[10] == ("Quá hạn" if today > datetime.date(2026, 12, 2) else None)
+               and row[9] == datetime.datetime(2026, 12, 2) for row in merged)
+    assert sheet.cell(4, 2).number_format == "dd/mm/yyyy"
+    (upward,) = [row for row in rows if row[2] == "Sửa quy định 0"]
+    assert upward[5] is None and upward[7] == "Bộ Nội vụ" and upward[9] is None
+    directives = [[c.value for c in row] for row in workbook["Kết luận"].iter_rows(min_row=4)]
+    assert directives[0][2:] == ["Rà soát 0", datetime.datetime(2026, 11, 30), 1, 0,
+                                 "Quá hạn" if today > datetime.date(2026, 11, 30) else None]
+    figures = workbook["Số liệu"]
+    assert figures.cell(4, 4).number_format == "mm/yyyy"
+    assert figures.cell(4, 5).value == "Hữu Lũng 0"
+
+    large = _report_round(province, department_a, department_b, sessions=6, items=5)
+    few = count_queries(lambda: client.get(url, {"format": "xlsx"}))
+    many = count_queries(lambda: client.get(
+        reverse("recommendations:round_report", args=[large.pk]), {"format": "xlsx"}))
+    assert many == few
