@@ -197,9 +197,11 @@ class IssuedDocument(models.Model):
     @property
     def shown_citation(self) -> str:
         """The citation where a page shows it: a withdrawn document says so."""
-        if self.withdrawn:
-            return f"{self.citation} {gettext('(withdrawn)')}"
-        return self.citation
+        if not self.withdrawn:
+            return self.citation
+        # Outside the f-string, where makemessages finds it.
+        withdrawn = gettext("(withdrawn)")
+        return f"{self.citation} {withdrawn}"
 
     @property
     def withdrawn(self) -> bool:
