@@ -564,7 +564,7 @@ def test_the_same_confirmation_sent_twice_takes_one_number(client, office_user, 
     document = IssuedDocument.objects.get()
     assert first["Location"] == document.get_absolute_url()
     assert again.redirect_chain[-1][0] == document.get_absolute_url()
-    assert "already issued as Số 01-TB/TU" in again.content.decode()
+    assert "đã được cấp Số 01-TB/TU" in again.content.decode()
     assert RegisterCounter.objects.get().last_number == 1
     # Sent without a token (an old page): the confirmation again, nothing taken.
     response = client.post(issue_url, params)
@@ -607,8 +607,8 @@ def test_a_withdrawn_document_takes_no_signed_copy(client, entry, office_user):
     assert 'name="signed-file"' not in page.content.decode()
     response = upload(client, entry, unsigned_pdf())
     assert response.status_code == 400
-    assert "withdrawn" in response.context["upload_form"].errors["file"][0]
-    assert "no signed copy is kept" in response.content.decode()
+    assert "đã được thu hồi" in response.context["upload_form"].errors["file"][0]
+    assert "không lưu bản có chữ ký số" in response.content.decode()
     entry.refresh_from_db()
     assert not entry.signed_file and entry.signature == Signature.NONE
 
@@ -621,7 +621,7 @@ def test_a_citation_reads_as_an_official_writes_it(province, office_user):
     assert state.shown_citation == state.citation
     inspection_services.document_withdraw(document=state, by=office_user, reason="nhầm")
     state.refresh_from_db()
-    assert state.shown_citation == f"{state.citation} (withdrawn)"
+    assert state.shown_citation == f"{state.citation} (đã thu hồi)"
 
 
 def test_a_withdrawn_cited_document_is_marked_where_it_is_cited(client, province, office_user,
@@ -633,10 +633,10 @@ def test_a_withdrawn_cited_document_is_marked_where_it_is_cited(client, province
     inspection_services.document_withdraw(document=document, by=office_user, reason="nhầm")
     client.force_login(leader)
     page = client.get(reverse("inspections:directive_detail", args=[directive.pk]))
-    assert f"{document.citation} (withdrawn)" in page.content.decode()
+    assert f"{document.citation} (đã thu hồi)" in page.content.decode()
     client.force_login(office_user)
     page = client.get(document.get_absolute_url())
-    assert f"{document.citation} (withdrawn)" in page.content.decode()
+    assert f"{document.citation} (đã thu hồi)" in page.content.decode()
 
 
 def test_the_resolve_form_offers_the_provinces_recent_documents_in_force(
