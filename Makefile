@@ -36,7 +36,7 @@ TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --durations=15
 
 test-browser: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m browser
