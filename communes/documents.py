@@ -237,19 +237,22 @@ def sentence(text: str) -> str:
     return text + "."
 
 
+def _official_month(day: datetime.date) -> str:
+    """The month as both regulations write it: a leading zero for January and February only."""
+    return f"{day.month:02d}" if day.month <= 2 else str(day.month)
+
+
 def date_line(place: str, day: datetime.date) -> str:
     """"Lạng Sơn, ngày 05 tháng 8 năm 2025": a leading zero for days below 10 and for
     January and February only (both regulations)."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, ngày {day.day:02d} tháng {_official_month(day)} năm {day.year}"
 
 
 def short_date(day: datetime.date) -> str:
     """"04/8/2025", "15/12/2025", "05/02/2026": as officials write a date in a text or a
     table, the day in two digits and the month without a leading zero, except January and
     February (the rule of the date line above)."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{day.day:02d}/{month}/{day.year}"
+    return f"{day.day:02d}/{_official_month(day)}/{day.year}"
 
 
 def number_line(kind: str, number: str, type_code: str, symbol: str) -> str:
