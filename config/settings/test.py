@@ -1,6 +1,8 @@
 """Settings for pytest: fast password hashing, mail kept in memory, plain static storage."""
 
+import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -18,3 +20,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="inspections-test-media-")
 # Test transactions never commit, so cached figures would never be invalidated: no cache,
 # except in the tests of caching itself (tests/test_cache.py), which run the commit callbacks.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# SQLite's test database in a file rather than in memory: browser tests serve pages from
+# live_server's threads while the page's service worker fetches beside them, and an in-memory
+# database shared between threads fails a reader beside a writer at once ("table is locked")
+# where a file in WAL mode, as in production, lets it wait (base.py). One file per process.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(  # noqa: F405
+        Path(tempfile.gettempdir()) / f"inspections-test-{os.getpid()}.sqlite3")}
