@@ -46,6 +46,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for a commune's weak connection (the page budget, README); whitenoise
+    # above serves the static files compressed already. Django's gzip pads against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "communes.cache.RequestVersionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
