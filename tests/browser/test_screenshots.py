@@ -16,7 +16,7 @@ from django.urls import reverse
 from inspections.models import Session
 from recommendations.demo import DEMO_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.layout, pytest.mark.django_db(transaction=True)]
 
 SCREENS = {"desk": {"width": 1366, "height": 900}, "phone": {"width": 375, "height": 812}}
 
