@@ -17,6 +17,7 @@ from .figure_forms import add_figure_errors
 from .models import (
     Category,
     CategoryRouting,
+    DeviceSend,
     Difficulty,
     Directive,
     DirectiveFollowUp,
@@ -481,3 +482,13 @@ class RegisterCounterAdmin(RecordAdmin):
     list_display = ("issuing_body", "year", "last_number")
     list_filter = ("year", "issuing_body__province")
     list_select_related = ("issuing_body__province",)
+
+
+@admin.register(DeviceSend)
+class DeviceSendAdmin(RecordAdmin):
+    """The ids of the sends units' devices made (static/js/offline.js): kept so that a copy
+    sent again is refused as a duplicate."""
+
+    list_display = ("client_id", "sent_by", "received_at")
+    search_fields = ("sent_by__username",)
+    list_select_related = ("sent_by",)

@@ -743,3 +743,23 @@ class DirectiveReport(models.Model):
 
     def __str__(self):
         return f"{self.follow_up} – {self.submitted_at:%d/%m/%Y}"
+
+
+class DeviceSend(models.Model):
+    """A send a unit's clerk made from their device: the unit's report and figures before a
+    session, or a report on a task. The device names each send with an id it makes itself
+    (static/js/offline.js) and sends it again until an answer arrives; the id is kept here so
+    that a send arriving twice (the answer was lost on a dropped connection) is refused as a
+    duplicate and saves nothing twice."""
+
+    client_id = models.UUIDField(_("id made on the device"), unique=True, editable=False)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("sent by"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("send from a device")
+        verbose_name_plural = _("sends from devices")
+
+    def __str__(self):
+        return str(self.client_id)

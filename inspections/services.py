@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from communes.text import normalize
 
 from . import notifications, signals, signatures
 from .models import (
+    DeviceSend,
     Directive,
     DirectiveFollowUp,
     DirectiveReport,
@@ -172,18 +173,49 @@ def _require_office_of(by, province_id):
         raise ValidationError(_("Only the provincial office may do this."))
 
 
+class SendRepeated(Exception):  # noqa: N818 — not an error: the send arrived before
+    """A send from a unit's device whose id was received already: nothing is saved again."""
+
+    def __init__(self, received_at):
+        super().__init__(received_at)
+        self.received_at = received_at
+
+
+class SendTooLate(ValidationError):
+    """A unit's send that came after the office closed what it was for (the session
+    recorded, the task done): refused, and the device keeps what the clerk wrote."""
+
+
+def _device_send_claim(client_id, by):
+    """Take a device's send id for this transaction, or raise SendRepeated when it came
+    before. Two copies at the very same moment: the second's insert fails on the unique id."""
+    if client_id is None:
+        return
+    earlier = DeviceSend.objects.filter(client_id=client_id).first()
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                DeviceSend.objects.create(client_id=client_id, sent_by=by)
+            return
+        except IntegrityError:
+            earlier = DeviceSend.objects.get(client_id=client_id)
+    raise SendRepeated(earlier.received_at)
+
+
 @transaction.atomic
 def unit_submission_save(*, session, unit, by, report: dict, figures: list[dict],
-                         months=None):
+                         months=None, client_id=None):
     """A unit's report and figures before a session: created, or replaced while the session
     is still a draft (each version is kept in the history).
 
     `figures` replace those the unit sent before for `months` (every month when None); what
-    it sent for other months stays. A figure sent again as it was is not written again."""
+    it sent for other months stays. A figure sent again as it was is not written again.
+    `client_id` is the device's id of the send (SendRepeated when it came before)."""
     _require_unit_staff(by, unit.pk)
     current = Session.objects.select_for_update().get(pk=session.pk)
+    _device_send_claim(client_id, by)
     if current.status == Session.Status.FINAL:
-        raise ValidationError(_("The session is final: the office has recorded it."))
+        raise SendTooLate(_("The session is final: the office has recorded it."))
     if not current.units.filter(pk=unit.pk).exists():
         raise ValidationError(_("This unit does not attend this session."))
     submission, _created = UnitSubmission.objects.update_or_create(
@@ -210,15 +242,17 @@ def unit_submission_save(*, session, unit, by, report: dict, figures: list[dict]
 
 
 @transaction.atomic
-def directive_report_submit(*, follow_up, by, text: str, done_on=None):
+def directive_report_submit(*, follow_up, by, text: str, done_on=None, client_id=None):
     """A unit reports on a directive given to it: what it did, and the day it was done if it
-    is done. The office then accepts the report or sends it back."""
+    is done. The office then accepts the report or sends it back. `client_id` is the device's
+    id of the send (SendRepeated when it came before)."""
     follow_up = DirectiveFollowUp.objects.select_for_update().get(pk=follow_up.pk)
     _require_unit_staff(by, follow_up.unit_id)
+    _device_send_claim(client_id, by)
     if not text.strip():
         raise ValidationError(_("Say what was done."))
     if follow_up.status == DirectiveFollowUp.Status.DONE:
-        raise ValidationError(_("The office has already recorded this task as done."))
+        raise SendTooLate(_("The office has already recorded this task as done."))
     if done_on and done_on > timezone.localdate():
         raise ValidationError(_("The day it was done cannot be in the future."))
     return DirectiveReport.objects.create(follow_up=follow_up, text=text, done_on=done_on,

@@ -763,10 +763,11 @@ def reopening_decline(*, recommendation, by, note: str):
 
 
 @transaction.atomic
-def unit_directive_report(*, follow_up, by, text: str, done_on=None, files=()):
+def unit_directive_report(*, follow_up, by, text: str, done_on=None, files=(),
+                          client_id=None):
     """A unit's report on a directive given to it, with its files."""
-    report = inspection_services.directive_report_submit(follow_up=follow_up, by=by, text=text,
-                                                         done_on=done_on)
+    report = inspection_services.directive_report_submit(
+        follow_up=follow_up, by=by, text=text, done_on=done_on, client_id=client_id)
     attachments_save(files=files, by=by, directive_report=report)
     inspection_notifications.notify_office_of_unit_report(report)
     return report

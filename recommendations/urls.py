@@ -32,6 +32,10 @@ urlpatterns = [
     path("unit/recommendations/<int:pk>/", views.unit_recommendation,
          name="unit_recommendation"),
     path("unit/tasks/<int:pk>/", views.unit_directive, name="unit_directive"),
+    # What makes them work offline (recommendations/views/offline.py).
+    path("unit/manifest.webmanifest", views.unit_manifest, name="unit_manifest"),
+    path("unit/sw.js", views.unit_service_worker, name="unit_sw"),
+    path("unit/offline/", views.unit_offline, name="unit_offline"),
     path("recommendations/<int:pk>/", views.detail, name="detail"),
     path("recommendations/<int:pk>/<slug:action>/", views.act, name="act"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -2,6 +2,7 @@
 
 import json
 import re
+import uuid
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -174,7 +175,7 @@ def demo_with_every_model(settings, django_capture_on_commit_callbacks):
     from communes import services as communes_services
     from communes.mail import send_email
     from communes.models import IssuingBody
-    from inspections.models import GroupMember, UnitSubmission
+    from inspections.models import DeviceSend, GroupMember, UnitSubmission
     from recommendations.models import DigestSent, Recommendation, Status
 
     call_command("load_demo", stdout=StringIO())
@@ -210,6 +211,7 @@ def demo_with_every_model(settings, django_capture_on_commit_callbacks):
     GroupMember.objects.create(group=session.group, name="Nguyễn Văn An", title="Giám đốc",
                                department=department)
     UnitSubmission.objects.create(session=session, unit=session.units.first(), submitted_by=head)
+    DeviceSend.objects.create(client_id=uuid.uuid4(), sent_by=head)
     DigestSent.objects.create(department=department, day=timezone.localdate())
 
 

@@ -36,6 +36,9 @@ RECOMMENDATION_READERS = {**EVERYONE, "head_b": 404}
 DEPARTMENTS = {**EVERYONE, "office": 403, "leader": 403, "admin": 403}
 POSTED = {**EDITORS, "office": 302, "admin": 302}
 NOBODY = dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN}
+# What makes the unit's pages an offline app (the manifest, the service worker, the page it
+# shows offline) holds nothing of anyone's: the browser fetches the manifest without cookies.
+PUBLIC = dict.fromkeys(ROLES, 200)
 # Ward A raised the recommendation, attends the session and was given the directive.
 UNITS = {**NOBODY, "ward_a": 200, "ward_b": 200}
 WARD_A = {**UNITS, "ward_b": 404}
@@ -115,6 +118,9 @@ MATRIX = {
     "inspections:figures_import": (_round, EDITORS),
     "recommendations:unit_home": (lambda o: {}, UNITS),
     "recommendations:unit_session": (_session, WARD_A),
+    "recommendations:unit_manifest": (lambda o: {}, PUBLIC),
+    "recommendations:unit_sw": (lambda o: {}, PUBLIC),
+    "recommendations:unit_offline": (lambda o: {}, PUBLIC),
     "recommendations:unit_recommendation": (_recommendation, WARD_A),
     "recommendations:unit_directive": (lambda o: {"pk": o["follow_up"].pk}, WARD_A),
     # An empty decision: 400 with the follow-up page for the office.
@@ -174,7 +180,7 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                                "recommendations:list", "recommendations:search",
                                "recommendations:api_tokens",
                                "recommendations:api_token_revoke")
-               and name not in UNIT_PAGES
+               and name not in UNIT_PAGES and MATRIX[name][1] is not PUBLIC
                # Settings of the user's own province; the calendar and categories are national.
                and (not name.startswith("inspections:settings")
                     or name == "inspections:settings_person_edit")]

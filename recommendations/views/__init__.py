@@ -3,6 +3,9 @@ from .documents import round_report, round_report_issue, session_notice, session
 from .follow_up import follow_up, follow_up_update, unit_report_decide
 from .home import home
 from .inbox import inbox
+from .offline import manifest as unit_manifest
+from .offline import offline_page as unit_offline
+from .offline import service_worker as unit_service_worker
 from .oversight import dashboard_view, directive_list, recommendation_list
 from .routing import routing
 from .search import search_view
@@ -17,6 +20,6 @@ __all__ = [
     "inbox", "recommendation_list", "round_report", "round_report_issue",
     "session_notice_issue", "routing", "search_view",
     "session_attachment_add", "session_detail", "session_notice", "session_record",
-    "unit_directive", "unit_home", "unit_profile", "unit_recommendation", "unit_report_decide",
-    "unit_session",
+    "unit_directive", "unit_home", "unit_manifest", "unit_offline", "unit_profile",
+    "unit_recommendation", "unit_report_decide", "unit_service_worker", "unit_session",
 ]

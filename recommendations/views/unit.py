@@ -2,13 +2,15 @@
 prepares for, the recommendations it raised with the answers the office sent, and the tasks it
 was given. Everything is looked up within the unit's scope: another unit's objects are 404."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -25,6 +27,7 @@ from inspections.figure_forms import (
 )
 from inspections.forms import UnitSubmissionForm
 from inspections.models import (
+    DeviceSend,
     DirectiveFollowUp,
     DirectiveReport,
     Metric,
@@ -33,13 +36,40 @@ from inspections.models import (
     UnitSubmission,
 )
 from inspections.queries import unit_figures_of
-from inspections.services import unit_submission_save
+from inspections.services import SendRepeated, SendTooLate, unit_submission_save
 
 from .. import services
 from ..forms import DirectiveReportForm, VerdictForm
 from ..models import AnswerReceipt, PublishedAnswer, Recommendation
+from .offline import kept_offline
 
 unit_required = role_required(roles.is_unit_user)
+
+# The status of a send that came after the office closed what it was for: the page the
+# device's queue reads (static/js/offline.js) tells it from a form to correct (400).
+TOO_LATE = 409
+
+
+def _client_id(request):
+    """The id the clerk's device gave this send (static/js/offline.js), if it is one."""
+    try:
+        return uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        return None
+
+
+def _already_received(request, received_at):
+    messages.info(request, _("This was received already, on %(when)s: it was not saved "
+                             "again.") % {"when": formats.date_format(
+                                 timezone.localtime(received_at), "SHORT_DATETIME_FORMAT")})
+
+
+def _received_before(request):
+    """When this send was received before, if it was: a copy that arrives after the office
+    closed what it was for is still the one received, not a refusal."""
+    client_id = _client_id(request)
+    return client_id and DeviceSend.objects.filter(client_id=client_id).values_list(
+        "received_at", flat=True).first()
 
 
 def _unit(user) -> AdministrativeUnit:
@@ -48,6 +78,7 @@ def _unit(user) -> AdministrativeUnit:
 
 @read_only
 @unit_required
+@kept_offline
 def unit_home(request):
     """What needs the unit's action, with counts: tasks due, answers to read, sessions to
     prepare; then the recommendations it raised."""
@@ -86,6 +117,7 @@ def _asked_month(request):
 
 @require_http_methods(["GET", "POST"])
 @unit_required
+@kept_offline
 def unit_session(request, pk):
     """A session of the unit, and the report and figures it sends before it."""
     user = request.user
@@ -107,16 +139,25 @@ def unit_session(request, pk):
         data, prefix="figure", unit=unit, metrics=list(Metric.objects.all()), sent=sent,
         month=month, earlier=unit_figures_of(unit, previous_month(month)))
     can_send = session.status == Session.Status.DRAFT
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not can_send and (received := _received_before(request)):
+        _already_received(request, received)
+        return redirect("recommendations:unit_session", pk=session.pk)
     if request.method == "POST" and not can_send:
         messages.error(request, _("The session is final: the office has recorded it."))
+        status = TOO_LATE
     elif request.method == "POST" and form.is_valid() and figures.is_valid():
         try:
             unit_submission_save(
-                session=session, unit=unit, by=user,
+                session=session, unit=unit, by=user, client_id=_client_id(request),
                 report={name: form.cleaned_data[name] for name in UnitSubmissionForm.Meta.fields},
                 figures=figures.figures(), months=figures.months())
+        except SendRepeated as repeated:
+            _already_received(request, repeated.received_at)
+            return redirect("recommendations:unit_session", pk=session.pk)
         except ValidationError as error:
             messages.error(request, error.messages[0])
+            status = TOO_LATE if isinstance(error, SendTooLate) else status
         else:
             messages.success(request, _("Your unit's report was sent to the provincial office."))
             # Back on the table of the month just sent.
@@ -135,11 +176,12 @@ def unit_session(request, pk):
         "month_form": MonthChoiceForm(initial={"month": month}),
         "recorded": ReportedFigure.objects.visible_to(user).filter(session=session)
         .select_related("metric", "unit") if not can_send else [],
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @unit_required
+@kept_offline
 def unit_recommendation(request, pk):
     """A recommendation the unit raised: where it stands, and the answers the office sent,
     which the unit's staff mark read and say whether they settle it."""
@@ -180,6 +222,7 @@ def unit_recommendation(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @unit_required
+@kept_offline
 def unit_directive(request, pk):
     """A task given to the unit: what the directive says, the unit's reports on it and the
     office's decisions, and a form to report (with files)."""
@@ -190,20 +233,32 @@ def unit_directive(request, pk):
         Prefetch("attachments")).order_by("-submitted_at")
     form = DirectiveReportForm(request.POST or None, request.FILES or None)
     can_report = follow_up.status == DirectiveFollowUp.Status.PENDING
-    if request.method == "POST" and can_report and form.is_valid():
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not can_report and (received := _received_before(request)):
+        _already_received(request, received)
+        return redirect("recommendations:unit_directive", pk=follow_up.pk)
+    if request.method == "POST" and not can_report:
+        messages.error(request, _("The office has already recorded this task as done."))
+        status = TOO_LATE
+    elif request.method == "POST" and form.is_valid():
         try:
             services.unit_directive_report(
                 follow_up=follow_up, by=user, text=form.cleaned_data["text"],
-                done_on=form.cleaned_data["done_on"], files=form.cleaned_data["files"])
+                done_on=form.cleaned_data["done_on"], files=form.cleaned_data["files"],
+                client_id=_client_id(request))
+        except SendRepeated as repeated:
+            _already_received(request, repeated.received_at)
+            return redirect("recommendations:unit_directive", pk=follow_up.pk)
         except ValidationError as error:
             form.add_error(None, error)
+            status = TOO_LATE if isinstance(error, SendTooLate) else status
         else:
             messages.success(request, _("Your report was sent to the provincial office."))
             return redirect("recommendations:unit_directive", pk=follow_up.pk)
     return render(request, "recommendations/unit_directive.html", {
         "follow_up": follow_up, "reports": reports, "form": form, "can_report": can_report,
         "pending": DirectiveReport.Decision.PENDING,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status)
 
 
 def _int(value):

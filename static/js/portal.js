@@ -11,13 +11,65 @@
      stale draft back). */
   var stopped = false;
 
-  /* Logging out clears this user's drafts on this computer. */
+  /* Logging out clears this user's drafts on this computer, and what a unit's pages kept on
+     the device (recommendations/views/offline.py): the pages read offline, the sends not yet
+     made (after asking, when there are some), the service worker. Then the form goes. */
+  function unitSendsUnsent() {
+    if (!window.UnitSends) return Promise.resolve(0);
+    return window.UnitSends.all().then(function (entries) {
+      return entries.filter(function (entry) { return entry.state !== "sent"; }).length;
+    }, function () { return 0; });
+  }
+  /* The unit's service worker first stops keeping pages (one may be on its way). */
+  function unitWorkerForget() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!worker) return Promise.resolve();
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { resolve(); };
+      worker.postMessage({type: "forget"}, [channel.port2]);
+      window.setTimeout(resolve, 1000);
+    });
+  }
+  function unitKeptDropped() {
+    var work = [];
+    if (window.caches) {
+      work.push(caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (name) { return name.indexOf("unit-") === 0; })
+          .map(function (name) { return caches.delete(name); }));
+      }));
+    }
+    if (window.indexedDB) {
+      work.push(new Promise(function (resolve) {
+        var request = indexedDB.deleteDatabase("unit-sends");
+        request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+      }));
+    }
+    if (navigator.serviceWorker) {
+      work.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+      }));
+    }
+    return Promise.all(work).catch(function () {});
+  }
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
       stopped = true;
       var prefix = "draft:" + userId + ":";
       Object.keys(localStorage).forEach(function (key) {
         if (key.indexOf(prefix) === 0) localStorage.removeItem(key);
+      });
+      if (form.dataset.cleared) return;
+      event.preventDefault();
+      unitSendsUnsent().then(function (unsent) {
+        if (unsent && !window.confirm(form.dataset.unsent.replace("{n}", unsent))) {
+          stopped = false;
+          return;
+        }
+        unitWorkerForget().then(unitKeptDropped).then(function () {
+          form.dataset.cleared = "1";
+          form.submit();
+        });
       });
     });
   });
