@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -85,3 +86,20 @@ class PrivateResponsesMiddleware:
                 "Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Django's gzip (with its padding against BREACH) for what is read as text: pages, JSON,
+    CSV. A file download (an attachment, a document, an export streamed) goes as it is: its
+    formats are compressed already, and its Content-Length lets a weak connection show how
+    far it has come."""
+
+    COMPRESSED_TYPES = ("text/", "application/json", "application/problem+json",
+                        "application/manifest+json", "application/javascript",
+                        "application/xml", "image/svg+xml")
+
+    def process_response(self, request, response):
+        if response.streaming or not response.get("Content-Type", "").startswith(
+                self.COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -47,8 +47,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for a commune's weak connection (the page budget, README); whitenoise
-    # above serves the static files compressed already. Django's gzip pads against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # above serves the static files compressed already.
+    "config.middleware.PageGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "communes.cache.RequestVersionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,9 +1,16 @@
 /* A unit's pages on a weak connection (recommendations/views/offline.py): the service worker
-   registered, the connection's state said, and what the clerk sends without a connection kept
-   on the device (unit-sends.js) and sent when it returns, each send once: its id, made here,
-   is refused by the server as a duplicate. What happened to each send stays in view: waiting,
-   received (and when), refused with the server's reason, or too late (the office closed the
-   session or the task meanwhile) with the clerk's text kept to copy. */
+   registered, the connection's state said, and what the clerk sends kept on the device
+   (unit-sends.js) until the server has it, each send once: its id, made here, is refused by
+   the server as a duplicate.
+
+   A send made with a connection goes the usual way (the page is replaced by the server's
+   answer), but a copy waits on the device until the next page says, through the cookie
+   unit_send, what became of it: received, refused (the form is back with its errors) or too
+   late (the office closed the session or the task meanwhile). A copy nobody answered for — the
+   connection dropped, the session had ended — is sent again from the device. A send made
+   without a connection waits there and goes when the connection returns. What happened to
+   each send stays in view: waiting, received (and when), refused with the server's reason, or
+   too late with the clerk's text kept to copy. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-offline]");
@@ -16,6 +23,7 @@
   var state = document.querySelector("[data-connection]");
   var texts = root.dataset;
   var flushing = false;
+  var OUTCOME_COOKIE = "unit_send";
 
   function say(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (all, name) {
@@ -30,7 +38,14 @@
     var hour = pad(d.getHours()) + ":" + pad(d.getMinutes());
     return document.documentElement.lang === "vi" ? hour + " " + day : day + " " + hour;
   }
+  function cookie(name) {
+    var match = new RegExp("(?:^|;\\s*)" + name + "=([^;]*)").exec(document.cookie);
+    return match ? decodeURIComponent(match[1].replace(/^"|"$/g, "")) : "";
+  }
 
+  /* Offline: the browser says so, or this page is the copy the device kept (sw.js marks it;
+     a connection dropping on the way leaves the browser believing it is online). */
+  function offline() { return !navigator.onLine || document.body.hasAttribute("data-from-device"); }
 
   /* This page and the unit's pages it links to, kept for reading offline (this one was
      perhaps loaded before the worker took over). */
@@ -70,22 +85,47 @@
     });
     return labels;
   }
+  function freshIds() {
+    Array.prototype.forEach.call(forms, function (form) {
+      hidden(form, "client_id", UnitSends.newId());
+    });
+  }
   Array.prototype.forEach.call(forms, function (form) {
-    hidden(form, "client_id", UnitSends.newId());
     hidden(form, "client_owner", owner);
     hidden(form, "client_label", form.dataset.sendOffline);
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine || event.defaultPrevented) return;
+      if (event.defaultPrevented || form.dataset.going) return;
       event.preventDefault();
-      var labels = labelsOf(form);
-      UnitSends.keep(form.action || location.href, new FormData(form), labels).then(function () {
+      /* The token of the cookie now: a page kept on the device may hold an older one. */
+      var token = form.querySelector('input[name="csrfmiddlewaretoken"]');
+      if (token && cookie("csrftoken")) token.value = cookie("csrftoken");
+      var queued = offline();
+      UnitSends.keep(form.action || location.href, new FormData(form), labelsOf(form),
+                     queued ? "waiting" : "submitting").then(function () {
+        if (!queued) {
+          form.dataset.going = "1";
+          form.submit();
+          return;
+        }
         /* Sent again, it is another send. */
         hidden(form, "client_id", UnitSends.newId());
         var status = form.querySelector("[data-queued]");
         if (status) status.textContent = say(texts.tQueued, {time: moment(Date.now())});
         render();
+        flush();
+      }, function () {
+        /* The device could not keep it (its storage full): the usual way, then. */
+        form.dataset.going = "1";
+        form.submit();
       });
     });
+  });
+  freshIds();
+  /* A page come back from the browser's back-and-forward cache sent its ids already. */
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    Array.prototype.forEach.call(forms, function (form) { delete form.dataset.going; });
+    freshIds();
   });
 
   /* Any other form of these pages (an answer marked read, the unit's view on it) needs the
@@ -97,25 +137,44 @@
         event.preventDefault();
         if (state) {
           state.textContent = texts.tNeedsNetwork;
-          state.hidden = false;
           state.classList.add("offline");
           state.scrollIntoView({block: "nearest"});
         }
       });
     });
 
-  /* The server's words in its answer: the form's errors, else its messages. */
-  function reasons(html) {
-    var page = new DOMParser().parseFromString(html, "text/html");
+  /* The server's words in an answer: the form's errors, else its messages. */
+  function reasons(page) {
     var found = page.querySelectorAll(".error-summary li, .errorlist li, .messages li");
     return Array.prototype.map.call(found, function (el) { return el.textContent.trim(); })
       .filter(Boolean).join(" ");
   }
 
-  function csrfToken() {
-    var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
-    var input = document.querySelector('input[name="csrfmiddlewaretoken"]');
-    return match ? decodeURIComponent(match[1]) : input ? input.value : "";
+  /* What became of the sends that went the usual way: the page the server answered with says
+     it for the last one; any other was lost on the way, and goes again from the device. */
+  function settle() {
+    var outcome = cookie(OUTCOME_COOKIE).split(":");
+    if (outcome[0]) document.cookie = OUTCOME_COOKIE + "=; Max-Age=0; path=" + root.dataset.scope;
+    return UnitSends.all().then(function (entries) {
+      return Promise.all(entries.filter(function (entry) {
+        return entry.owner === owner && (entry.state === "submitting" || (entry.restored
+          && outcome[1] === "received" && entry.url === location.href.split("#")[0]));
+      }).map(function (entry) {
+        if (entry.restored) return UnitSends.remove(entry.id);  /* sent again, corrected */
+        if (entry.id !== outcome[0]) {
+          entry.state = "waiting";
+        } else if (outcome[1] === "received") {
+          entry.state = "sent";
+          entry.sentAt = Date.now();
+        } else if (outcome[1] === "refused") {
+          return UnitSends.remove(entry.id);  /* the form is on the page, with its errors */
+        } else {
+          entry.state = "conflict";
+          entry.reason = reasons(document);
+        }
+        return UnitSends.put(entry);
+      }));
+    });
   }
 
   function sendOne(entry) {
@@ -125,8 +184,7 @@
       if (field[1] instanceof Blob) data.append(field[0], field[1], field[1].name);
       else data.append(field[0], field[1]);
     });
-    /* The token of the cookie now: the one the page had may be older than a new sign-in. */
-    data.append("csrfmiddlewaretoken", csrfToken());
+    data.append("csrfmiddlewaretoken", cookie("csrftoken"));
     entry.state = "sending";
     render();
     return fetch(entry.url, {method: "POST", body: data, credentials: "same-origin"})
@@ -137,7 +195,7 @@
         }
         if (response.status >= 500) throw new Error("server");
         return response.text().then(function (html) {
-          entry.reason = reasons(html);
+          entry.reason = reasons(new DOMParser().parseFromString(html, "text/html"));
           if (response.ok) {
             entry.state = "sent";
             entry.sentAt = Date.now();
@@ -158,8 +216,8 @@
   function flush() {
     if (flushing || !navigator.onLine) return Promise.resolve();
     flushing = true;
-    var send = function () { return sendWaiting(); };
-    var sending = navigator.locks ? navigator.locks.request("unit-sends", send) : send();
+    var sending = navigator.locks ? navigator.locks.request("unit-sends", sendWaiting)
+      : sendWaiting();
     return sending.catch(function () {}).then(function () {
       flushing = false;
       render();
@@ -205,24 +263,35 @@
     return lines.join("\n");
   }
 
+  /* Back in the form, as it was typed (through the inputs' own setter: the date boxes keep
+     what portal.js's calendar would not write). The copy stays, out of view, until the
+     corrected form is received. */
+  var nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+  var nativeText = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
   function restore(entry) {
     var form = document.querySelector("form[data-send-offline]");
     if (!form) return;
     var files = {};
     entry.fields.forEach(function (field) {
       var el = form.elements[field[0]];
-      if (!el || /^(csrfmiddlewaretoken|client_id)$/.test(field[0])) return;
+      if (!el || /^(csrfmiddlewaretoken|client_\w+)$/.test(field[0])) return;
       if (field[1] instanceof Blob) {
         (files[field[0]] = files[field[0]] || new DataTransfer()).items.add(field[1]);
       } else if (el.type === "checkbox") {
         el.checked = true;
+      } else if (el instanceof HTMLTextAreaElement) {
+        nativeText.call(el, field[1]);
+      } else if (el instanceof HTMLInputElement) {
+        nativeValue.call(el, field[1]);
       } else {
         el.value = field[1];
       }
     });
     Object.keys(files).forEach(function (name) { form.elements[name].files = files[name].files; });
-    UnitSends.remove(entry.id).then(render);
-    form.scrollIntoView();
+    entry.restored = true;
+    UnitSends.put(entry).then(render);
+    var first = form.querySelector("input:not([type=hidden]), textarea, select");
+    if (first) first.focus();
   }
 
   function item(entry) {
@@ -237,7 +306,8 @@
     li.appendChild(what);
     var status = document.createElement("p");
     var values = {time: moment(entry.sentAt || entry.queuedAt), reason: entry.reason || ""};
-    status.textContent = say(texts["t" + entry.state.charAt(0).toUpperCase() + entry.state.slice(1)], values);
+    var text = entry.state === "submitting" ? "waiting" : entry.state;
+    status.textContent = say(texts["t" + text.charAt(0).toUpperCase() + text.slice(1)], values);
     li.appendChild(status);
     if (entry.state === "conflict" || entry.state === "refused") {
       var kept = document.createElement("textarea");
@@ -260,27 +330,42 @@
         actions.appendChild(button(texts.tRestore, function () { restore(entry); }));
       }
       actions.appendChild(button(texts.tRemove, function () {
-        UnitSends.remove(entry.id).then(render);
+        UnitSends.remove(entry.id).then(render).then(function () {
+          var heading = panel.querySelector("h2");
+          heading.tabIndex = -1;
+          heading.focus();
+        });
       }));
       li.appendChild(actions);
     }
     return li;
   }
 
-  /* Received sends are kept in view for a month, the last 20. */
+  /* Received sends are kept in view for a month, the last 20 (their files are let go). */
   var MONTH = 31 * 24 * 3600 * 1000;
   function render() {
     return UnitSends.all().then(function (entries) {
       var mine = entries.filter(function (entry) { return entry.owner === owner; });
       var sent = mine.filter(function (entry) { return entry.state === "sent"; });
-      sent.slice(0, Math.max(0, sent.length - 20)).concat(sent.filter(function (entry) {
-        return Date.now() - entry.sentAt > MONTH;
-      })).forEach(function (entry) { UnitSends.remove(entry.id); });
+      sent.forEach(function (entry) {
+        if (sent.indexOf(entry) < sent.length - 20 || Date.now() - entry.sentAt > MONTH) {
+          UnitSends.remove(entry.id);
+        } else if (entry.fields.some(function (field) { return field[1] instanceof Blob; })) {
+          entry.fields = entry.fields.map(function (field) {
+            return field[1] instanceof Blob ? [field[0], ""] : field;
+          });
+          UnitSends.put(entry);
+        }
+      });
       var shown = mine.filter(function (entry) {
-        return !onlyHere || new URL(entry.url).pathname === location.pathname;
+        return !entry.restored && (!onlyHere || new URL(entry.url).pathname === location.pathname);
       }).reverse();
-      var waiting = mine.filter(function (entry) { return entry.state !== "sent"
-        && entry.state !== "conflict" && entry.state !== "refused"; }).length;
+      var waiting = mine.filter(function (entry) {
+        return ["waiting", "sending", "signin", "submitting"].indexOf(entry.state) >= 0;
+      }).length;
+      var problems = mine.filter(function (entry) {
+        return !entry.restored && (entry.state === "conflict" || entry.state === "refused");
+      }).length;
       if (list) {
         list.replaceChildren.apply(list, shown.slice(0, 20).map(item));
         panel.hidden = !shown.length;
@@ -290,33 +375,31 @@
       var queued = match && mine.filter(function (entry) {
         return entry.id === match[1] && entry.state === "waiting";
       })[0];
-      showState(waiting, queued);
+      showState(waiting, problems, queued);
       var target = match && document.getElementById("send-" + match[1]);
       if (target) target.classList.add("highlight");
     });
   }
 
-  /* Offline: the browser says so, or this page is the copy the device kept (sw.js marks it;
-     a connection dropping on the way leaves the browser believing it is online). */
-  function offline() { return !navigator.onLine || document.body.hasAttribute("data-from-device"); }
-
-  function showState(waiting, queued) {
+  /* One status line, always in the page (a live region that appears already filled is not
+     read out): empty when there is nothing to say. */
+  function showState(waiting, problems, queued) {
     if (!state) return;
     var lines = [];
     if (queued) lines.push(say(texts.tQueued, {time: moment(queued.queuedAt)}));
     if (offline()) lines.push(say(texts.tOffline, {time: root.dataset.rendered}));
     if (waiting) lines.push(say(texts.tPending, {n: waiting}));
-    state.textContent = lines.join(" ");
-    state.hidden = !lines.length;
+    if (problems) lines.push(say(texts.tProblems, {n: problems}));
+    var text = lines.join(" ");
+    if (state.textContent !== text) state.textContent = text;
     state.classList.toggle("offline", offline());
     /* A page read from the device: what it said once is not news now. */
     var messages = document.querySelector(".messages");
-    if (messages && offline()) messages.hidden = true;
+    if (messages && document.body.hasAttribute("data-from-device")) messages.hidden = true;
   }
 
   window.addEventListener("online", function () { flush().then(keepLinked); });
   window.addEventListener("offline", render);
-  render();
   /* The page first; then the worker, what waits to be sent, and the pages to keep, so that
      none of it takes the connection from the page the clerk opened. */
   function afterLoad() {
@@ -326,8 +409,11 @@
     }
     flush().then(keepLinked);
   }
-  if (document.readyState === "complete") afterLoad();
-  else window.addEventListener("load", afterLoad);
+  settle().catch(function () {}).then(function () {
+    render();
+    if (document.readyState === "complete") afterLoad();
+    else window.addEventListener("load", afterLoad);
+  });
   /* While something waits, try again now and then: a connection can come back unannounced. */
   window.setInterval(function () {
     UnitSends.all().then(function (entries) {

@@ -13,23 +13,45 @@
 
   /* Logging out clears this user's drafts on this computer, and what a unit's pages kept on
      the device (recommendations/views/offline.py): the pages read offline, the sends not yet
-     made (after asking, when there are some), the service worker. Then the form goes. */
+     made (after asking, when there are some), the service worker. Then the form goes. This
+     runs on every page, the unit's or not. */
+  var UNIT_SENDS = "unit-sends";
   function unitSendsUnsent() {
-    if (!window.UnitSends) return Promise.resolve(0);
-    return window.UnitSends.all().then(function (entries) {
-      return entries.filter(function (entry) { return entry.state !== "sent"; }).length;
+    if (!window.indexedDB || !indexedDB.databases) return Promise.resolve(0);
+    return indexedDB.databases().then(function (databases) {
+      if (!databases.some(function (db) { return db.name === UNIT_SENDS; })) return 0;
+      return new Promise(function (resolve) {
+        var request = indexedDB.open(UNIT_SENDS);
+        request.onerror = function () { resolve(0); };
+        request.onsuccess = function () {
+          var db = request.result;
+          if (!db.objectStoreNames.contains("sends")) { db.close(); resolve(0); return; }
+          var all = db.transaction("sends").objectStore("sends").getAll();
+          all.onsuccess = function () {
+            db.close();
+            resolve(all.result.filter(function (entry) {
+              return entry.owner && entry.owner.indexOf("user-" + userId + "-") === 0
+                && entry.state !== "sent";
+            }).length);
+          };
+          all.onerror = function () { db.close(); resolve(0); };
+        };
+      });
     }, function () { return 0; });
   }
   /* The unit's service worker first stops keeping pages (one may be on its way). */
-  function unitWorkerForget() {
-    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (!worker) return Promise.resolve();
-    return new Promise(function (resolve) {
-      var channel = new MessageChannel();
-      channel.port1.onmessage = function () { resolve(); };
-      worker.postMessage({type: "forget"}, [channel.port2]);
-      window.setTimeout(resolve, 1000);
-    });
+  function unitWorkerForget(scope) {
+    if (!navigator.serviceWorker || !scope) return Promise.resolve();
+    return navigator.serviceWorker.getRegistration(scope).then(function (registration) {
+      var worker = registration && registration.active;
+      if (!worker) return;
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function () { resolve(); };
+        worker.postMessage({type: "forget"}, [channel.port2]);
+        window.setTimeout(resolve, 2000);
+      });
+    }).catch(function () {});
   }
   function unitKeptDropped() {
     var work = [];
@@ -41,7 +63,7 @@
     }
     if (window.indexedDB) {
       work.push(new Promise(function (resolve) {
-        var request = indexedDB.deleteDatabase("unit-sends");
+        var request = indexedDB.deleteDatabase(UNIT_SENDS);
         request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
       }));
     }
@@ -51,6 +73,16 @@
       }));
     }
     return Promise.all(work).catch(function () {});
+  }
+  /* Pages a unit's service worker kept for another user than the one signed in here (or for
+     anyone, on the sign-in page) are dropped: someone else uses this browser now. */
+  if (window.caches && window.isSecureContext) {
+    caches.keys().then(function (names) {
+      names.filter(function (name) {
+        return name.indexOf("unit-pages-") === 0
+          && (!userId || name.indexOf("unit-pages-user-" + userId + "-") !== 0);
+      }).forEach(function (name) { caches.delete(name); });
+    }).catch(function () {});
   }
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
@@ -66,7 +98,7 @@
           stopped = false;
           return;
         }
-        unitWorkerForget().then(unitKeptDropped).then(function () {
+        unitWorkerForget(form.dataset.unitScope).then(unitKeptDropped).then(function () {
           form.dataset.cleared = "1";
           form.submit();
         });

@@ -26,7 +26,11 @@
         var transaction = db.transaction(STORE, mode);
         var result = work(transaction.objectStore(STORE));
         transaction.oncomplete = function () { db.close(); resolve(result && result.result); };
-        transaction.onerror = function () { db.close(); reject(transaction.error); };
+        /* An error, or the browser's quota refusing a large file: said, never silent. */
+        transaction.onerror = transaction.onabort = function () {
+          db.close();
+          reject(transaction.error || new Error("aborted"));
+        };
       });
     });
   }
@@ -41,15 +45,19 @@
   }
 
   /* A form's data as kept: every field with its value (a file as the file itself), the
-     form's labels when the page gave them, and who sent it (the form's client_owner). */
-  function keep(url, data, labels) {
+     form's labels when the page gave them, and who sent it (the form's client_owner). The
+     browser is asked to keep the device's storage rather than clear it when space runs low. */
+  function keep(url, data, labels, state) {
+    if (scope.navigator && navigator.storage && navigator.storage.persist) {
+      navigator.storage.persist().catch(function () {});
+    }
     var fields = [];
     data.forEach(function (value, name) { fields.push([name, value]); });
     var id = data.get("client_id") || newId();
     var entry = {
       id: id, url: url.split("#")[0], owner: data.get("client_owner") || "",
       label: data.get("client_label") || "", labels: labels || {}, fields: fields,
-      state: "waiting", queuedAt: Date.now(),
+      state: state || "waiting", queuedAt: Date.now(),
     };
     return run("readwrite", function (store) { return store.put(entry); }).then(function () {
       return entry;

@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from communes import roles
@@ -26,6 +27,7 @@ from inspections.models import (
 from recommendations import services
 from recommendations.models import Attachment
 from tests import factories
+from tests.browser.audit import axe_source, axe_violations
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +64,9 @@ def ward(live_server):
     services.recommendation_resolve(recommendation=item, by=head, answer="Đã bổ sung.")
     services.answer_publish(recommendation=item, by=office,
                             text="Tỉnh đã giao bổ sung 02 biên chế cho phường.")
+    other_unit = factories.UnitFactory(province=province, name="Kỳ Lừa", kind="ward")
+    factories.profile(factories.UserFactory(username="phuong.kl", role=roles.UNIT_STAFF),
+                      province=province, unit=other_unit)
     return {"clerk": clerk, "office": office, "coming": coming, "task": task, "item": item}
 
 
@@ -104,12 +109,27 @@ def test_the_clerk_reads_and_sends_offline_and_each_send_arrives_once(
     for path in ("/unit/", task_url, answer_url, session_url):
         kept(page, live_server.url, path)
 
+    # The answer nobody opened, read from the device.
     context.set_offline(True)
     page.goto(f"{live_server.url}{answer_url}")
     expect(page.get_by_text("Tỉnh đã giao bổ sung 02 biên chế cho phường.")).to_be_visible()
+    expect(page.locator("body[data-from-device]")).to_have_count(1)
     expect(page.get_by_role("status").filter(has_text="Không có kết nối mạng")).to_be_visible()
 
-    # A task report with its file, sent without a connection.
+    # The month's figures, typed the Vietnamese way, sent on a connection that drops on the
+    # way while the browser still believes it is online: the service worker keeps the send.
+    context.set_offline(False)
+    page.goto(f"{live_server.url}{session_url}")
+    context.set_offline(True)
+    page.evaluate("Object.defineProperty(Navigator.prototype, 'onLine', {get: () => true})")
+    page.locator('[name="achievements"]').fill("Tiếp nhận 6.600 hồ sơ trong tháng")
+    page.get_by_role("textbox", name="Hồ sơ tiếp nhận Giá trị").fill("6.600")
+    page.get_by_role("button", name="Gửi Văn phòng").click()
+    page.wait_for_url(re.compile(r"#queued-"))
+    expect(page.get_by_text("Đã lưu trên thiết bị lúc")).to_be_visible()
+    expect(page.locator(".device-send.waiting")).to_contain_text("Báo cáo và số liệu")
+
+    # A task report with its file, from the page kept on the device, without a connection.
     page.goto(f"{live_server.url}{task_url}")
     expect(page.get_by_text("Bố trí đủ máy tính cho bộ phận một cửa")).to_be_visible()
     evidence = tmp_path / "Biên bản bàn giao.pdf"
@@ -119,13 +139,7 @@ def test_the_clerk_reads_and_sends_offline_and_each_send_arrives_once(
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.get_by_text("Đã lưu trên thiết bị lúc")).to_be_visible()
     expect(page.locator(".device-send.waiting")).to_contain_text("Báo cáo thực hiện nhiệm vụ")
-
-    # The month's figures, typed the Vietnamese way.
-    page.goto(f"{live_server.url}{session_url}")
-    page.locator('[name="achievements"]').fill("Tiếp nhận 6.600 hồ sơ trong tháng")
-    page.get_by_role("textbox", name="Hồ sơ tiếp nhận Giá trị").fill("6.600")
-    page.get_by_role("button", name="Gửi Văn phòng").click()
-    expect(page.get_by_text("Đã lưu trên thiết bị lúc")).to_be_visible()
+    expect(page.get_by_label("Kết quả thực hiện")).to_have_value("Đã bố trí 5 máy tính")
     assert not DirectiveReport.objects.exists() and not UnitSubmission.objects.exists()
 
     # The connection returns while the clerk is on the page: both go, once each.
@@ -133,8 +147,11 @@ def test_the_clerk_reads_and_sends_offline_and_each_send_arrives_once(
     page.on("request", lambda request: posts.append(request.url)
             if request.method == "POST" else None)
     context.set_offline(False)
+    # The browser may not notice (the page was read from the device): the page tries again
+    # every 15 seconds while something waits.
+    until(page, "UnitSends.all().then(entries => entries.every(e => e.state === 'sent'))",
+          timeout=40)
     expect(page.locator(".device-send.sent")).to_contain_text("Văn phòng đã nhận lúc")
-    until(page, "UnitSends.all().then(entries => entries.every(e => e.state === 'sent'))")
     assert sorted(posts) == sorted(f"{live_server.url}{path}" for path in (task_url,
                                                                            session_url))
     page.goto(f"{live_server.url}/unit/")
@@ -148,11 +165,12 @@ def test_the_clerk_reads_and_sends_offline_and_each_send_arrives_once(
         metric=Metric.objects.get(code="received_total")).value == 6600
 
     # A second reconnection sends nothing again.
+    page.wait_for_load_state("networkidle")
+    posts.clear()
     context.set_offline(True)
     context.set_offline(False)
-    posts.clear()
     page.goto(f"{live_server.url}/unit/")
-    page.reload()
+    page.wait_for_load_state("networkidle")
     expect(page.locator(".device-send.sent")).to_have_count(2)
     assert posts == []
     # And a copy sent again (its answer lost on the way) is refused by the server as the
@@ -192,10 +210,15 @@ def test_a_report_that_arrives_after_the_session_was_recorded_keeps_the_clerks_t
     Session.objects.filter(pk=ward["coming"].pk).update(status=Session.Status.FINAL)
     context.set_offline(False)
     conflict = page.locator(".device-send.conflict")
-    expect(conflict).to_contain_text("Chưa được nhận: Buổi làm việc đã hoàn tất")
+    expect(conflict).to_contain_text("Văn phòng chưa nhận được: Buổi làm việc đã hoàn tất")
     expect(conflict.get_by_role("textbox", name="Nội dung đã soạn")).to_have_value(
         re.compile("^Kết quả đạt được: Hoàn thành 100% thủ tục trực tuyến\nTháng: \\d"))
     assert not UnitSubmission.objects.exists()
+    # The panel as axe judges it, at a desk and on a phone.
+    page.evaluate(axe_source())
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert axe_violations(page) == []
     # It stays until the clerk removes it, on this page and on the home.
     page.goto(f"{live_server.url}/unit/")
     expect(page.locator(".device-send.conflict").get_by_role(
@@ -206,15 +229,74 @@ def test_a_report_that_arrives_after_the_session_was_recorded_keeps_the_clerks_t
 
 
 def test_signing_out_leaves_nothing_of_the_unit_on_the_device(live_server, browser, ward):
+    """Signed out from a page that is not the unit's, with a send the office refused still
+    on the device: the clerk is asked first, then nothing stays."""
     context, page = signed_in(browser, live_server, "phuong.dk")
     kept(page, live_server.url, f"/unit/tasks/{ward['task'].pk}/")
+    page.evaluate("UnitSends.keep(location.href, (() => { const data = new FormData(); "
+                  f"data.append('client_owner', 'user-{ward['clerk'].pk}-unit-"
+                  f"{ward['clerk'].profile.unit_id}'); data.append('text', 'Chưa gửi được'); "
+                  "return data; })(), {}, 'conflict')")
     assert page.evaluate("caches.keys()")
+    page.goto(f"{live_server.url}/accounts/password_change/")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(f"{live_server.url}/accounts/login/**")
+    assert asked and asked[0].startswith("Còn 1 nội dung trên thiết bị này chưa gửi được")
     assert page.evaluate("caches.keys()") == []
     assert page.evaluate("indexedDB.databases().then(dbs => dbs.map(db => db.name))") == []
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    context.close()
+
+
+def test_another_clerk_on_the_same_browser_never_sees_the_first_ones_pages(
+        live_server, browser, ward):
+    """The first clerk leaves without signing out; the second signs in on the same browser:
+    the first one's kept pages are gone as soon as the sign-in page opens."""
+    context, page = signed_in(browser, live_server, "phuong.dk")
+    task_url = f"{live_server.url}/unit/tasks/{ward['task'].pk}/"
+    for href in page.locator("a[data-keep-offline]").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"):
+        kept(page, live_server.url, href)
+    page.context.clear_cookies()  # the first clerk's session has ended
+    page.goto(f"{live_server.url}/accounts/login/")
+    until(page, "caches.keys().then(names => !names.some(n => n.startsWith('unit-pages-')))")
+    page.get_by_label("Tên đăng nhập").fill("phuong.kl")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_label("Mật khẩu").press("Enter")
+    page.wait_for_url(f"{live_server.url}/unit/")
+    kept(page, live_server.url, "/unit/")
+    names = page.evaluate("caches.keys()")
+    second = get_user_model().objects.get(username="phuong.kl")
+    assert [name for name in names if name.startswith("unit-pages-")] == [
+        f"unit-pages-user-{second.pk}-unit-{second.profile.unit_id}"]
+    context.set_offline(True)
+    page.goto(task_url)
+    expect(page.get_by_role("heading", name="Không có kết nối mạng")).to_be_visible()
+    context.close()
+
+
+def test_a_report_sent_after_the_session_ended_is_kept_and_sent_after_signing_in(
+        live_server, browser, ward):
+    """The clerk typed a long report; meanwhile the sign-in ended. The send lands on the
+    sign-in page, the text stays on the device, and goes once the clerk is back."""
+    from django.contrib.sessions.models import Session as SignIn
+
+    context, page = signed_in(browser, live_server, "phuong.dk")
+    page.goto(f"{live_server.url}/unit/tasks/{ward['task'].pk}/")
+    page.get_by_label("Kết quả thực hiện").fill("Đã bố trí 5 máy tính, bàn giao ngày 02/12")
+    SignIn.objects.all().delete()
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/**")
+    assert not DirectiveReport.objects.exists()
+    page.get_by_label("Tên đăng nhập").fill("phuong.dk")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_label("Mật khẩu").press("Enter")
+    page.wait_for_url(f"{live_server.url}/unit/tasks/{ward['task'].pk}/")
+    expect(page.locator(".device-send.sent")).to_contain_text("Văn phòng đã nhận lúc")
+    assert DirectiveReport.objects.get().text == "Đã bố trí 5 máy tính, bàn giao ngày 02/12"
     context.close()
 
 
@@ -242,9 +324,9 @@ def test_the_units_pages_are_an_installable_app(live_server, browser, ward, tmp_
 # test server sends them: uncompressed but for the HTML), on the first visit and on a repeat
 # visit (the worker has the assets), and the time to the page's load event over 400 kbit/s
 # with a 400 ms round trip.
-PAGE_BUDGET_BYTES = {("home", "first"): 75_000, ("home", "repeat"): 8_000,
-                     ("session", "first"): 90_000, ("session", "repeat"): 8_000}
-LOAD_SECONDS = {"first": 4.0, "repeat": 1.5}
+PAGE_BUDGET_BYTES = {("home", "first"): 80_000, ("home", "repeat"): 8_000,
+                     ("session", "first"): 95_000, ("session", "repeat"): 8_000}
+LOAD_SECONDS = {"first": 4.5, "repeat": 1.5}
 
 
 @pytest.mark.layout
@@ -283,6 +365,11 @@ def test_the_units_home_and_session_page_are_light_on_a_slow_connection(
                     until(page, "caches.keys().then(names => names.some(name => "
                                 "name.startsWith('unit-assets-')))", timeout=30)
                     kept(page, base, path)
+                    # … and the pages it links to, before the repeat visit is measured.
+                    for href in page.locator("a[data-keep-offline]").evaluate_all(
+                            "links => links.map(a => a.getAttribute('href'))"):
+                        kept(page, base, href)
+                    page.wait_for_timeout(1000)
             context.close()
     for (name, visit), (size, seconds) in measured.items():
         assert size <= PAGE_BUDGET_BYTES[name, visit], (name, visit, size)

@@ -56,12 +56,22 @@ class ThrottledLink:
                 browser, _address = self.listener.accept()
             except OSError:
                 return
-            server = socket.create_connection(self.target)
-            for source, sink, direction in ((browser, server, self.up),
-                                            (server, browser, self.down)):
-                self._pipe(source, sink, direction)
+            threading.Thread(target=self._connect, args=(browser,), daemon=True).start()
 
-    def _pipe(self, source, sink, direction):
+    def _connect(self, browser):
+        """A connection costs a round trip before its first byte (TCP's handshake)."""
+        time.sleep(self.down.delay + self.up.delay)
+        try:
+            server = socket.create_connection(self.target)
+        except OSError:
+            browser.close()
+            return
+        done = {"lock": threading.Lock(), "ended": 0}
+        for source, sink, direction in ((browser, server, self.up),
+                                        (server, browser, self.down)):
+            self._pipe(source, sink, direction, done)
+
+    def _pipe(self, source, sink, direction, done):
         """A reader that stamps each chunk when it arrives, and a writer that hands it on
         when the link would have carried it."""
         chunks = deque()
@@ -88,6 +98,13 @@ class ThrottledLink:
                 if not data:
                     with contextlib.suppress(OSError):
                         sink.shutdown(socket.SHUT_WR)
+                    # Each side's reader ends when its peer closes; the second closes both.
+                    with done["lock"]:
+                        done["ended"] += 1
+                        last = done["ended"] == 2
+                    if last:
+                        source.close()
+                        sink.close()
                     return
                 time.sleep(max(0.0, direction.deliver_at(sent_at, len(data)) - time.monotonic()))
                 try:

@@ -123,7 +123,12 @@ def test_the_units_pages_are_marked_for_their_user_and_no_other_page_is(
                 reverse("recommendations:unit_session", args=[session.pk]),
                 reverse("recommendations:unit_directive", args=[follow_up.pk])):
         response = client.get(url)
-        assert response["X-Offline-Key"] == f"user-{ward_a.pk}"
+        key = f"user-{ward_a.pk}-unit-{ward_a.profile.unit_id}"
+        assert response["X-Offline-Key"] == key
+        # The browser session's owner of the kept pages (sw.js shows no one else's).
+        assert response.cookies["unit_owner"].value == key
+        assert response.cookies["unit_owner"]["path"] == "/unit/"
+        assert not response.cookies["unit_owner"]["max-age"]  # gone with the browser session
         assert 'rel="manifest"' in response.content.decode()
     # A form sent back with its errors is not a page to keep.
     response = client.post(reverse("recommendations:unit_directive", args=[follow_up.pk]),
@@ -140,7 +145,7 @@ def test_the_manifest_and_the_service_worker_are_public_and_in_vietnamese(client
     assert manifest.status_code == 200
     assert manifest["Content-Type"] == "application/manifest+json"
     content = json.loads(manifest.content)
-    assert content["name"] == "Đoàn công tác Tỉnh ủy – xã, phường"
+    assert content["name"] == "Theo dõi Tổ công tác – xã, phường"
     assert (content["start_url"], content["scope"]) == ("/unit/", "/unit/")
     assert {icon["sizes"] for icon in content["icons"]} >= {"192x192", "512x512"}
     worker = client.get(reverse("recommendations:unit_sw"))
@@ -151,3 +156,64 @@ def test_the_manifest_and_the_service_worker_are_public_and_in_vietnamese(client
     offline = client.get(reverse("recommendations:unit_offline"))
     assert offline.status_code == 200
     assert "Không có kết nối mạng" in offline.content.decode()
+
+
+def test_each_send_with_an_id_says_what_became_of_it_to_the_next_page(
+        client, ward_a, session, follow_up):
+    """The device keeps a copy of a send that went the usual way until the page after it says
+    what became of it (static/js/offline.js reads the cookie)."""
+    client.force_login(ward_a)
+    url = reverse("recommendations:unit_session", args=[session.pk])
+    sent = uuid.uuid4()
+    response = client.post(url, report_data(sent))
+    assert response.cookies["unit_send"].value == f"{sent}:received"
+    response = client.post(url, report_data(sent))  # the copy: received already
+    assert response.cookies["unit_send"].value == f"{sent}:received"
+    wrong = uuid.uuid4()
+    metric = Metric.objects.get(code="received_total")
+    response = client.post(url, {**report_data(wrong), f"figure-vu_{metric.pk}": "6,600"})
+    assert response.status_code == 400
+    assert response.cookies["unit_send"].value == f"{wrong}:refused"
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.FINAL)
+    late = uuid.uuid4()
+    response = client.post(url, report_data(late))
+    assert response.cookies["unit_send"].value == f"{late}:late"
+    # A form sent without an id (no script) says nothing.
+    response = client.post(reverse("recommendations:unit_directive", args=[follow_up.pk]),
+                           {"text": "Đã làm"})
+    assert response.status_code == 302 and "unit_send" not in response.cookies
+
+
+def test_a_page_fetched_to_be_kept_leaves_the_users_messages_for_the_page_they_open(
+        client, ward_a, session):
+    client.force_login(ward_a)
+    url = reverse("recommendations:unit_session", args=[session.pk])
+    client.post(url, report_data(uuid.uuid4()))  # "sent to the provincial office"
+    home = reverse("recommendations:unit_home")
+    kept = client.get(home, headers={"X-Offline-Keep": "1"})
+    assert kept.status_code == 200
+    shown = client.get(url).content.decode()
+    assert "Đã gửi báo cáo của đơn vị đến Văn phòng." in shown
+
+
+def test_the_service_worker_answers_304_when_nothing_changed(client):
+    url = reverse("recommendations:unit_sw")
+    first = client.get(url)
+    assert first["ETag"]
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert f'"unit-assets-{first["ETag"].strip(chr(34))}"' in first.content.decode()
+
+
+def test_pages_are_gzipped_and_files_go_as_they_are(client, ward_a, follow_up):
+    client.force_login(ward_a)
+    page = client.get(reverse("recommendations:unit_home"), headers={"Accept-Encoding": "gzip"})
+    assert page["Content-Encoding"] == "gzip"
+    client.post(reverse("recommendations:unit_directive", args=[follow_up.pk]), {
+        "text": "Đã làm", "files": SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4 " + b"x" * 500,
+                                                      "application/pdf")})
+    attachment = Attachment.objects.get()
+    download = client.get(reverse("recommendations:attachment", args=[attachment.pk]),
+                          headers={"Accept-Encoding": "gzip"})
+    assert download.status_code == 200
+    assert "Content-Encoding" not in download
