@@ -314,6 +314,9 @@ REST_FRAMEWORK = {
 }
 # Requests one API token (or one browser session) may make; more answer 429 with Retry-After.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
+# A personal API token stops working this many days after it is made (0: never), so one
+# forgotten in a system nobody looks after does not work for ever.
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=180)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Inspections portal API",
     "VERSION": "1",
