@@ -38,7 +38,7 @@ from .models import (
     Province,
     UserProfile,
 )
-from .services import api_token_revoke
+from .services import api_token_revoke, api_tokens_revoke_of_inactive
 from .timeline import REASONS, display_value
 
 
@@ -402,6 +402,12 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
     # People as a Vietnamese list orders them: given name, then family name.
     ordering = ("profile__sort_name", "username")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Deactivated here as on the office's people page: the user's tokens are revoked, so
+        # a reactivation does not bring them back.
+        api_tokens_revoke_of_inactive(user=obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A renamed user whose profile was left as it was still moves to their new place.
@@ -434,10 +440,12 @@ class ApiTokenAdmin(PortalAdminMixin, admin.ModelAdmin):
     """People make their tokens on their own page; here an administrator sees them all and
     can revoke one (a token is never shown again, nor edited)."""
 
-    list_display = ("name", "user", "key_start", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "user", "key_start", "created_at", "last_used_at", "expires_at",
+                    "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "user__username", "key_start")
-    readonly_fields = ("user", "name", "key_start", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "key_start", "created_at", "last_used_at", "expires_at",
+                       "revoked_at")
     exclude = ("digest",)
     actions = ("revoke",)
 

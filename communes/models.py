@@ -471,7 +471,9 @@ class CalendarDay(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at=None, user__is_active=True)
+        """Tokens that work: not revoked, not past their expiry, of an active user."""
+        return self.filter(Q(expires_at=None) | Q(expires_at__gt=timezone.now()),
+                           revoked_at=None, user__is_active=True)
 
 
 class ApiToken(models.Model):
@@ -496,6 +498,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Set when it is made, from API_TOKEN_MAX_AGE_DAYS; empty when there was no limit.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -506,6 +510,10 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.key_start}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @staticmethod
     def digest_of(secret: str) -> str:

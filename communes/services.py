@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -280,8 +281,12 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`: the token row and the secret, which is shown once and never
     stored (only its digest is)."""
     secret = ApiToken.PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(secret),
-                                    key_start=secret[:len(ApiToken.PREFIX) + 4])
+    now = timezone.now()
+    max_age = settings.API_TOKEN_MAX_AGE_DAYS
+    token = ApiToken.objects.create(
+        user=user, name=name, digest=ApiToken.digest_of(secret),
+        key_start=secret[:len(ApiToken.PREFIX) + 4], created_at=now,
+        expires_at=now + datetime.timedelta(days=max_age) if max_age else None)
     return token, secret
 
 
@@ -295,6 +300,21 @@ def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def api_tokens_revoke_of_inactive(*, user) -> int:
+    """Revoke every token of `user` if the account is (now) deactivated: deactivation refuses
+    them anyway, but reactivation would otherwise bring back every token made before, which
+    its owner may have forgotten or a leaver handed on. Saved one by one, so each stops
+    working at once (communes.cache.on_api_token_change). How many were revoked."""
+    if user.is_active or user.pk is None:
+        return 0
+    now = timezone.now()
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at=None))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+    return len(tokens)
 
 
 def api_token_used(*, token: ApiToken) -> bool | None:
@@ -321,6 +341,7 @@ def person_save(*, form, province, by):
     if user.pk is None:
         user.set_unusable_password()
     user.save()
+    api_tokens_revoke_of_inactive(user=user)
     role = form.cleaned_data["role"]
     portal_roles = Group.objects.filter(name__in=roles.ROLE_PERMISSIONS)
     user.groups.remove(*portal_roles.exclude(name=role))
@@ -343,8 +364,9 @@ def departments_reorder(*, province, order, by) -> int:
     """Put `province`'s bodies in protocol order: `order` lists them all, first to last; they
     are numbered 1, 2, … in it. Each body whose place changed is saved (its history says who
     moved it, and when); returns how many moved."""
+    # In id order, the one order every lock of several rows takes (no deadlock between two).
     departments = {d.pk: d for d in Department.objects.select_for_update().filter(
-        province=province)}
+        province=province).order_by("pk")}
     if set(departments) != {d.pk for d in order}:
         raise ValueError("The order must list every body of the province once.")
     moved = 0

@@ -281,9 +281,11 @@ def figures_import(*, inspection_round, rows, by) -> ImportResult:
     ValueError with one message per bad line."""
     metrics = {m.code: m for m in Metric.objects.all()}
     sessions_by_unit = {}
-    # Locked: a session finalised while the file is read must not take its figures after.
-    for session in Session.objects.select_for_update(of=("self",)).filter(
-            group__round=inspection_round).prefetch_related("units").order_by("date"):
+    # Locked: a session finalised while the file is read must not take its figures after. In
+    # id order, as the tally's refresh locks sessions: in date order the two could deadlock.
+    sessions = Session.objects.filter(group__round=inspection_round)
+    list(sessions.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    for session in sessions.prefetch_related("units").order_by("date"):
         for unit in session.units.all():
             sessions_by_unit[unit.code] = (session, unit)
     problems, wanted, seen = [], [], {}

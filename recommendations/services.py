@@ -421,10 +421,7 @@ def recommendation_merge(*, target: Recommendation, others: Iterable[Recommendat
     ids = {r.pk for r in others} - {target.pk}
     if not ids:
         raise TransitionNotAllowed(_("Select at least two recommendations to merge."))
-    locked = {
-        r.pk: r for r in Recommendation.objects.select_for_update()
-        .select_related("session__group__round").filter(pk__in=ids | {target.pk})
-    }
+    locked = lock_in_order(ids | {target.pk})
     target, others = locked[target.pk], [locked[pk] for pk in sorted(ids)]
     if OFFICE not in actor_kinds(by, target):
         raise TransitionNotAllowed(_("Your role may not merge recommendations."))
@@ -470,6 +467,18 @@ def _point_to(duplicate, target, *, by, at, note) -> None:
     RecommendationEvent.objects.create(
         recommendation=duplicate, actor=by, at=at, from_status=duplicate.status,
         to_status=duplicate.status, note=note)
+
+
+def lock_in_order(pks) -> dict[int, Recommendation]:
+    """Lock these recommendations' rows in ascending id, the one order every service that
+    locks several takes them in (merge, and the routing page's "route/answer/propose the
+    selected"), so that two of them waiting for each other's rows cannot happen: the one that
+    comes second waits for the first to finish instead of deadlocking (the probe's merge of A
+    and B against a route of A answered 500). Only these rows: locking their sessions too (as
+    the join would) crossed the tally's refresh, which locks sessions after the item.
+    Returns the locked rows by id, as the database now holds them."""
+    return {r.pk: r for r in Recommendation.objects.select_for_update(of=("self",))
+            .select_related("session__group__round").filter(pk__in=set(pks)).order_by("pk")}
 
 
 def _locked(recommendation):

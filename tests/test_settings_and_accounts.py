@@ -69,9 +69,8 @@ def test_repeated_wrong_passwords_lock_the_username_from_that_ip(client, office_
 
 @pytest.mark.django_db
 def test_behind_nginx_the_lock_follows_the_forwarded_client_ip(client, office_user, settings):
-    # Production behind one nginx: TRUSTED_PROXY_COUNT = 1.
-    settings.AXES_IPWARE_PROXY_COUNT = 0
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # Production behind one nginx.
+    settings.TRUSTED_PROXY_COUNT = 1
     url = reverse("login")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(url, {"username": "office", "password": "sai"}, REMOTE_ADDR="127.0.0.1",
@@ -90,6 +89,43 @@ def test_behind_nginx_the_lock_follows_the_forwarded_client_ip(client, office_us
     forged = client.post(url, good, REMOTE_ADDR="127.0.0.1",
                          HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.9")
     assert forged.status_code == 429
+    # The probe's case: the pair locked at 203.0.113.7 stays locked with an address put in
+    # front of it (a proxy that appends rather than overwrites).
+    prepended = client.post(url, good, REMOTE_ADDR="127.0.0.1",
+                            HTTP_X_FORWARDED_FOR="10.99.99.99, 203.0.113.7")
+    assert prepended.status_code == 429
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_proxy_a_forwarded_address_changes_nothing(client, office_user,
+                                                                      settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "office", "password": "sai"}, REMOTE_ADDR="10.20.0.1")
+    good = {"username": "office", "password": "matkhau-thu-2025"}
+    for forwarded in ("10.99.99.99", "10.99.99.99, 10.20.0.1", "10.20.0.2, 10.99.99.99"):
+        assert client.post(url, good, REMOTE_ADDR="10.20.0.1",
+                           HTTP_X_FORWARDED_FOR=forwarded).status_code == 429, forwarded
+
+
+@pytest.mark.parametrize(("trusted", "forwarded", "client_address"), [
+    (0, "10.99.99.99, 10.20.0.1", "127.0.0.1"),
+    (1, "10.99.99.99, 10.20.0.1", "10.20.0.1"),
+    (1, "10.20.0.1", "10.20.0.1"),
+    (1, " 10.99.99.99 ,10.20.0.1 ", "10.20.0.1"),
+    (2, "10.99.99.99, 10.20.0.1, 192.168.1.5", "10.20.0.1"),
+    (1, "", "127.0.0.1"),
+    (1, "10.99.99.99, unknown", "127.0.0.1"),
+    (1, "10.99.99.99, 2001:db8::1", "2001:db8::1"),
+])
+def test_the_client_address_is_read_from_the_right(rf, settings, trusted, forwarded,
+                                                   client_address):
+    from communes.clientip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = trusted
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == client_address
 
 
 @pytest.mark.django_db

@@ -173,16 +173,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The real client IP: with TRUSTED_PROXY_COUNT = 0 the socket address; behind N proxies (nginx
-# in front: 1) the X-Forwarded-For header they set. django-ipware counts the proxies *after*
-# the first, hence N - 1. nginx must overwrite, not append to, X-Forwarded-For (deploy/).
+# The real client IP (communes/clientip.py): with TRUSTED_PROXY_COUNT = 0 the socket address;
+# behind N proxies (nginx in front: 1), the address just before their N hops, read from the
+# right of X-Forwarded-For: what a client puts at its left is forgeable.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
-# Read from the right, where our proxies wrote: what a client puts at the left is forgeable.
-AXES_IPWARE_PROXY_ORDER = "right-most"
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_CLIENT_IP_CALLABLE = "communes.clientip.client_ip"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -322,6 +317,9 @@ REST_FRAMEWORK = {
 }
 # Requests one API token (or one browser session) may make; more answer 429 with Retry-After.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
+# A personal API token stops working this many days after it is made (0: never), so one
+# forgotten in a system nobody looks after does not work for ever.
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=180)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Inspections portal API",
     "VERSION": "1",

@@ -16,8 +16,8 @@ TOKEN_SECONDS = 5 * 60
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
-    """The user whose token the request carries; a token revoked, unknown or of a deactivated
-    user answers 401, without saying which."""
+    """The user whose token the request carries; a token revoked, expired, unknown or of a
+    deactivated user answers 401, without saying which."""
 
     keyword = b"bearer"
 
@@ -33,9 +33,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             secret = ""
         token, key = self.token(ApiToken.digest_of(secret))
-        used = None if token is None else api_token_used(token=token)
+        # A kept token may have expired since it was read: refused like a revoked one.
+        used = None if token is None or token.expired else api_token_used(token=token)
         if used is None:
-            if token is not None:  # revoked, or its user deactivated, since it was kept
+            if token is not None:  # revoked, expired or its user deactivated since it was kept
                 cache.delete(key)
             raise exceptions.AuthenticationFailed(
                 _("This API token is not valid: it was mistyped or revoked."))

@@ -17,9 +17,9 @@ PROBLEM = {
     },
     "required": ["type", "title", "status", "detail", "instance"],
 }
-# Every operation: the request may be invalid, unauthenticated, forbidden, about nothing the
-# user may see (or an invalid cursor), in a method or media type the API does not answer, or
-# over the token's allowance.
+# Every operation: the request may be invalid (an invalid cursor too), unauthenticated,
+# forbidden, about nothing the user may see, in a method or media type the API does not
+# answer, or over the token's allowance.
 STATUSES = (400, 401, 403, 404, 405, 406, 429)
 
 

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from communes.db import concurrent_change
 from communes.decorators import office_required
 from communes.models import Department
 from communes.params import id_param
@@ -127,6 +128,9 @@ def _apply(request, action, selected) -> int:
                 target, *others = sorted((r for _form, r in selected), key=lambda r: r.pk)
                 services.recommendation_merge(target=target, others=others, by=request.user)
                 return len(selected)
+            # Every row's lock first, in the order merge takes them: one at a time, in the
+            # page's order, could wait for a merge that waits for us.
+            services.lock_in_order(r.pk for _form, r in selected)
             ok = True
             for form, recommendation in selected:
                 data = form.cleaned_data
@@ -154,4 +158,13 @@ def _apply(request, action, selected) -> int:
         return 0
     except services.TransitionNotAllowed as error:
         messages.error(request, error.messages[0])
+        return 0
+    except OperationalError as error:
+        if not concurrent_change(error):
+            raise
+        # Ordered locks leave no deadlock between our own services; this is the last line
+        # should another writer (the admin, a command) cross them: the page again, with what
+        # was filled in, rather than a server error.
+        messages.error(request, _("Someone else changed these items at the same moment; try "
+                                  "again."))
         return 0

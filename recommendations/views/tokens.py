@@ -30,6 +30,7 @@ def api_tokens(request):
         # SITE_URL, as in mails: never the Host header the request carried.
         "api_url": settings.SITE_URL.rstrip("/") + reverse("api:recommendation-list"),
         "docs_url": reverse("api:docs"),
+        "max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
     }, status=400 if form.errors else 200)
     response["Cache-Control"] = "no-store"  # the page may hold a token
     return response

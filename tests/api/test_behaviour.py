@@ -1,6 +1,7 @@
 """What the API does beyond who sees what: problem details in both languages, ETags, the
 list page's filters, incremental sync, cursor pages, the dashboard and the Open311 view."""
 
+import base64
 import datetime
 import json
 import re
@@ -170,7 +171,34 @@ def test_cursor_pages_follow_ids_to_the_end(api_get_query, office_user, world):
         assert api_get_query(office_user, reverse("api:recommendation-list"), {
             "page_size": value}).status_code == 400
     assert api_get_query(office_user, reverse("api:recommendation-list"), {
-        "cursor": "garbage"}).status_code == 404
+        "cursor": "garbage"}).status_code == 400
+
+
+LISTS = ("round", "group", "session", "recommendation", "difficulty", "directive", "unit",
+         "department", "category")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("position", ["abc", "", "1.5", "2025-01-01", "-1",
+                                      "99999999999999999999"])
+def test_a_cursor_whose_position_is_not_an_id_is_a_bad_parameter(api_get_query, office_user,
+                                                                   world, name, position):
+    """A forged cursor (the probe's `p=abc`, base64 in the address) answered 500 on every
+    list: its position reached the filter `id > position`."""
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    response = api_get_query(office_user, reverse(f"api:{name}-list"), {"cursor": cursor})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert set(response.json()["errors"]) == {"cursor"}
+
+
+@pytest.mark.django_db
+def test_the_next_link_cursor_still_reads(api_get_query, office_user, world):
+    cursor = base64.b64encode(f"p={world['recommendation'].pk}".encode()).decode()
+    response = api_get_query(office_user, reverse("api:recommendation-list"), {"cursor": cursor})
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [world["recommendation_b"].pk]
 
 
 @pytest.mark.django_db

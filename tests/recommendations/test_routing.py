@@ -1,6 +1,8 @@
 import datetime
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
 
@@ -293,3 +295,38 @@ def test_a_refused_action_says_so_once_and_names_each_row_to_complete(
     assert f"#{items[0].pk} · Cơ quan chủ trì" in summary
     assert f"#{items[1].pk} · Cơ quan chủ trì" in summary
     assert not Recommendation.objects.exclude(status=Status.NEW).exists()
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def test_a_deadlock_the_database_reports_is_a_message_on_the_page(client, office_user,
+                                                                  round_with_items):
+    """The last line, should a writer outside these services cross them: the page again with
+    what was filled in, never a server error."""
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    error = OperationalError("deadlock detected")
+    error.__cause__ = _Deadlock()
+    with mock.patch.object(services, "recommendation_merge", side_effect=error):
+        response = client.post(url, {**rows_data(items, items[:2]), "action": "merge"})
+    assert response.status_code == 400
+    # In the page's language (Vietnamese once the catalogue has the message).
+    with translation.override("vi"):
+        assert [str(m) for m in response.context["messages"]] == [translation.gettext(
+            "Someone else changed these items at the same moment; try again.")]
+    assert [r.pk for _form, r in response.context["rows"]] == [r.pk for r in items]
+    assert response.context["rows"][0][0]["selected"].value()
+    assert not Recommendation.objects.exclude(consolidated_into=None).exists()
+
+
+def test_another_operational_error_is_still_a_fault(client, office_user, round_with_items):
+    inspection_round, items = round_with_items
+    client.force_login(office_user)
+    url = reverse("recommendations:routing", args=[inspection_round.pk])
+    with mock.patch.object(services, "recommendation_merge",
+                           side_effect=OperationalError("disk full")), \
+            pytest.raises(OperationalError):
+        client.post(url, {**rows_data(items, items[:2]), "action": "merge"})
