@@ -393,6 +393,7 @@
     var text = lines.join(" ");
     if (state.textContent !== text) state.textContent = text;
     state.classList.toggle("offline", offline());
+    state.classList.toggle("problem", problems > 0);
     /* A page read from the device: what it said once is not news now. */
     var messages = document.querySelector(".messages");
     if (messages && document.body.hasAttribute("data-from-device")) messages.hidden = true;
