@@ -50,7 +50,7 @@ def _someone_waits_for_a_row_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("page_order", ["ab", "ba"])
 def test_merge_and_route_of_the_same_items_at_once_never_deadlock(page_order):
     if connection.vendor != "postgresql":
