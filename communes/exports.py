@@ -304,9 +304,17 @@ def export(request, rows, filename, title, filters=()):
     """The CSV or XLSX the request asks for (?format=csv|xlsx), or None. `filters`: the
     filters applied, in words ("Trạng thái: Quá hạn"), for the XLSX's title rows; or a
     function that says them (a FilterSet's `in_words`), called only for an XLSX."""
-    if request.GET.get("format") == "csv":
+    kind = request.GET.get("format")
+    if kind in ("csv", "xlsx"):
+        # Which list left the portal, with which filter, is a security event.
+        from .audit import AuditEvent, audit_record, filter_in_words
+
+        audit_record(AuditEvent.Kind.EXPORT, actor=request.user, request=request,
+                     list=request.path, file=filename, format=kind,
+                     filter=filter_in_words(request))
+    if kind == "csv":
         return csv_response(rows, filename)
-    if request.GET.get("format") == "xlsx":
+    if kind == "xlsx":
         return xlsx_response(rows, filename, title, lines=export_lines(
             request.user, filters() if callable(filters) else filters))
     return None
