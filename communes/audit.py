@@ -16,12 +16,14 @@ import datetime
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
 from .clientip import client_ip
 
 # The request being answered, so a service deep below a view records the client's address
@@ -35,7 +37,6 @@ class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every event for an administrator; the office's province's for its staff; nothing
         for anyone else (the page answers 403 before it asks)."""
-        from . import roles
 
         if user.is_superuser:
             return self
@@ -202,8 +203,6 @@ def on_logged_in(sender, request, user, **kwargs):
 
 def _account(username):
     """The account a username names (with its profile), or None."""
-    from django.contrib.auth import get_user_model
-
     if not username:
         return None
     User = get_user_model()  # noqa: N806

@@ -33,6 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .audit import AuditEvent, audit_record, filter_in_words
 from .text import shorten
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -307,8 +308,6 @@ def export(request, rows, filename, title, filters=()):
     kind = request.GET.get("format")
     if kind in ("csv", "xlsx"):
         # Which list left the portal, with which filter, is a security event.
-        from .audit import AuditEvent, audit_record, filter_in_words
-
         audit_record(AuditEvent.Kind.EXPORT, actor=request.user, request=request,
                      list=request.path, file=filename, format=kind,
                      filter=filter_in_words(request))

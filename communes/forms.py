@@ -1,5 +1,6 @@
 """Form pieces every app's pages use."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -7,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import numbers, roles
+from .audit import AuditEvent
 from .documents import Letterhead
 from .models import IssuingBody
 from .workdays import deadline_problem
@@ -291,17 +294,11 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
-        from .audit import AuditEvent
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—"), *AuditEvent.Kind.choices]
 
     def filter(self, events):
         """`events` with the valid filters applied (an invalid one is shown, and left out)."""
-        import datetime
-
-        from django.utils import timezone
-
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         if data.get("kind"):

@@ -329,20 +329,20 @@ def api_tokens_revoke_of_inactive(*, user, by=None) -> int:
     return len(tokens)
 
 
-@transaction.atomic
 def api_token_seen_from(*, token: ApiToken, address: str | None) -> bool:
     """Note that `token` was used from `address`: an audit event when it is not the address
     it was last used from (once per change, not per request; the conditional update makes
     two requests at once from a new address record it once). Whether `token` changed (to
-    be kept again in the cache)."""
+    be kept again in the cache). The same address as last costs no query."""
     if not address or token.last_address == address:
         return False
-    changed = ApiToken.objects.filter(pk=token.pk).exclude(last_address=address).update(
-        last_address=address)
-    previous, token.last_address = token.last_address, address
-    if changed:
-        audit_record(AuditEvent.Kind.TOKEN_NEW_ADDRESS, actor=token.user, obj=token,
-                     previous_address=previous)
+    with transaction.atomic():
+        changed = ApiToken.objects.filter(pk=token.pk).exclude(last_address=address).update(
+            last_address=address)
+        if changed:
+            audit_record(AuditEvent.Kind.TOKEN_NEW_ADDRESS, actor=token.user, obj=token,
+                         previous_address=token.last_address)
+    token.last_address = address
     return True
 
 
