@@ -342,3 +342,16 @@ def test_a_deleted_user_leaves_their_events_with_their_name(office_user):
     office_user.delete()
     [event] = AuditEvent.objects.all()
     assert (event.actor_id, event.actor_name) == (None, "office")
+
+
+def test_admin_lists_the_events_read_only(client, admin_user_, office_user):
+    event = audit_record(Kind.LOGIN, actor=office_user)
+    client.force_login(admin_user_)
+    listed = client.get(reverse("admin:communes_auditevent_changelist"))
+    assert listed.status_code == 200 and "office" in listed.content.decode()
+    assert client.get(reverse("admin:communes_auditevent_change", args=[event.pk])
+                      ).status_code == 200
+    assert client.get(reverse("admin:communes_auditevent_add")).status_code == 403
+    assert client.post(reverse("admin:communes_auditevent_delete", args=[event.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
