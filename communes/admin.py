@@ -28,6 +28,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from . import text
+from .audit import AuditEvent, audit_record
 from .models import (
     AdministrativeUnit,
     ApiToken,
@@ -406,14 +407,49 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
         # Deactivated here as on the office's people page: the user's tokens are revoked, so
         # a reactivation does not bring them back.
-        api_tokens_revoke_of_inactive(user=obj)
+        api_tokens_revoke_of_inactive(user=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
+        profile_before = UserProfile.objects.filter(user=form.instance).values(
+            "province_id", "department_id", "unit_id").first() if change else None
         super().save_related(request, form, formsets, change)
         # A renamed user whose profile was left as it was still moves to their new place.
         user = form.instance
         UserProfile.objects.filter(user=user).update(
             sort_name=text.person_sort_key(user.get_full_name() or user.username))
+        self._audit(request, form, user, change, profile_before)
+
+    def _audit(self, request, form, user, change, profile_before):
+        """The audit events of an administrator's save, in admin's transaction: the account
+        made; its activation or deactivation; its roles (groups), superuser status,
+        province, department or unit changed."""
+        profile = UserProfile.objects.filter(user=user).values(
+            "province_id", "department_id", "unit_id").first()
+        province = profile["province_id"] if profile else None
+        if not change:
+            audit_record(AuditEvent.Kind.USER_CREATED, actor=request.user, obj=user,
+                         province=province, roles=[g.name for g in user.groups.all()])
+            return
+        if "is_active" in form.changed_data:
+            audit_record(AuditEvent.Kind.USER_ACTIVATED if user.is_active
+                         else AuditEvent.Kind.USER_DEACTIVATED,
+                         actor=request.user, obj=user, province=province)
+        details = {}
+        if "groups" in form.changed_data:
+            # The initial of a many-to-many field is the list of the groups it had.
+            details["roles"] = {
+                "from": sorted(g.name for g in form.initial.get("groups") or []),
+                "to": sorted(g.name for g in user.groups.all())}
+        for name in ("is_superuser", "is_staff"):
+            if name in form.changed_data:
+                details[name] = {"from": form.initial.get(name), "to": getattr(user, name)}
+        for name, value in (profile or {}).items():
+            was = (profile_before or {}).get(name)
+            if was != value:
+                details[name.removesuffix("_id")] = {"from": was, "to": value}
+        if details:
+            audit_record(AuditEvent.Kind.ROLE_CHANGED, actor=request.user, obj=user,
+                         province=province, **details)
 
     @admin.display(description=_("province"), ordering="profile__province__sort_name")
     def profile_province(self, obj):
@@ -433,6 +469,41 @@ class CalendarDayAdmin(HistoryAdmin):
     search_fields = ("name", "note")
     date_hierarchy = "date"
     ordering = ("date",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The national calendar moves every province's deadlines: a setting, audited.
+        audit_record(AuditEvent.Kind.SETTINGS_CHANGED, actor=request.user, obj=obj,
+                     province=None, setting="calendar", fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        audit_record(AuditEvent.Kind.SETTINGS_CHANGED, actor=request.user, obj=obj,
+                     province=None, setting="calendar", deleted=True)
+        super().delete_model(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """The audit log, read only: events are written by the portal and leave only through
+    the retention command."""
+
+    list_display = ("at", "kind", "actor_name", "address", "province", "object_text")
+    list_filter = ("kind", ("at", admin.DateFieldListFilter), "province")
+    search_fields = ("actor_name", "object_text", "address")
+    date_hierarchy = "at"
+    list_select_related = ("province",)
+    readonly_fields = ("kind", "at", "actor", "actor_name", "address", "province",
+                       "object_type", "object_id", "object_text", "details")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApiToken)

@@ -7,15 +7,21 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Reference data")
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from config.middleware import mark_session_renewed
 
+        from .audit import on_locked_out, on_logged_in, on_login_failed
         from .cache import on_api_token_change, on_model_change, renew_after_migrate
         from .models import ApiToken
 
         user_logged_in.connect(mark_session_renewed, dispatch_uid="mark_session_renewed")
+        # The audit log's sign-in events (communes/audit.py).
+        user_logged_in.connect(on_logged_in, dispatch_uid="audit_login")
+        user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")
+        user_locked_out.connect(on_locked_out, dispatch_uid="audit_locked_out")
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(on_model_change, dispatch_uid="portal_data_version")
         for signal in (post_save, post_delete):

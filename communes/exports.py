@@ -33,6 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .audit import AuditEvent, audit_record, filter_in_words
 from .text import shorten
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -304,9 +305,15 @@ def export(request, rows, filename, title, filters=()):
     """The CSV or XLSX the request asks for (?format=csv|xlsx), or None. `filters`: the
     filters applied, in words ("Trạng thái: Quá hạn"), for the XLSX's title rows; or a
     function that says them (a FilterSet's `in_words`), called only for an XLSX."""
-    if request.GET.get("format") == "csv":
+    kind = request.GET.get("format")
+    if kind in ("csv", "xlsx"):
+        # Which list left the portal, with which filter, is a security event.
+        audit_record(AuditEvent.Kind.EXPORT, actor=request.user, request=request,
+                     list=request.path, file=filename, format=kind,
+                     filter=filter_in_words(request))
+    if kind == "csv":
         return csv_response(rows, filename)
-    if request.GET.get("format") == "xlsx":
+    if kind == "xlsx":
         return xlsx_response(rows, filename, title, lines=export_lines(
             request.user, filters() if callable(filters) else filters))
     return None

@@ -1,5 +1,6 @@
 """Form pieces every app's pages use."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -7,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import numbers, roles
+from .audit import AuditEvent
 from .documents import Letterhead
 from .models import IssuingBody
 from .workdays import deadline_problem
@@ -279,3 +282,40 @@ class PersonForm(forms.ModelForm):
         if role and role != roles.UNIT_STAFF and unit is not None:
             self.add_error("unit", _("Only a commune's or ward's staff belong to one."))
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log page's filters: the event, the person (by username, as written then),
+    and a range of days."""
+
+    kind = forms.ChoiceField(label=_("Event"), required=False)
+    person = forms.CharField(label=_("Username"), required=False, max_length=150)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—"), *AuditEvent.Kind.choices]
+
+    def filter(self, events):
+        """`events` with the valid filters applied (an invalid one is shown, and left out)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("kind"):
+            events = events.filter(kind=data["kind"])
+        if data.get("person"):
+            events = events.filter(actor_name=data["person"].strip())
+        # Whole local days, as bounds on the indexed time (no function on the column).
+        zone = timezone.get_current_timezone()
+        if data.get("date_from"):
+            events = events.filter(at__gte=datetime.datetime.combine(
+                data["date_from"], datetime.time.min, tzinfo=zone))
+        if data.get("date_to"):
+            events = events.filter(at__lt=datetime.datetime.combine(
+                data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone))
+        return events
+
+    def in_words(self):
+        data = getattr(self, "cleaned_data", {})
+        return [f"{self.fields[name].label}: {self[name].value()}"
+                for name in self.fields if data.get(name)]

@@ -500,6 +500,10 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # Set when it is made, from API_TOKEN_MAX_AGE_DAYS; empty when there was no limit.
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # The address it was last used from: a use from another one is an audit event (once per
+    # change of address, not per request).
+    last_address = models.GenericIPAddressField(_("last used from"), null=True, blank=True,
+                                                editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -518,3 +522,7 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# The audit log of security events: its own module, found by Django through this import.
+from .audit import AuditEvent  # noqa: E402, F401

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import roles, text
+from .audit import AuditEvent, audit_record
 from .cache import data_changed
 from .csvfiles import CSVProblems, read_rows
 from .fields import refresh_derived_fields
@@ -287,6 +288,8 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
         user=user, name=name, digest=ApiToken.digest_of(secret),
         key_start=secret[:len(ApiToken.PREFIX) + 4], created_at=now,
         expires_at=now + datetime.timedelta(days=max_age) if max_age else None)
+    audit_record(AuditEvent.Kind.TOKEN_CREATED, actor=user, obj=token,
+                 expires_at=token.expires_at)
     return token, secret
 
 
@@ -299,10 +302,16 @@ def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_record(AuditEvent.Kind.TOKEN_REVOKED, actor=by, obj=token,
+                     province=_province_id(token.user), owner=token.user.get_username())
     return token
 
 
-def api_tokens_revoke_of_inactive(*, user) -> int:
+def _province_id(user):
+    return getattr(getattr(user, "profile", None), "province_id", None)
+
+
+def api_tokens_revoke_of_inactive(*, user, by=None) -> int:
     """Revoke every token of `user` if the account is (now) deactivated: deactivation refuses
     them anyway, but reactivation would otherwise bring back every token made before, which
     its owner may have forgotten or a leaver handed on. Saved one by one, so each stops
@@ -314,7 +323,27 @@ def api_tokens_revoke_of_inactive(*, user) -> int:
     for token in tokens:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
+        audit_record(AuditEvent.Kind.TOKEN_REVOKED, actor=by, obj=token,
+                     province=_province_id(user), owner=user.get_username(),
+                     reason="user deactivated")
     return len(tokens)
+
+
+def api_token_seen_from(*, token: ApiToken, address: str | None) -> bool:
+    """Note that `token` was used from `address`: an audit event when it is not the address
+    it was last used from (once per change, not per request; the conditional update makes
+    two requests at once from a new address record it once). Whether `token` changed (to
+    be kept again in the cache). The same address as last costs no query."""
+    if not address or token.last_address == address:
+        return False
+    with transaction.atomic():
+        changed = ApiToken.objects.filter(pk=token.pk).exclude(last_address=address).update(
+            last_address=address)
+        if changed:
+            audit_record(AuditEvent.Kind.TOKEN_NEW_ADDRESS, actor=token.user, obj=token,
+                         previous_address=token.last_address)
+    token.last_address = address
+    return True
 
 
 def api_token_used(*, token: ApiToken) -> bool | None:
@@ -335,13 +364,14 @@ def person_save(*, form, province, by):
     """Save one of `province`'s users from the settings page's PersonForm: the account, its one
     portal role and its profile. A new account has no password: its owner sets one through
     "Forgotten your password?". The profile's history records who gave which role, and when."""
+    changes = _person_changes(form)
     user = form.save(commit=False)
     first_name = text.normalize(form.cleaned_data["full_name"])
     user.first_name, user.last_name = first_name, ""
     if user.pk is None:
         user.set_unusable_password()
     user.save()
-    api_tokens_revoke_of_inactive(user=user)
+    api_tokens_revoke_of_inactive(user=user, by=by)
     role = form.cleaned_data["role"]
     portal_roles = Group.objects.filter(name__in=roles.ROLE_PERMISSIONS)
     user.groups.remove(*portal_roles.exclude(name=role))
@@ -355,8 +385,39 @@ def person_save(*, form, province, by):
     # Groups have no history of their own: the profile's record says which role was given.
     profile._change_reason = _("Role: %(role)s") % {"role": roles.ROLE_LABELS[role]}
     profile.save()
+    for kind, details in changes:
+        audit_record(kind, actor=by, obj=user, province=province, **details)
     data_changed()
     return user
+
+
+def _shown(value):
+    return "" if value is None else str(value)
+
+
+def _person_changes(form) -> list[tuple[str, dict]]:
+    """The audit events a PersonForm's save makes: the account made; or its activation or
+    deactivation, and its role, department or unit changed (each from what to what)."""
+    user = form.instance
+    if user.pk is None:
+        return [(AuditEvent.Kind.USER_CREATED, {
+            "role": form.cleaned_data["role"],
+            "department": _shown(form.cleaned_data["department"]),
+            "unit": _shown(form.cleaned_data["unit"])})]
+    events = []
+    if "is_active" in form.changed_data:
+        events.append((AuditEvent.Kind.USER_ACTIVATED if form.cleaned_data["is_active"]
+                       else AuditEvent.Kind.USER_DEACTIVATED, {}))
+    fields = [name for name in ("role", "department", "unit") if name in form.changed_data]
+    if fields:
+        profile = getattr(user, "profile", None)
+        before = {"role": form.initial.get("role", ""),
+                  "department": _shown(profile.department if profile else None),
+                  "unit": _shown(profile.unit if profile else None)}
+        events.append((AuditEvent.Kind.ROLE_CHANGED, {
+            name: {"from": before[name], "to": _shown(form.cleaned_data[name])}
+            for name in fields}))
+    return events
 
 
 @transaction.atomic
@@ -377,4 +438,7 @@ def departments_reorder(*, province, order, by) -> int:
             department._history_user = by
             department.save(update_fields=["position", "updated_at"])
             moved += 1
+    if moved:
+        audit_record(AuditEvent.Kind.SETTINGS_CHANGED, actor=by, province=province,
+                     setting="departments order", moved=moved)
     return moved

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from communes import roles
+from communes.audit import AuditEvent, audit_record
 from communes.documents import Letterhead, number_line
 from communes.models import IssuingBody
 from communes.text import normalize
@@ -363,6 +364,8 @@ def document_issue(
     # A failed transaction leaves the file behind, unreferenced; never a number without it.
     document.file.save(f"{filename}.docx", ContentFile(content), save=False)
     document.save()
+    audit_record(AuditEvent.Kind.DOCUMENT_ISSUED, actor=by, obj=document, province=province,
+                 number=document.number_text)
     return document
 
 
@@ -382,6 +385,9 @@ def document_withdraw(*, document: IssuedDocument, by, reason: str) -> IssuedDoc
     document.withdrawn_by = by
     document.withdrawn_at = timezone.now()
     document.save(update_fields=["status", "withdrawn_reason", "withdrawn_by", "withdrawn_at"])
+    audit_record(AuditEvent.Kind.DOCUMENT_WITHDRAWN, actor=by, obj=document,
+                 province=document.issuing_body.province_id, number=document.number_text,
+                 reason=reason)
     return document
 
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("settings/issuers/", views.issuers, name="settings_issuers"),
     path("settings/issuers/<int:pk>/", views.issuer_edit, name="settings_issuer_edit"),
     path("settings/issuers/new/<str:kind>/", views.issuer_edit, name="settings_issuer_create"),
+    path("settings/audit/", views.audit_log, name="settings_audit"),
     path("settings/users/", views.people, name="settings_people"),
     path("settings/users/new/", views.person_edit, name="settings_person_create"),
     path("settings/users/<int:pk>/", views.person_edit, name="settings_person_edit"),

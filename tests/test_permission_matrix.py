@@ -159,6 +159,8 @@ MATRIX = {
     "inspections:settings_routing": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_routing_edit": (lambda o: {"category_pk": o["category"].pk},
                                           PROVINCE_EDITORS),
+    # The audit log: an administrator sees every province's, the office its own's.
+    "inspections:settings_audit": (lambda o: {}, EDITORS),
     "inspections:settings_people": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_person_create": (lambda o: {}, PROVINCE_EDITORS),
     "inspections:settings_person_edit": (lambda o: {"pk": o["person"].pk}, PROVINCE_EDITORS),

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being answered, for the audit log's client address (communes/audit.py).
+    "communes.audit.AuditRequestMiddleware",
     "config.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -320,6 +322,9 @@ API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
 # A personal API token stops working this many days after it is made (0: never), so one
 # forgotten in a system nobody looks after does not work for ever.
 API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=180)
+# The audit log's events are kept this many days; `manage.py audit_prune` (daily, cron)
+# deletes older ones, the only way they leave.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Inspections portal API",
     "VERSION": "1",

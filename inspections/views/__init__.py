@@ -22,6 +22,7 @@ from .sessions import (
     session_reopen_view,
 )
 from .settings import (
+    audit_log,
     calendar,
     calendar_day,
     departments,
@@ -39,7 +40,7 @@ __all__ = [
     "round_create", "round_detail", "round_edit", "round_list", "session_create",
     "session_edit", "session_history", "session_reopen_view", "calendar", "calendar_day",
     "departments", "issuer_edit", "issuers", "people", "person_edit", "routing_edit",
-    "routing_list", "settings_home",
+    "routing_list", "settings_home", "audit_log",
     "directive_cite_view", "register_detail", "register_file", "register_list",
     "register_upload", "register_withdraw",
 ]

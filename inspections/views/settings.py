@@ -4,22 +4,28 @@ departments, and the province's users with their roles. Office staff of a provin
 another province's users answer 404. Every change is kept by django-simple-history and shown
 on the page that edits it."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from communes import roles
+from communes.audit import AuditEvent, audit_record
 from communes.cache import data_changed
-from communes.decorators import office_required, read_only
-from communes.forms import DepartmentOrderForm, IssuingBodyForm, PersonForm
+from communes.decorators import office_required, read_only, role_required
+from communes.exports import export
+from communes.forms import AuditFilterForm, DepartmentOrderForm, IssuingBodyForm, PersonForm
 from communes.models import CalendarDay, Department, IssuingBody, UserProfile
 from communes.services import departments_reorder, person_save
 from communes.timeline import history_entries
@@ -119,7 +125,10 @@ def routing_edit(request, category_pk):
                or CategoryRouting(province=province, category=category))
     form = CategoryRoutingForm(request.POST or None, instance=routing)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        saved = form.save()
+        # In the request's transaction (ATOMIC_REQUESTS), as the save.
+        audit_record(AuditEvent.Kind.SETTINGS_CHANGED, actor=request.user, obj=saved,
+                     province=province, setting="routing", fields=form.changed_data)
         data_changed()
         messages.success(request, _("Saved: %(category)s.") % {"category": category})
         return redirect("inspections:settings_routing")
@@ -159,7 +168,9 @@ def issuer_edit(request, pk=None, kind=None):
         body = IssuingBody(province=province, kind=kind)
     form = IssuingBodyForm(request.POST or None, instance=body)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        saved = form.save()
+        audit_record(AuditEvent.Kind.SETTINGS_CHANGED, actor=request.user, obj=saved,
+                     province=province, setting="issuer", fields=form.changed_data)
         messages.success(request, _("Saved: %(body)s.") % {"body": body.get_kind_display()})
         return redirect("inspections:settings_issuers")
     timeline = history_entries(body.history.select_related("history_user")) if body.pk else []
@@ -206,3 +217,37 @@ def person_edit(request, pk=None):
         "form": form, "back": reverse("inspections:settings_people"), "timeline": timeline,
         "title": (user.get_full_name() or user.username) if pk else _("New user")},
         status=400 if form.is_bound else 200)
+
+
+# The audit log's page size.
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_rows(events):
+    yield [_("When"), _("Event"), _("Username"), _("Address"), _("Province"), _("Object"),
+           _("Details")]
+    for event in events.iterator(chunk_size=2000):
+        yield [timezone.localtime(event.at), event.get_kind_display(), event.actor_name,
+               event.address or "", str(event.province or ""), event.object_text,
+               json.dumps(event.details, ensure_ascii=False, cls=DjangoJSONEncoder)
+               if event.details else ""]
+
+
+@read_only
+@role_required(lambda user: user.is_superuser or roles.OFFICE_STAFF in roles.role_names(user))
+def audit_log(request):
+    """The security events: every province's for an administrator, the office's province's
+    for its staff; filtered by event, person and days; paginated, and exported as CSV or XLSX
+    (an export that is itself recorded)."""
+    if not request.user.is_superuser:
+        _province(request.user)
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(AuditEvent.objects.visible_to(request.user)).select_related(
+        "province")
+    exported = export(request, _audit_rows(events),
+                      f"nhat-ky-an-ninh-{timezone.localdate():%Y%m%d}", _("Audit log"),
+                      filters=form.in_words)
+    if exported:
+        return exported
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspections/settings/audit.html", {"filters": form, "page": page})

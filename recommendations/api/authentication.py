@@ -8,8 +8,9 @@ from rest_framework import authentication, exceptions
 
 from communes import roles
 from communes.cache import api_token_versions
+from communes.clientip import client_ip
 from communes.models import ApiToken
-from communes.services import api_token_used
+from communes.services import api_token_seen_from, api_token_used
 
 # How long a token read is kept at most (a change of the token or of any user is seen at once).
 TOKEN_SECONDS = 5 * 60
@@ -40,8 +41,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 cache.delete(key)
             raise exceptions.AuthenticationFailed(
                 _("This API token is not valid: it was mistyped or revoked."))
-        if used:
-            cache.set(key, token, TOKEN_SECONDS)  # with its new last use
+        # From another address than the last: an audit event, once per change of address.
+        moved = api_token_seen_from(token=token, address=client_ip(request._request))
+        if used or moved:
+            cache.set(key, token, TOKEN_SECONDS)  # with its new last use and address
         return token.user, token
 
     def token(self, digest):
