@@ -6,17 +6,20 @@ Insensitive to case and Vietnamese diacritics: the query is folded like the inde
 starts with the words comes first, an exact match before it. Every kind is filtered by what
 the user may see, before anything is read.
 
-Speed: each word is matched with `contains`, which PostgreSQL's trigram indexes answer, and
-the syllable boundaries are a regular expression checked on those rows only (a `~` that the
-same indexes serve; SQLite runs Django's REGEXP function).
+Speed: the words are looked up in a full-text index of the search text (communes/fulltext.py:
+a GIN-indexed tsvector on PostgreSQL, FTS5 on SQLite), where a syllable is a token, so a word
+matches whole syllables by construction. Each kind reads at most three bounded lists of LIMIT
+rows: those starting with the words, those holding them as a phrase (one after the other),
+then any holding them all, each in the kind's order.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, Subquery, Value, When
+from django.db.models import Case, IntegerField, Subquery, Value, When
 
-from communes.models import AdministrativeUnit, Department
+from communes.fulltext import Matches
+from communes.models import AdministrativeUnit, Department, PredecessorUnit
 from communes.scope import Scope, scope
 from communes.text import fold
 from inspections.models import Difficulty, Directive, UnitReport
@@ -48,12 +51,10 @@ def words_of(query: str) -> list[str]:
 
 
 def _matching(queryset, words, field="search_text"):
-    """Rows whose `field` holds every word as a whole syllable. One filter() call, so across a
+    """Rows whose `field` holds every word as a whole syllable (communes/fulltext.py). Across a
     relation all the words must be in the same related row (one predecessor, not one word in
     each)."""
-    return queryset.filter(Q(*[Q(**{f"{field}__contains": word,
-                                   f"{field}__regex": rf"(^|[^a-z0-9]){word}([^a-z0-9]|$)"})
-                              for word in words]))
+    return queryset.filter(Matches(words, field))
 
 
 def _starting(queryset, words):
@@ -63,14 +64,22 @@ def _starting(queryset, words):
 
 def _ranked(matches, words, order):
     """Up to LIMIT of `matches`: those starting with the words first (an exact match before
-    the rest of them), then the others in `order`. Two indexed queries of LIMIT rows each,
-    rather than ranking every match in the database."""
+    the rest of them), then those holding the words as a phrase, then the others, each in
+    `order`. At most three indexed queries of LIMIT rows each, rather than ranking every match
+    in the database."""
     phrase = " ".join(words)
-    first = list(_starting(matches, words).order_by(*order)[:LIMIT])
-    first.sort(key=lambda row: row.search_text != phrase)
-    seen = {row.pk for row in first}
-    rest = [row for row in matches.order_by(*order)[:LIMIT + len(first)] if row.pk not in seen]
-    return (first + rest)[:LIMIT]
+    found = list(_starting(matches, words).order_by(*order)[:LIMIT])
+    found.sort(key=lambda row: row.search_text != phrase)
+    tiers = [matches]
+    if len(words) > 1:
+        tiers.insert(0, matches.filter(Matches(words, phrase=True)))
+    for tier in tiers:
+        if len(found) >= LIMIT:
+            break
+        seen = {row.pk for row in found}
+        found += [row for row in tier.order_by(*order)[:LIMIT + len(seen)]
+                  if row.pk not in seen]
+    return found[:LIMIT]
 
 
 def searchable(query: str) -> bool:
@@ -86,8 +95,8 @@ def search(user, query: str) -> Results | None:
     user_scope = scope(user)
     seen = Recommendation.objects.within(user_scope)
     if user_scope.kind == Scope.DEPARTMENT:
-        # A department's items are its province's: saying so lets the (province, trigram)
-        # index find them, instead of every province's matches.
+        # A department's items are its province's: saying so lets the (province, text) index
+        # find them, instead of every province's matches.
         seen = seen.filter(province_id=Subquery(Department.objects.filter(
             pk=user_scope.department_id).values("province_id")))
     recommendations = _ranked(_matching(seen, words)
@@ -97,14 +106,16 @@ def search(user, query: str) -> Results | None:
         units = AdministrativeUnit.objects.within(user_scope)
         # Units are found by their pre-merger names too ("Thị trấn Thất Khê" → Thất Khê).
         unit_ids = _matching(units, words).order_by().values("pk").union(
-            _matching(units, words, "predecessors__search_text").order_by().values("pk"))
+            units.filter(pk__in=_matching(PredecessorUnit.objects, words)
+                         .values("successor_id")).order_by().values("pk"))
         # At most a few thousand units: ranked in the database, the name's own match first.
         found_units = AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related(
             "province").prefetch_related("predecessors").annotate(rank=Case(
                 When(search_text=phrase, then=Value(0)),
                 When(search_text__startswith=phrase, then=Value(1)),
-                When(pk__in=_matching(units, words).values("pk"), then=Value(2)),
-                default=Value(3), output_field=IntegerField())).order_by(
+                When(Matches(words, phrase=True), then=Value(2)),
+                When(Matches(words), then=Value(3)),
+                default=Value(4), output_field=IntegerField())).order_by(
             "rank", *AdministrativeUnit._meta.ordering)[:LIMIT]
     else:
         # A department searches only what is routed to it.
