@@ -1,0 +1,114 @@
+"""The full-text index behind search (communes/fulltext.py), on SQLite and PostgreSQL alike:
+it holds every row's words from the moment they are written, follows edits and deletes in the
+same transaction, and keeps search at a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from communes.fulltext import SEARCHED, fts_table
+from inspections.models import Difficulty, Directive, UnitReport
+from recommendations import services
+from recommendations.search import LIMIT, search
+
+from . import factories
+
+
+def texts(results, kind):
+    return [getattr(row, "name", None) or getattr(row, "text", None) or row.search_text
+            for row in getattr(results, kind)]
+
+
+@pytest.fixture
+def session(province):
+    return factories.SessionFactory(group__round__province=province)
+
+
+def test_a_word_nobody_searched_finds_its_items_of_every_kind(office_user, province, session):
+    factories.UnitFactory(province=province, name="Khuổi Phầy")
+    factories.RecommendationFactory(session=session, text="Làm đường vào bản Khuổi Phầy")
+    Difficulty.objects.create(session=session, category=factories.CategoryFactory(),
+                              text="Đường lên Khuổi Phầy sạt lở")
+    Directive.objects.create(session=session, text="Khắc phục sạt lở ở Khuổi Phầy")
+    UnitReport.objects.create(session=session, unit=factories.UnitFactory(province=province),
+                              achievements="Bản Khuổi Phầy có điện lưới")
+    results = search(office_user, "khuoi phay")
+    assert texts(results, "units") == ["Khuổi Phầy"]
+    assert texts(results, "recommendations") == ["Làm đường vào bản Khuổi Phầy"]
+    assert texts(results, "difficulties") == ["Đường lên Khuổi Phầy sạt lở"]
+    assert texts(results, "directives") == ["Khắc phục sạt lở ở Khuổi Phầy"]
+    assert [r.achievements for r in results.reports] == ["Bản Khuổi Phầy có điện lưới"]
+    # Whole syllables only, in any order; the phrase ahead of words found apart.
+    assert search(office_user, "khuoi ph").recommendations == []
+    factories.RecommendationFactory(session=session, text="Phầy và Khuổi")
+    assert texts(search(office_user, "khuoi phay"), "recommendations") == [
+        "Làm đường vào bản Khuổi Phầy", "Phầy và Khuổi"]
+
+
+def test_the_index_follows_an_edit_and_a_delete_in_the_same_transaction(office_user, session):
+    recommendation = factories.RecommendationFactory(session=session,
+                                                     text="Cấp kinh phí sửa cầu treo Nà Lầm")
+    assert texts(search(office_user, "na lam"), "recommendations") == [recommendation.text]
+    recommendation.text = "Cấp kinh phí sửa cầu treo Bản Chắt"
+    recommendation.save()
+    assert search(office_user, "na lam").recommendations == []
+    assert texts(search(office_user, "ban chat"), "recommendations") == [recommendation.text]
+    recommendation.delete()
+    assert search(office_user, "ban chat").recommendations == []
+
+
+def test_scope_holds_for_words_nobody_searched(office_user, other_office_user, head_a,
+                                                department_a, session, other_province):
+    routed = factories.RecommendationFactory(session=session, text="Hỗ trợ giống chè Shan tuyết")
+    factories.RecommendationFactory(session=session, text="Trồng chè Shan tuyết ở Mẫu Sơn")
+    factories.RecommendationFactory(
+        session=factories.SessionFactory(group__round__province=other_province),
+        text="Chè Shan tuyết Cao Bằng")
+    services.recommendation_route(recommendation=routed, lead_department=department_a,
+                                  by=office_user)
+    assert len(search(office_user, "shan tuyet").recommendations) == 2
+    assert texts(search(other_office_user, "shan tuyet"), "recommendations") == [
+        "Chè Shan tuyết Cao Bằng"]
+    assert texts(search(head_a, "shan tuyet"), "recommendations") == [routed.text]
+
+
+def test_search_reads_a_fixed_number_of_queries_however_many_rows_match(office_user, province,
+                                                                        session):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            results = search(office_user, "tram y te")
+        return len(captured), results
+
+    def add(count):
+        category = factories.CategoryFactory()
+        for n in range(count):
+            factories.UnitFactory(province=province, name=f"Trạm Y Tế {n}")
+            factories.RecommendationFactory(session=session, text=f"Sửa trạm y tế số {n}")
+            factories.RecommendationFactory(session=session, text=f"Trạm xá thành y tế {n}")
+            Difficulty.objects.create(session=session, category=category,
+                                      text=f"Trạm y tế xuống cấp {n}")
+            Directive.objects.create(session=session, text=f"Xây trạm y tế {n}")
+
+    add(2)
+    few, results = queries()
+    add(2 * LIMIT)
+    many, results = queries()
+    assert len(results.recommendations) == LIMIT and len(results.units) == LIMIT
+    # At most three lists of LIMIT rows per kind: with many matches the first lists fill the
+    # page and the later ones are not read.
+    assert many <= few <= 16
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 triggers are SQLite's")
+@pytest.mark.django_db
+def test_every_searched_table_keeps_its_fts5_triggers():
+    """A later migration that alters one of these tables makes Django rebuild it on SQLite,
+    which drops its triggers: the index would silently stop following writes."""
+    from django.apps import apps
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {name for (name,) in cursor.fetchall()}
+    for app_label, model_name in SEARCHED:
+        fts = fts_table(apps.get_model(app_label, model_name)._meta.db_table)
+        assert {f"{fts}_insert", f"{fts}_delete", f"{fts}_update"} <= triggers
