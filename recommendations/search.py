@@ -8,9 +8,9 @@ the user may see, before anything is read.
 
 Speed: the words are looked up in a full-text index of the search text (communes/fulltext.py:
 a GIN-indexed tsvector on PostgreSQL, FTS5 on SQLite), where a syllable is a token, so a word
-matches whole syllables by construction. Each kind reads at most three bounded lists of LIMIT
-rows: those starting with the words, those holding them as a phrase (one after the other),
-then any holding them all, each in the kind's order.
+matches whole syllables by construction. Each kind is two bounded queries: the index gives
+the ids of the newest CANDIDATES matches, and only those are ranked (exact, starting with the
+words, the words as a phrase, the words apart) and LIMIT of them read.
 """
 
 import re
@@ -28,6 +28,9 @@ from .models import Recommendation
 
 MIN_LENGTH = 2
 LIMIT = 20
+# The matches of each kind that are ranked: the newest, in the kind's order. A common word
+# ("xa") matches most rows; ranking them all would read them all.
+CANDIDATES = 500
 
 
 @dataclass
@@ -57,29 +60,24 @@ def _matching(queryset, words, field="search_text"):
     return queryset.filter(Matches(words, field))
 
 
-def _starting(queryset, words):
-    """Of the matches, those whose text starts with the words."""
-    return queryset.filter(search_text__startswith=" ".join(words))
-
-
-def _ranked(matches, words, order):
-    """Up to LIMIT of `matches`: those starting with the words first (an exact match before
-    the rest of them), then those holding the words as a phrase, then the others, each in
-    `order`. At most three indexed queries of LIMIT rows each, rather than ranking every match
-    in the database."""
+def _ranked(matches, words, order, related=()):
+    """Up to LIMIT of `matches`, ranked among the newest CANDIDATES of them (in `order`): an
+    exact match first, then those starting with the words, then those holding them as a phrase
+    (one after the other), then the others, each in `order`. Two bounded queries, however many
+    rows match a common word: the candidates' ids and ranks from the index, then the LIMIT
+    rows shown."""
     phrase = " ".join(words)
-    found = list(_starting(matches, words).order_by(*order)[:LIMIT])
-    found.sort(key=lambda row: row.search_text != phrase)
-    tiers = [matches]
+    tiers = [When(search_text=phrase, then=Value(0)),
+             When(search_text__startswith=phrase, then=Value(1))]
     if len(words) > 1:
-        tiers.insert(0, matches.filter(Matches(words, phrase=True)))
-    for tier in tiers:
-        if len(found) >= LIMIT:
-            break
-        seen = {row.pk for row in found}
-        found += [row for row in tier.order_by(*order)[:LIMIT + len(seen)]
-                  if row.pk not in seen]
-    return found[:LIMIT]
+        tiers.append(When(Matches(words, phrase=True), then=Value(2)))
+    candidates = matches.order_by(*order).annotate(
+        rank=Case(*tiers, default=Value(3), output_field=IntegerField())).values_list(
+        "rank", "pk")[:CANDIDATES]
+    # Sorted here, stably: within a rank the candidates keep their order.
+    chosen = [pk for rank, pk in sorted(candidates, key=lambda row: row[0])[:LIMIT]]
+    rows = matches.model.objects.select_related(*related).in_bulk(chosen)
+    return [rows[pk] for pk in chosen]
 
 
 def searchable(query: str) -> bool:
@@ -99,9 +97,8 @@ def search(user, query: str) -> Results | None:
         # find them, instead of every province's matches.
         seen = seen.filter(province_id=Subquery(Department.objects.filter(
             pk=user_scope.department_id).values("province_id")))
-    recommendations = _ranked(_matching(seen, words)
-                              .select_related("category", "session__group", "lead_department"),
-                              words, ("-created_at", "-pk"))
+    recommendations = _ranked(_matching(seen, words), words, ("-created_at", "-pk"),
+                              ("category", "session__group", "lead_department"))
     if user_scope.kind in (Scope.ALL, Scope.PROVINCE):
         units = AdministrativeUnit.objects.within(user_scope)
         # Units are found by their pre-merger names too ("Thị trấn Thất Khê" → Thất Khê).
@@ -120,12 +117,12 @@ def search(user, query: str) -> Results | None:
     else:
         # A department searches only what is routed to it.
         found_units = []
-    difficulties = _ranked(_matching(Difficulty.objects.within(user_scope), words)
-                           .select_related("category", "session__group"), words, ("-pk",))
-    directives = _ranked(_matching(Directive.objects.within(user_scope), words)
-                         .select_related("session__group"), words, ("-pk",))
-    reports = _ranked(_matching(UnitReport.objects.within(user_scope), words)
-                      .select_related("unit", "session__group"), words, ("-pk",))
+    difficulties = _ranked(_matching(Difficulty.objects.within(user_scope), words), words,
+                           ("-pk",), ("category", "session__group"))
+    directives = _ranked(_matching(Directive.objects.within(user_scope), words), words,
+                         ("-pk",), ("session__group",))
+    reports = _ranked(_matching(UnitReport.objects.within(user_scope), words), words,
+                      ("-pk",), ("unit", "session__group"))
     return Results(query=query, units=list(found_units), recommendations=list(recommendations),
                    difficulties=list(difficulties), directives=list(directives),
                    reports=list(reports))
