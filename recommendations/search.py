@@ -8,9 +8,11 @@ the user may see, before anything is read.
 
 Speed: the words are looked up in a full-text index of the search text (communes/fulltext.py:
 a GIN-indexed tsvector on PostgreSQL, FTS5 on SQLite), where a syllable is a token, so a word
-matches whole syllables by construction. Each kind is two bounded queries: the index gives
-the ids of the newest CANDIDATES matches, and only those are ranked (exact, starting with the
-words, the words as a phrase, the words apart) and LIMIT of them read.
+matches whole syllables by construction. Each kind's matches are ranked (exact, starting with
+the words, the words as a phrase, the words apart, then newest first) among a bounded set of
+candidates: all of them when they are at most ALL_CANDIDATES, else the NEWEST_CANDIDATES (the
+latest written); then
+LIMIT rows are read by id. The number of queries does not depend on the data.
 """
 
 import re
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Subquery, Value, When
 
-from communes.fulltext import Matches
+from communes.fulltext import Matches, planner
 from communes.models import AdministrativeUnit, Department, PredecessorUnit
 from communes.scope import Scope, scope
 from communes.text import fold
@@ -28,9 +30,11 @@ from .models import Recommendation
 
 MIN_LENGTH = 2
 LIMIT = 20
-# The matches of each kind that are ranked: the newest, in the kind's order. A common word
-# ("xa") matches most rows; ranking them all would read them all.
-CANDIDATES = 500
+# The matches of each kind that are ranked: all of them up to ALL_CANDIDATES; past that (a
+# common word: "xa" matches most rows, and ranking them all would read them all) the newest
+# NEWEST_CANDIDATES in the kind's order.
+ALL_CANDIDATES = 2000
+NEWEST_CANDIDATES = 100
 
 
 @dataclass
@@ -60,24 +64,45 @@ def _matching(queryset, words, field="search_text"):
     return queryset.filter(Matches(words, field))
 
 
-def _ranked(matches, words, order, related=()):
-    """Up to LIMIT of `matches`, ranked among the newest CANDIDATES of them (in `order`): an
-    exact match first, then those starting with the words, then those holding them as a phrase
-    (one after the other), then the others, each in `order`. Two bounded queries, however many
-    rows match a common word: the candidates' ids and ranks from the index, then the LIMIT
-    rows shown."""
+def _ranks(matches, words, order):
+    """`matches` as rows of (rank, *order's fields, pk): 0 an exact match, 1 starting with the
+    words, 2 the words as a phrase (one after the other), 3 the words apart."""
     phrase = " ".join(words)
     tiers = [When(search_text=phrase, then=Value(0)),
              When(search_text__startswith=phrase, then=Value(1))]
     if len(words) > 1:
         tiers.append(When(Matches(words, phrase=True), then=Value(2)))
-    candidates = matches.order_by(*order).annotate(
-        rank=Case(*tiers, default=Value(3), output_field=IntegerField())).values_list(
-        "rank", "pk")[:CANDIDATES]
-    # Sorted here, stably: within a rank the candidates keep their order.
-    chosen = [pk for rank, pk in sorted(candidates, key=lambda row: row[0])[:LIMIT]]
-    rows = matches.model.objects.select_related(*related).in_bulk(chosen)
-    return [rows[pk] for pk in chosen]
+    fields = [name.lstrip("-") for name in order]
+    return matches.annotate(rank=Case(*tiers, default=Value(3), output_field=IntegerField())
+                            ).values_list("rank", *fields, "pk")
+
+
+def _all_candidates(matches, words, order):
+    """Every match with its rank, read straight from the text index, and whether that is all:
+    at most ALL_CANDIDATES + 1 are read (a common word: see _newest_candidates)."""
+    rows = list(_ranks(matches, words, order).order_by()[:ALL_CANDIDATES + 1])
+    return rows, len(rows) <= ALL_CANDIDATES
+
+
+def _newest_candidates(matches, words, order, some, last):
+    """About NEWEST_CANDIDATES of the latest matches (by id: the order rows were written)
+    with their ranks, when there are more than ALL_CANDIDATES. `some` are matches the index
+    gave first, in the order the table holds them, which is mostly the order of ids: how far
+    apart their ids are says how often the words come, and so how far back from the `last`
+    id the latest NEWEST_CANDIDATES lie. That range of ids is read from the text index and a
+    B-tree of ids together (twice as far back, as words do not come evenly)."""
+    ids = [row[-1] for row in some]
+    span = max(ids) - min(ids) + 1
+    back = 2 * NEWEST_CANDIDATES * span // len(ids) + 1
+    return list(_ranks(matches.filter(pk__gt=last - back), words, order)
+                .order_by("-pk")[:NEWEST_CANDIDATES])
+
+
+def _best(candidates, order):
+    """The ids of the LIMIT best candidates: by rank, then in `order` (newest first)."""
+    assert all(name.startswith("-") for name in order), "orders are newest first"
+    candidates = sorted(candidates, key=lambda row: row[1:], reverse=True)
+    return [row[-1] for row in sorted(candidates, key=lambda row: row[0])[:LIMIT]]
 
 
 def searchable(query: str) -> bool:
@@ -97,8 +122,35 @@ def search(user, query: str) -> Results | None:
         # find them, instead of every province's matches.
         seen = seen.filter(province_id=Subquery(Department.objects.filter(
             pk=user_scope.department_id).values("province_id")))
-    recommendations = _ranked(_matching(seen, words), words, ("-created_at", "-pk"),
-                              ("category", "session__group", "lead_department"))
+    kinds = {
+        "recommendations": (_matching(seen, words), ("-created_at", "-pk"),
+                            ("category", "session__group", "lead_department")),
+        "difficulties": (_matching(Difficulty.objects.within(user_scope), words), ("-pk",),
+                         ("category", "session__group")),
+        "directives": (_matching(Directive.objects.within(user_scope), words), ("-pk",),
+                       ("session__group",)),
+        "reports": (_matching(UnitReport.objects.within(user_scope), words), ("-pk",),
+                    ("unit", "session__group")),
+    }
+    # Each kind's matches from the text index alone (a bitmap scan that stops at the limit),
+    # whatever the planner guesses of their number; then, for a common word, the latest ones,
+    # from a range of ids at the end of the table.
+    text_index_only = {"enable_seqscan": "off", "enable_indexscan": "off"}
+    with planner(**text_index_only):
+        read = {name: _all_candidates(matches, words, order)
+                for name, (matches, order, _related) in kinds.items()}
+    candidates = {name: rows for name, (rows, complete) in read.items() if complete}
+    common = {name: kinds[name][0].model.objects.order_by("-pk").values_list(
+        "pk", flat=True).first() for name in kinds if name not in candidates}
+    with planner(**(text_index_only if common else {})):
+        for name, last in common.items():
+            matches, order, _related = kinds[name]
+            candidates[name] = _newest_candidates(matches, words, order, read[name][0], last)
+    found = {}
+    for name, (matches, order, related) in kinds.items():
+        chosen = _best(candidates[name], order)
+        rows = matches.model.objects.select_related(*related).in_bulk(chosen)
+        found[name] = [rows[pk] for pk in chosen]
     if user_scope.kind in (Scope.ALL, Scope.PROVINCE):
         units = AdministrativeUnit.objects.within(user_scope)
         # Units are found by their pre-merger names too ("Thị trấn Thất Khê" → Thất Khê).
@@ -117,12 +169,4 @@ def search(user, query: str) -> Results | None:
     else:
         # A department searches only what is routed to it.
         found_units = []
-    difficulties = _ranked(_matching(Difficulty.objects.within(user_scope), words), words,
-                           ("-pk",), ("category", "session__group"))
-    directives = _ranked(_matching(Directive.objects.within(user_scope), words), words,
-                         ("-pk",), ("session__group",))
-    reports = _ranked(_matching(UnitReport.objects.within(user_scope), words), words,
-                      ("-pk",), ("unit", "session__group"))
-    return Results(query=query, units=list(found_units), recommendations=list(recommendations),
-                   difficulties=list(difficulties), directives=list(directives),
-                   reports=list(reports))
+    return Results(query=query, units=list(found_units), **found)

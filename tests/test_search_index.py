@@ -113,3 +113,25 @@ def test_every_searched_table_keeps_its_fts5_triggers():
     for app_label, model_name in SEARCHED:
         fts = fts_table(apps.get_model(app_label, model_name)._meta.db_table)
         assert {f"{fts}_insert", f"{fts}_delete", f"{fts}_update"} <= triggers
+
+
+def test_a_common_word_ranks_the_latest_matches(office_user, session, monkeypatch):
+    """Past ALL_CANDIDATES matches, the candidates are the latest ones, found from a range of
+    ids at the end of the table, in as many queries as for a rare word."""
+    from recommendations import search as module
+
+    monkeypatch.setattr(module, "ALL_CANDIDATES", 5)
+    monkeypatch.setattr(module, "NEWEST_CANDIDATES", 25)
+    old = factories.RecommendationFactory(session=session, text="Nước sạch cho bản cũ")
+    for n in range(40):
+        factories.RecommendationFactory(session=session, text=f"Cấp nước sạch đợt {n}")
+    first = factories.RecommendationFactory(session=session, text="Nước sạch cho bản mới")
+    found = texts(search(office_user, "nuoc sach"), "recommendations")
+    # What starts with the words first, then the latest; the oldest is past the candidates.
+    assert found[0] == first.text and old.text not in found
+    assert found[1:] == [f"Cấp nước sạch đợt {n}" for n in range(39, 20, -1)]
+    with CaptureQueriesContext(connection) as common:
+        search(office_user, "nuoc sach")
+    with CaptureQueriesContext(connection) as rare:
+        search(office_user, "ban moi")
+    assert len(common) - len(rare) <= 4 + (2 if connection.vendor == "postgresql" else 0)
