@@ -35,6 +35,8 @@ LIMIT = 20
 # NEWEST_CANDIDATES in the kind's order.
 ALL_CANDIDATES = 2000
 NEWEST_CANDIDATES = 100
+# The latest rows of each kind looked through first, for a common word.
+PROBE = 5000
 
 
 @dataclass
@@ -75,6 +77,13 @@ def _ranks(matches, words, order):
     fields = [name.lstrip("-") for name in order]
     return matches.annotate(rank=Case(*tiers, default=Value(3), output_field=IntegerField())
                             ).values_list("rank", *fields, "pk")
+
+
+def _latest(matches, words, order):
+    """The matches among the latest PROBE rows (by id), up to NEWEST_CANDIDATES of them."""
+    last = matches.model.objects.order_by("-pk").values("pk")[:1]
+    return list(_ranks(matches.filter(pk__gt=Subquery(last) - PROBE), words, order)
+                .order_by("-pk")[:NEWEST_CANDIDATES])
 
 
 def _all_candidates(matches, words, order):
@@ -132,14 +141,23 @@ def search(user, query: str) -> Results | None:
         "reports": (_matching(UnitReport.objects.within(user_scope), words), ("-pk",),
                     ("unit", "session__group")),
     }
-    # Each kind's matches from the text index alone (a bitmap scan that stops at the limit),
-    # whatever the planner guesses of their number; then, for a common word, the latest ones,
-    # from a range of ids at the end of the table.
+    # First the latest PROBE rows of each kind, along its B-tree of ids: a common word is met
+    # there often enough to give the candidates (reading its whole entry in the text index
+    # would cost more); then, for the other kinds, their matches from the text index alone (a
+    # bitmap scan that stops at the limit), whatever the planner guesses of their number;
+    # then, past that limit, the latest from a range of ids at the end of the table.
+    # (Nationally only: a province's or a department's rows are too few among the latest.)
+    national = user_scope.kind == Scope.ALL
+    with planner(**({"enable_seqscan": "off", "enable_bitmapscan": "off"} if national else {})):
+        candidates = {name: _latest(matches, words, order) if national else []
+                      for name, (matches, order, _related) in kinds.items()}
+    candidates = {name: rows for name, rows in candidates.items()
+                  if len(rows) >= NEWEST_CANDIDATES}
     text_index_only = {"enable_seqscan": "off", "enable_indexscan": "off"}
-    with planner(**text_index_only):
-        read = {name: _all_candidates(matches, words, order)
-                for name, (matches, order, _related) in kinds.items()}
-    candidates = {name: rows for name, (rows, complete) in read.items() if complete}
+    rarer = [name for name in kinds if name not in candidates]
+    with planner(**(text_index_only if rarer else {})):
+        read = {name: _all_candidates(kinds[name][0], words, kinds[name][1]) for name in rarer}
+    candidates |= {name: rows for name, (rows, complete) in read.items() if complete}
     common = {name: kinds[name][0].model.objects.order_by("-pk").values_list(
         "pk", flat=True).first() for name in kinds if name not in candidates}
     with planner(**(text_index_only if common else {})):
