@@ -20,7 +20,7 @@ models do not declare them, so Django never reads or writes them.
 
 from contextlib import contextmanager
 
-from django.db import NotSupportedError, connection, transaction
+from django.db import NotSupportedError, connections, transaction
 from django.db.models import BooleanField, Expression, F
 
 # The models whose `search_text` is indexed.
@@ -125,25 +125,29 @@ class Matches(Expression):
 
 
 @contextmanager
-def planner(**settings):
+def planner(using="default", **settings):
     """PostgreSQL: the queries inside planned with the given settings ("enable_seqscan": "off"),
-    set for this transaction only and put back after; elsewhere nothing.
+    set for this transaction only and put back after; elsewhere nothing. `using` is the alias
+    the queries inside read from (a queryset's `.db`: the replica for a GET request when
+    there is one, config/routers.py), since settings set on another connection would not
+    reach them.
 
     The planner guesses how many rows a text query matches from per-word frequencies, as if
     the words were independent: "chinh & cong" was guessed 30,000 of 1,000,000 where 1,088
     match, so it walked the index of dates through 430,000 rows (550 ms) to find the newest.
     Search knows which plan fits (recommendations/search.py), so it says so."""
+    connection = connections[using]
     if connection.vendor != "postgresql" or not settings:
         yield
         return
     names = list(settings)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(
             "current_setting(%s), set_config(%s, %s, true)" for _ in names),
             [value for name in names for value in (name, name, settings[name])])
         previous = cursor.fetchone()[::2]
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
-                           [value for pair in zip(names, previous, strict=True) for value in pair])
+        yield
+        # Not in a `finally`: after a failed query the transaction is aborted and this would
+        # raise instead of the real error; atomic's rollback puts the settings back then.
+        cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                       [value for pair in zip(names, previous, strict=True) for value in pair])

@@ -3,7 +3,7 @@ it holds every row's words from the moment they are written, follows edits and d
 same transaction, and keeps search at a fixed number of queries."""
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from communes.fulltext import SEARCHED, fts_table
@@ -127,11 +127,102 @@ def test_a_common_word_ranks_the_latest_matches(office_user, session, monkeypatc
         factories.RecommendationFactory(session=session, text=f"Cấp nước sạch đợt {n}")
     first = factories.RecommendationFactory(session=session, text="Nước sạch cho bản mới")
     found = texts(search(office_user, "nuoc sach"), "recommendations")
-    # What starts with the words first, then the latest; the oldest is past the candidates.
-    assert found[0] == first.text and old.text not in found
-    assert found[1:] == [f"Cấp nước sạch đợt {n}" for n in range(39, 20, -1)]
+    # What starts with the words first, newest first, however old (read by a query of its
+    # own, not among the latest candidates); then the latest.
+    assert found[:2] == [first.text, old.text]
+    assert found[2:] == [f"Cấp nước sạch đợt {n}" for n in range(39, 21, -1)]
     with CaptureQueriesContext(connection) as common:
         search(office_user, "nuoc sach")
     with CaptureQueriesContext(connection) as rare:
         search(office_user, "ban moi")
     assert len(common) - len(rare) <= 4 + (2 if connection.vendor == "postgresql" else 0)
+
+
+@pytest.mark.parametrize("widenings", [2, 0])
+def test_a_word_common_only_in_old_rows_still_fills_the_page(office_user, session, monkeypatch,
+                                                              widenings):
+    """The range of ids for the latest matches is guessed from the first matches the index
+    gives, the oldest: "huyen", common in old rows and absent lately, gave a range with none.
+    It is widened, and past WIDENINGS the latest are read from all the matches."""
+    from recommendations import search as module
+
+    monkeypatch.setattr(module, "ALL_CANDIDATES", 5)
+    monkeypatch.setattr(module, "NEWEST_CANDIDATES", 25)
+    monkeypatch.setattr(module, "WIDENINGS", widenings)
+    for n in range(30):
+        factories.RecommendationFactory(session=session, text=f"Sửa nhà văn hoá huyện đợt {n}")
+    for n in range(100):
+        factories.RecommendationFactory(session=session, text=f"Làm đường liên xã đợt {n}")
+    found = texts(search(office_user, "huyen"), "recommendations")
+    assert found == [f"Sửa nhà văn hoá huyện đợt {n}" for n in range(29, 9, -1)]
+
+
+def test_a_text_starts_with_the_words_as_whole_syllables(office_user, session):
+    """"hoa" is not the start of "Hoàng": a text starting so ranks as one with the word inside."""
+    factories.RecommendationFactory(session=session, text="Hoa ban nở muộn")
+    factories.RecommendationFactory(session=session, text="Hoàng hoa thám")
+    factories.RecommendationFactory(session=session, text="Trồng hoa ban")
+    factories.RecommendationFactory(session=session, text="Hoa")
+    assert texts(search(office_user, "hoa"), "recommendations") == [
+        "Hoa", "Hoa ban nở muộn", "Trồng hoa ban", "Hoàng hoa thám"]
+
+
+def test_rows_are_shown_through_the_scope_and_a_deleted_one_is_left_out(
+        office_user, session, other_province, monkeypatch):
+    """Between choosing the ids and reading the rows one may be deleted; and rows are read
+    through the user's scope, not the whole table."""
+    from recommendations import search as module
+
+    mine = factories.RecommendationFactory(session=session, text="Kè suối Nà Pàn")
+    theirs = factories.RecommendationFactory(
+        session=factories.SessionFactory(group__round__province=other_province),
+        text="Kè suối Bản Giới")
+    best = module._best
+    monkeypatch.setattr(module, "_best",
+                        lambda candidates, order: best(candidates, order) + [theirs.pk, 10**9])
+    assert texts(search(office_user, "ke suoi"), "recommendations") == [mine.text]
+
+
+def test_search_plans_on_the_connection_it_reads_from(national_viewer, session, settings,
+                                                      monkeypatch):
+    """With a replica (config/routers.py), a GET's reads and the planner's settings go to it,
+    not to "default". The replica here is the test database itself, as in Django's TEST
+    MIRROR, under the alias the router names."""
+    from config import routers
+    from recommendations import search as module
+
+    factories.RecommendationFactory(session=session, text="Cấp nước sinh hoạt bản Pác Bó")
+    settings.DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    connections[routers.REPLICA] = connections["default"]
+    token = routers._reads_from_replica.set(True)
+    used = []
+    real = module.planner
+
+    def planner(using="default", **options):
+        used.append(using)
+        return real(using, **options)
+
+    monkeypatch.setattr(module, "planner", planner)
+    try:
+        found = texts(search(national_viewer, "pac bo"), "recommendations")
+    finally:
+        routers._reads_from_replica.reset(token)
+        del connections[routers.REPLICA]
+    assert found == ["Cấp nước sinh hoạt bản Pác Bó"]
+    assert used and set(used) == {routers.REPLICA}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+@pytest.mark.django_db
+def test_a_failing_query_under_the_planner_raises_its_own_error():
+    """The settings are not put back by hand after a failure (that would raise "current
+    transaction is aborted" instead); the savepoint's rollback puts them back."""
+    from communes.fulltext import planner
+
+    with transaction.atomic():
+        with (pytest.raises(DatabaseError, match="division by zero"),
+              planner("default", enable_seqscan="off"), connection.cursor() as cursor):
+            cursor.execute("SELECT 1 / 0")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            assert cursor.fetchone() == ("on",)
