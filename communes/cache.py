@@ -52,7 +52,10 @@ logger = logging.getLogger(__name__)
 # The portal's apps, and auth: pages show users (assignees, who did what) and their roles.
 WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
 # No page shows these: making or revoking an API token, a digest's record.
-UNWATCHED_MODELS = {"communes.apitoken", "recommendations.digestsent"}
+UNWATCHED_MODELS = {"communes.apitoken", "recommendations.digestsent",
+                    # The audit log and the devices' send ids: no page's figures come from
+                    # them, and a sign-in (an audit row) must not empty everyone's cache.
+                    "communes.auditevent", "inspections.devicesend"}
 GLOBAL, NATIONAL = "global", "national"
 NATIONAL_FIGURES = "national-figures"
 VERSION_KEY = "portal:version:{}"
