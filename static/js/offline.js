@@ -154,7 +154,11 @@
      it for the last one; any other was lost on the way, and goes again from the device. */
   function settle() {
     var outcome = cookie(OUTCOME_COOKIE).split(":");
-    if (outcome[0]) document.cookie = OUTCOME_COOKIE + "=; Max-Age=0; path=" + root.dataset.scope;
+    /* The cookie goes once the device has taken it in: a page left at once (the clerk is
+       quick) leaves it for the next page, rather than a copy thought lost and sent again. */
+    function taken() {
+      if (outcome[0]) document.cookie = OUTCOME_COOKIE + "=; Max-Age=0; path=" + root.dataset.scope;
+    }
     return UnitSends.all().then(function (entries) {
       return Promise.all(entries.filter(function (entry) {
         return entry.owner === owner && (entry.state === "submitting" || (entry.restored
@@ -174,7 +178,7 @@
         }
         return UnitSends.put(entry);
       }));
-    });
+    }).then(taken);
   }
 
   function sendOne(entry) {

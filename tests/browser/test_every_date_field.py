@@ -83,8 +83,15 @@ def extra_pages(role):
 
 def send(page, form, box, way):
     """Send the form the way a clerk does with the focus still in the box: Enter, or a click
-    on the form's button (the box loses focus only as the button is pressed)."""
-    with page.expect_response(lambda r: r.request.resource_type in ("document", "fetch")):
+    on the form's button (the box loses focus only as the button is pressed). A unit's form
+    first keeps a copy on the device (static/js/offline.js), then goes: wait for the page that
+    comes back, not for the first answer seen."""
+    if form.evaluate("form => form.hasAttribute('data-send-offline')"):
+        waiting = page.expect_navigation()
+    else:
+        waiting = page.expect_response(
+            lambda r: r.request.resource_type in ("document", "fetch"))
+    with waiting:
         if way == "Enter":
             box.press("Enter")
         else:
