@@ -483,7 +483,7 @@ class CalendarDayAdmin(HistoryAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PortalAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(RecordAdmin):
     """The audit log, read only: events are written by the portal and leave only through
     the retention command."""
 
@@ -495,15 +495,6 @@ class AuditEventAdmin(PortalAdminMixin, admin.ModelAdmin):
     readonly_fields = ("kind", "at", "actor", "actor_name", "address", "province",
                        "object_type", "object_id", "object_text", "details")
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)

@@ -72,6 +72,17 @@ def _received_before(request):
         "received_at", flat=True).first()
 
 
+def _sent_too_late(request, message, url_name, pk):
+    """A send to what the office has closed (a recorded session, a task done): a copy of one
+    received before is still received (the redirect returned); any other is refused with
+    `message` (None returned: the page answers TOO_LATE)."""
+    if received := _received_before(request):
+        _already_received(request, received)
+        return redirect(url_name, pk=pk)
+    messages.error(request, message)
+    return None
+
+
 def _unit(user) -> AdministrativeUnit:
     return get_object_or_404(AdministrativeUnit.objects.visible_to(user))
 
@@ -140,11 +151,10 @@ def unit_session(request, pk):
         month=month, earlier=unit_figures_of(unit, previous_month(month)))
     can_send = session.status == Session.Status.DRAFT
     status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and not can_send and (received := _received_before(request)):
-        _already_received(request, received)
-        return redirect("recommendations:unit_session", pk=session.pk)
     if request.method == "POST" and not can_send:
-        messages.error(request, _("The session is final: the office has recorded it."))
+        if answer := _sent_too_late(request, _("The session is final: the office has recorded "
+                                               "it."), "recommendations:unit_session", session.pk):
+            return answer
         status = TOO_LATE
     elif request.method == "POST" and form.is_valid() and figures.is_valid():
         try:
@@ -234,11 +244,11 @@ def unit_directive(request, pk):
     form = DirectiveReportForm(request.POST or None, request.FILES or None)
     can_report = follow_up.status == DirectiveFollowUp.Status.PENDING
     status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and not can_report and (received := _received_before(request)):
-        _already_received(request, received)
-        return redirect("recommendations:unit_directive", pk=follow_up.pk)
     if request.method == "POST" and not can_report:
-        messages.error(request, _("The office has already recorded this task as done."))
+        if answer := _sent_too_late(request, _("The office has already recorded this task as "
+                                               "done."), "recommendations:unit_directive",
+                                    follow_up.pk):
+            return answer
         status = TOO_LATE
     elif request.method == "POST" and form.is_valid():
         try:
