@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from communes import roles
 from recommendations import services
@@ -48,7 +49,7 @@ def test_a_head_makes_uses_and_revokes_a_token(live_server, page):
     page.get_by_role("link", name="Mã truy cập API").click()
     page.get_by_label("Tên").fill("Kho dữ liệu của tỉnh")
     page.get_by_role("button", name="Tạo mã").click()
-    assert page.get_by_text("Đề nghị sao chép ngay: mã chỉ hiển thị một lần này.").is_visible()
+    expect(page.get_by_text("Đề nghị sao chép ngay: mã chỉ hiển thị một lần này.")).to_be_visible()
     token = page.locator("[data-new-token]").input_value()
 
     status, body = _api(f"{live_server.url}/api/v1/recommendations/", token)
@@ -60,7 +61,7 @@ def test_a_head_makes_uses_and_revokes_a_token(live_server, page):
     assert "chưa dùng" not in row.inner_text()  # its last use is shown
     assert token not in page.content()  # never shown again
     row.get_by_role("button", name="Thu hồi").click()
-    assert page.get_by_text("Đã thu hồi mã “Kho dữ liệu của tỉnh”").is_visible()
+    expect(page.get_by_text("Đã thu hồi mã “Kho dữ liệu của tỉnh”")).to_be_visible()
     status, body = _api(f"{live_server.url}/api/v1/recommendations/", token)
     assert status == 401 and body["title"] == "Chưa xác thực"
 

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORD
 
@@ -21,4 +22,4 @@ def test_office_staff_logs_in_and_sees_the_demo_round(live_server, page):
     # The round's 7 sessions, and the coming session of the demo's second round.
     assert page.locator("ul.sessions li").count() == 8
     page.get_by_role("button", name="English").click()
-    assert page.get_by_role("heading", name="Inspection rounds").is_visible()
+    expect(page.get_by_role("heading", name="Inspection rounds")).to_be_visible()
