@@ -12,7 +12,8 @@ syllables separated by spaces, so a syllable is a token and no language's stemmi
 - SQLite: an external-content FTS5 table `<table>_fts` over `search_text`, kept by triggers on
   the table, in the same transaction. Its default tokenizer (unicode61) splits on the same
   characters. A migration that makes Django rebuild one of these tables on SQLite (an altered
-  column) drops its triggers: recreate them there (tests/test_search_index.py checks they exist).
+  column) drops its triggers: `restore_triggers`, after every `migrate`, puts them back and
+  rebuilds that index (tests/test_search_index.py).
 
 The columns and tables are created by recommendations/migrations/0020_full_text_search.py; the
 models do not declare them, so Django never reads or writes them.
@@ -58,18 +59,52 @@ def create_index(schema_editor, table: str, pk: str = "id") -> None:
         schema_editor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
 
 
+TRIGGER_EVENTS = ("insert", "delete", "update")
+
+
 def create_triggers(schema_editor, table: str, pk: str = "id") -> None:
-    """SQLite: the triggers that keep `<table>_fts` current with the table's writes."""
+    """SQLite: the triggers that keep `<table>_fts` current with the table's writes (those
+    missing: `restore_triggers` calls it on a table that lost some, with a cursor)."""
     fts = fts_table(table)
     remove = (f"INSERT INTO {fts}({fts}, rowid, search_text) "
               f"VALUES ('delete', old.{pk}, old.search_text);")
     add = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.{pk}, new.search_text);"
-    schema_editor.execute(f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {add} END")
     schema_editor.execute(
-        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {remove} END")
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN {add} END")
     schema_editor.execute(
-        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_text, {pk} ON {table} "
-        f"BEGIN {remove} {add} END")
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN {remove} END")
+    schema_editor.execute(
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF search_text, {pk} "
+        f"ON {table} BEGIN {remove} {add} END")
+
+
+def restore_triggers(using="default", **_signal) -> list[str]:
+    """SQLite, after `migrate` (post_migrate): the searched tables whose FTS5 index lost a
+    trigger, because a migration rebuilt the table, get them back and the index is rebuilt
+    from the rows (a row written meanwhile is found again). Returns those tables."""
+    from django.apps import apps
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = set(cursor.fetchall())
+    restored = []
+    for app_label, model_name in SEARCHED:
+        opts = apps.get_model(app_label, model_name)._meta
+        fts = fts_table(opts.db_table)
+        if ("table", fts) not in present:  # before 0020, or after it was unapplied
+            continue
+        if all(("trigger", f"{fts}_{event}") in present for event in TRIGGER_EVENTS):
+            continue
+        # A cursor, not a schema editor: SQLite's refuses to start inside a transaction (a
+        # test's), and these statements need none of what it does.
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            create_triggers(cursor, opts.db_table, opts.pk.column)
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        restored.append(opts.db_table)
+    return restored
 
 
 def drop_index(schema_editor, table: str) -> None:
@@ -78,7 +113,7 @@ def drop_index(schema_editor, table: str) -> None:
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {VECTOR}")
     elif schema_editor.connection.vendor == "sqlite":
         fts = fts_table(table)
-        for event in ("insert", "delete", "update"):
+        for event in TRIGGER_EVENTS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}_{event}")
         schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
 

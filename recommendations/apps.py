@@ -50,3 +50,8 @@ class RecommendationsConfig(AppConfig):
         connect(inspection_signals.written_in_bulk, tally.on_written_in_bulk, DirectiveFollowUp)
         signals.post_migrate.connect(tally.fill_after_migrate, sender=self,
                                      dispatch_uid="tally.fill_after_migrate")
+        # SQLite: a migration that rebuilt a searched table took its index's triggers with it.
+        from communes.fulltext import restore_triggers
+
+        signals.post_migrate.connect(restore_triggers, sender=self,
+                                     dispatch_uid="fulltext.restore_triggers")

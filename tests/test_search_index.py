@@ -115,6 +115,43 @@ def test_every_searched_table_keeps_its_fts5_triggers():
         assert {f"{fts}_insert", f"{fts}_delete", f"{fts}_update"} <= triggers
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 triggers are SQLite's")
+def test_a_table_that_lost_its_triggers_gets_them_back_after_migrate(office_user, session):
+    """As after a migration that rebuilt the table: the triggers are put back by post_migrate
+    and what was written without them is found."""
+    from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
+
+    table = Difficulty._meta.db_table
+    fts = fts_table(table)
+    with connection.cursor() as cursor:
+        for event in ("insert", "delete", "update"):
+            cursor.execute(f"DROP TRIGGER {fts}_{event}")
+    Difficulty.objects.create(session=session, category=factories.CategoryFactory(),
+                              text="Thiếu máy phát điện dự phòng")
+    assert search(office_user, "may phat dien").difficulties == []  # the index missed it
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default",
+                             apps=apps, plan=[])
+
+    assert [d.text for d in search(office_user, "may phat dien").difficulties] == [
+        "Thiếu máy phát điện dự phòng"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                       [f"{fts}_%"])
+        assert len(cursor.fetchall()) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes were PostgreSQL's")
+@pytest.mark.django_db
+def test_no_trigram_index_is_left_on_the_search_text():
+    """Search reads the full-text index alone; a trigram index would only slow every write."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE %s",
+                       ["%gin_trgm_ops%"])
+        assert cursor.fetchall() == []
+
+
 def test_a_common_word_ranks_the_latest_matches(office_user, session, monkeypatch):
     """Past ALL_CANDIDATES matches, the candidates are the latest ones, found from a range of
     ids at the end of the table, in as many queries as for a rare word."""

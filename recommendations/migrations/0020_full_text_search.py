@@ -2,7 +2,7 @@
 tsvector column with a GIN index on each searched table, and a GIN index of a recommendation's
 province with it (btree_gin, as in 0007) so that a province's search reads only its own
 matches; on SQLite an FTS5 table with the triggers that keep it current. The trigram indexes
-stay, for the admin's "contains" searches."""
+stay here (0022 drops them: nothing reads them)."""
 
 from django.db import migrations
 
