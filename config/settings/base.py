@@ -130,7 +130,9 @@ CACHE_STALE_SECONDS = env.int("CACHE_STALE_SECONDS", default=60)
 # The national dashboard's figures (every province's) are counted at most once this many
 # seconds; a province's after every write (recommendations/views/oversight.py).
 DASHBOARD_NATIONAL_SECONDS = env.int("DASHBOARD_NATIONAL_SECONDS", default=60)
-if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Counting the table for culling on one set in a hundred, not on each (config/db_cache.py).
+    CACHES["default"]["BACKEND"] = "config.db_cache.RarelyCountingDatabaseCache"
     # Django's default of 300 entries would soon cull, by key order, the data version itself.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 
