@@ -206,7 +206,12 @@ def filter_in_words(request, ignore=("format", "page")) -> dict:
 
 
 def on_logged_in(sender, request, user, **kwargs):
-    audit_record(AuditEvent.Kind.LOGIN, actor=user, request=request)
+    # One LOGIN event for every way in; single sign-on's says so (communes/sso.py).
+    from .sso import login_method
+
+    method = login_method(request)
+    audit_record(AuditEvent.Kind.LOGIN, actor=user, request=request,
+                 **({"method": method} if method else {}))
 
 
 def _account(username):

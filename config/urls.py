@@ -36,6 +36,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+if settings.OIDC_RP_CLIENT_ID:
+    # Single sign-on (communes/sso.py): its URLs, and its logout in place of Django's.
+    from communes import sso
+
+    urlpatterns[:0] = sso.urlpatterns
 if settings.BENCH_FLOOR:
     from config.views import benchmark_floor
 

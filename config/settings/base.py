@@ -167,6 +167,37 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Single sign-on with OpenID Connect (communes/sso.py, README "Single sign-on"): off unless
+# OIDC_RP_CLIENT_ID is set. The provider's endpoints come from its discovery document
+# (OIDC_OP_ISSUER + /.well-known/openid-configuration, read at the first sign-in, not at
+# start-up, so the portal starts while the provider is down); any may be set explicitly.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_END_SESSION_ENDPOINT = env("OIDC_OP_END_SESSION_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile email")
+# Which claim names the person, and which field of an existing user it must equal
+# ("username" or "email", the latter compared without case and, by default, only when the
+# provider says it verified the address). Nobody is ever created by signing in.
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_USER_FIELD = env("OIDC_USER_FIELD", default="username")
+OIDC_EMAIL_MUST_BE_VERIFIED = env.bool("OIDC_EMAIL_MUST_BE_VERIFIED", default=True)
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+# Kept for the provider's sign-out (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_OP_LOGOUT_URL_METHOD = "communes.sso.provider_logout_url"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+if OIDC_USER_FIELD not in ("username", "email"):
+    raise ValueError("OIDC_USER_FIELD must be 'username' or 'email'")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("communes.sso.ProvinceOIDCBackend")
+
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # client IP, that pair is locked for AXES_COOLOFF_MINUTES. Offices sit behind NAT, so locking a
 # whole IP would lock a whole office; locking the username alone would let anyone lock out a
@@ -234,6 +265,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+if OIDC_RP_CLIENT_ID and OIDC_OP_ISSUER:
+    # Logging out is a form whose answer redirects to the provider's end_session_endpoint:
+    # Chromium holds a form's redirects to form-action too.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _issuer = _urlsplit(OIDC_OP_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}")
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
