@@ -39,7 +39,11 @@ from .models import (
     Province,
     UserProfile,
 )
-from .services import api_token_revoke, api_tokens_revoke_of_inactive
+from .services import (
+    api_token_revoke,
+    api_tokens_revoke_of_inactive,
+    calendar_links_revoke_of_inactive,
+)
 from .timeline import REASONS, display_value
 
 
@@ -408,6 +412,7 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
         # Deactivated here as on the office's people page: the user's tokens are revoked, so
         # a reactivation does not bring them back.
         api_tokens_revoke_of_inactive(user=obj, by=request.user)
+        calendar_links_revoke_of_inactive(user=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         profile_before = UserProfile.objects.filter(user=form.instance).values(
