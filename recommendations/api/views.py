@@ -49,8 +49,8 @@ from ..filters import SessionPeriodFilterSet
 from ..models import Recommendation, RecommendationEvent, Tally
 from ..models import Response as RecommendationResponse
 from . import filters, permissions, serializers
-from .problems import problem_response
 from .docs import DESCRIPTION, OPERATIONS, SWAGGER_UI_TEXTS, TAGS, TITLE
+from .problems import problem_response
 
 
 class NoTransaction:
@@ -363,11 +363,13 @@ class DocsView(NoTransaction, SpectacularSwaggerSplitView):
 docs = api_user_required(DocsView.as_view())
 
 
-# The root's links: each list, then the other addresses (URL names of this app).
-ROOT_LINKS = ["round-list", "group-list", "session-list", "recommendation-list",
-              "difficulty-list", "directive-list", "unit-list", "department-list",
-              "category-list", "dashboard", "schema", "docs", "open311_services",
-              "open311_requests"]
+# The root's links: each list under its address's name, then the other addresses.
+ROOT_LINKS = {"rounds": "round-list", "groups": "group-list", "sessions": "session-list",
+              "recommendations": "recommendation-list", "difficulties": "difficulty-list",
+              "directives": "directive-list", "units": "unit-list",
+              "departments": "department-list", "categories": "category-list",
+              "dashboard": "dashboard", "schema": "schema", "docs": "docs",
+              "open311_services": "open311_services", "open311_requests": "open311_requests"}
 
 
 class ApiRoot(NoTransaction, APIView):
@@ -376,8 +378,8 @@ class ApiRoot(NoTransaction, APIView):
     @extend_schema(tags=["root"], description=OPERATIONS["root"],
                    responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        return Response({name.removesuffix("-list"): request.build_absolute_uri(
-            reverse(f"api:{name}")) for name in ROOT_LINKS})
+        return Response({key: request.build_absolute_uri(reverse(f"api:{name}"))
+                         for key, name in ROOT_LINKS.items()})
 
 
 @transaction.non_atomic_requests

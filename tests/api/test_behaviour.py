@@ -12,9 +12,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from inspections.models import Session
 from recommendations import services
 from recommendations.filters import RecommendationFilterSet
-from inspections.models import Session
 from recommendations.models import Recommendation
 from tests import factories
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from communes import roles
 from communes.audit import AuditEvent
 from communes.models import CalendarLink
-from communes.workdays import add_working_days
 from communes.services import calendar_link_create, calendar_link_revoke
+from communes.workdays import add_working_days
 from inspections.models import Directive, Session
 from recommendations import services
 from tests import factories
