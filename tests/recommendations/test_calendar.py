@@ -271,3 +271,18 @@ def test_query_count_is_flat_and_the_feed_capped(client, plan, office_user, ward
     events = _events(_feed(client, links[office_user]).content)
     assert len(events) == 5 * 3  # recommendations, directives, sessions: 5 of each
     assert Session.objects.count() > 30
+
+
+@pytest.mark.django_db
+def test_an_administrator_sees_and_revokes_links_in_admin(client, head_a, admin_user_):
+    link, secret = calendar_link_create(user=head_a)
+    client.force_login(admin_user_)
+    listed = client.get(reverse("admin:communes_calendarlink_changelist"))
+    assert listed.status_code == 200 and link.key_start in listed.content.decode()
+    assert secret not in listed.content.decode() and link.digest not in listed.content.decode()
+    client.post(reverse("admin:communes_calendarlink_changelist"),
+                {"action": "revoke", "_selected_action": [link.pk]})
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    client.logout()
+    assert _feed(client, secret).status_code == 404
