@@ -33,13 +33,19 @@ from .models import (
     AdministrativeUnit,
     ApiToken,
     CalendarDay,
+    CalendarLink,
     Department,
     IssuingBody,
     PredecessorUnit,
     Province,
     UserProfile,
 )
-from .services import api_token_revoke, api_tokens_revoke_of_inactive
+from .services import (
+    api_token_revoke,
+    api_tokens_revoke_of_inactive,
+    calendar_link_revoke,
+    calendar_links_revoke_of_inactive,
+)
 from .timeline import REASONS, display_value
 
 
@@ -408,6 +414,7 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
         # Deactivated here as on the office's people page: the user's tokens are revoked, so
         # a reactivation does not bring them back.
         api_tokens_revoke_of_inactive(user=obj, by=request.user)
+        calendar_links_revoke_of_inactive(user=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         profile_before = UserProfile.objects.filter(user=form.instance).values(
@@ -518,6 +525,28 @@ class ApiTokenAdmin(PortalAdminMixin, admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             api_token_revoke(token=token, by=request.user)
+
+
+@admin.register(CalendarLink)
+class CalendarLinkAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """As API tokens: people make their calendar link on their own page; here an
+    administrator sees them all and can revoke one (a link is never shown again)."""
+
+    list_display = ("user", "key_start", "created_at", "last_read_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "key_start")
+    readonly_fields = ("user", "key_start", "created_at", "last_read_at", "revoked_at")
+    exclude = ("digest",)
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected calendar links"))
+    def revoke(self, request, queryset):
+        for user in {link.user for link in queryset.filter(revoked_at=None)
+                     .select_related("user")}:
+            calendar_link_revoke(user=user, by=request.user)
 
 
 # Django's and the libraries' own admin pages, in the portal's words -----------------------------

@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
 # No page shows these: making or revoking an API token, a digest's record.
 UNWATCHED_MODELS = {"communes.apitoken", "recommendations.digestsent",
+                    # A calendar link is read by its own feed only, never cached.
+                    "communes.calendarlink",
                     # The audit log and the devices' send ids: no page's figures come from
                     # them, and a sign-in (an audit row) must not empty everyone's cache.
                     "communes.auditevent", "inspections.devicesend"}

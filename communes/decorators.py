@@ -13,7 +13,7 @@ from django.db import transaction
 from django.views.decorators.http import require_GET
 
 from . import roles
-from .scope import uses_api
+from .scope import has_calendar, uses_api
 
 
 def read_only(view):
@@ -48,3 +48,5 @@ scoped_reader_required = role_required(
     lambda user: roles.is_reader(user) or roles.is_department_user(user))
 # The API and its tokens (communes.scope.uses_api; visible_to decides what each sees).
 api_user_required = role_required(uses_api)
+# The work calendar's page (recommendations/views/calendar.py): everyone with a scope.
+calendar_user_required = role_required(has_calendar)

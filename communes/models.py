@@ -524,5 +524,47 @@ class ApiToken(models.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class CalendarLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that work: not revoked, of an active user."""
+        return self.filter(revoked_at=None, user__is_active=True)
+
+
+class CalendarLink(models.Model):
+    """The secret address of a user's iCalendar feed (recommendations/calendar.py): calendar
+    programs cannot sign in, so the address itself is the credential, like an API token.
+
+    A user has at most one working link: making a new one revokes the old. Only the SHA-256
+    digest of the secret is stored (256 random bits: a fast digest is as safe as a slow hash
+    and finds the link with one indexed lookup)."""
+
+    PREFIX = "lc_"  # "lịch": tells a leaked link apart from an API token in a scan
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_links",
+        verbose_name=_("user"),
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    # The first characters of the secret, so its owner can tell links apart.
+    key_start = models.CharField(_("starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_read_at = models.DateTimeField(_("last read"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = CalendarLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} ({self.key_start}…)"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+
 # The audit log of security events: its own module, found by Django through this import.
 from .audit import AuditEvent  # noqa: E402, F401

@@ -103,3 +103,9 @@ def uses_api(user) -> bool:
     on their unit's pages, which show them the office's answers rather than the
     departments' working papers the API carries."""
     return scope(user).kind in (Scope.ALL, Scope.PROVINCE, Scope.DEPARTMENT)
+
+
+def has_calendar(user) -> bool:
+    """Who has a work calendar (recommendations/calendar.py): whoever sees something of a
+    province, a unit's staff included (their tasks and sessions)."""
+    return scope(user).kind != Scope.NOTHING

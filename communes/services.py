@@ -21,7 +21,15 @@ from .audit import AuditEvent, audit_record
 from .cache import data_changed
 from .csvfiles import CSVProblems, read_rows
 from .fields import refresh_derived_fields
-from .models import AdministrativeUnit, ApiToken, Department, PredecessorUnit, Province, UserProfile
+from .models import (
+    AdministrativeUnit,
+    ApiToken,
+    CalendarLink,
+    Department,
+    PredecessorUnit,
+    Province,
+    UserProfile,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCES_FILE = DATA_DIR / "provinces_34.csv"
@@ -329,6 +337,63 @@ def api_tokens_revoke_of_inactive(*, user, by=None) -> int:
     return len(tokens)
 
 
+@transaction.atomic
+def calendar_link_create(*, user) -> tuple[CalendarLink, str]:
+    """A new calendar link for `user`, revoking the one they had (a user has one feed: a new
+    link is how a leaked one is replaced). The link row and the secret, shown once and never
+    stored (only its digest is)."""
+    calendar_link_revoke(user=user, by=user)
+    secret = CalendarLink.PREFIX + secrets.token_urlsafe(32)
+    link = CalendarLink.objects.create(
+        user=user, digest=CalendarLink.digest_of(secret),
+        key_start=secret[:len(CalendarLink.PREFIX) + 4])
+    audit_record(AuditEvent.Kind.CALENDAR_SECRET_MADE, actor=user, obj=link,
+                 province=_province_id(user))
+    return link, secret
+
+
+@transaction.atomic
+def calendar_link_revoke(*, user, by, reason: str = "") -> int:
+    """Revoke `user`'s working calendar link, if any (its owner does, or an administrator,
+    or deactivating the account): the feed answers 404 at once. How many were revoked."""
+    if user.pk != by.pk and not by.is_superuser:
+        raise PermissionDenied
+    links = list(CalendarLink.objects.select_for_update().filter(user=user, revoked_at=None))
+    now = timezone.now()
+    for link in links:
+        link.revoked_at = now
+        link.save(update_fields=["revoked_at"])
+        audit_record(AuditEvent.Kind.CALENDAR_REVOKED, actor=by, obj=link,
+                     province=_province_id(user), owner=user.get_username(),
+                     **({"reason": reason} if reason else {}))
+    return len(links)
+
+
+def calendar_links_revoke_of_inactive(*, user, by=None) -> int:
+    """As api_tokens_revoke_of_inactive: a deactivated account's calendar link is revoked,
+    so a reactivation does not bring back an address its owner may have handed on."""
+    if user.is_active or user.pk is None:
+        return 0
+    links = list(CalendarLink.objects.filter(user=user, revoked_at=None))
+    now = timezone.now()
+    for link in links:
+        link.revoked_at = now
+        link.save(update_fields=["revoked_at"])
+        audit_record(AuditEvent.Kind.CALENDAR_REVOKED, actor=by, obj=link,
+                     province=_province_id(user), owner=user.get_username(),
+                     reason="user deactivated")
+    return len(links)
+
+
+def calendar_link_read(*, link: CalendarLink) -> None:
+    """Note that the feed was read now, at most once a minute (calendar programs poll): an
+    update(), so it is not a change of the data that cached pages depend on."""
+    now = timezone.now()
+    if link.last_read_at is None or now - link.last_read_at >= TOKEN_USE_PRECISION:
+        CalendarLink.objects.filter(pk=link.pk).update(last_read_at=now)
+        link.last_read_at = now
+
+
 def api_token_seen_from(*, token: ApiToken, address: str | None) -> bool:
     """Note that `token` was used from `address`: an audit event when it is not the address
     it was last used from (once per change, not per request; the conditional update makes
@@ -372,6 +437,7 @@ def person_save(*, form, province, by):
         user.set_unusable_password()
     user.save()
     api_tokens_revoke_of_inactive(user=user, by=by)
+    calendar_links_revoke_of_inactive(user=user, by=by)
     role = form.cleaned_data["role"]
     portal_roles = Group.objects.filter(name__in=roles.ROLE_PERMISSIONS)
     user.groups.remove(*portal_roles.exclude(name=role))

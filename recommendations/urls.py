@@ -43,4 +43,9 @@ urlpatterns = [
          name="session_attachment_add"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    # The user's work calendar: its page, and the feed at the secret address, read by
+    # calendar programs without a login (recommendations/calendar.py).
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
+    path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -197,6 +197,7 @@ def demo_with_every_model(settings, django_capture_on_commit_callbacks):
     services.extension_request(recommendation=recommendation, by=head, reason="Chờ kinh phí",
                                proposed_due_date=add_working_days(timezone.localdate(), 40))
     communes_services.api_token_create(user=head, name="Kho dữ liệu")
+    communes_services.calendar_link_create(user=head)
     IssuingBody.objects.get_or_create(province=department.province, kind=IssuingBody.Kind.PARTY)
     # The register of outgoing documents: an entry and its body's counter.
     inspection_services.document_issue(

@@ -133,6 +133,14 @@ MATRIX = {
                                          {**EVERYONE, "head_a": 302, "office": 404,
                                           "staff_a": 404, "head_b": 404, "leader": 404,
                                           "admin": 404}, "post"),
+    # Everyone with a scope has a work calendar, a unit's staff too (their tasks and sessions);
+    # revoking one's link sends back to the page; the feed reads no login, only its secret,
+    # and an unknown one answers 404 to everyone (tests/recommendations/test_calendar.py).
+    "recommendations:calendar": (lambda o: {}, {**EVERYONE, "ward_a": 200, "ward_b": 200}),
+    "recommendations:calendar_revoke": (lambda o: {}, {
+        **dict.fromkeys(ROLES, 302), "anonymous": LOGIN}, "post"),
+    "recommendations:calendar_feed": (lambda o: {"secret": "lc_unknown"},
+                                      dict.fromkeys(ROLES, 404)),
     # Giving a number is the office's: a GET without the header's fields is the form again
     # with its errors (400); confirming happens on that page (tests/recommendations/
     # test_register.py).
@@ -181,7 +189,9 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                                "recommendations:directive_list",
                                "recommendations:list", "recommendations:search",
                                "recommendations:api_tokens",
-                               "recommendations:api_token_revoke")
+                               "recommendations:api_token_revoke",
+                               "recommendations:calendar", "recommendations:calendar_revoke",
+                               "recommendations:calendar_feed")
                and name not in UNIT_PAGES and MATRIX[name][1] is not PUBLIC
                # Settings of the user's own province; the calendar and categories are national.
                and (not name.startswith("inspections:settings")

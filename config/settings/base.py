@@ -363,6 +363,11 @@ API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
 # A personal API token stops working this many days after it is made (0: never), so one
 # forgotten in a system nobody looks after does not work for ever.
 API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=180)
+# A user's calendar feed (recommendations/calendar.py) holds deadlines from this many days
+# before today to this many after, and at most this many events of each kind, nearest first.
+CALENDAR_PAST_DAYS = env.int("CALENDAR_PAST_DAYS", default=30)
+CALENDAR_FUTURE_DAYS = env.int("CALENDAR_FUTURE_DAYS", default=365)
+CALENDAR_MAX_EVENTS = env.int("CALENDAR_MAX_EVENTS", default=500)
 # The audit log's events are kept this many days; `manage.py audit_prune` (daily, cron)
 # deletes older ones, the only way they leave.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)

@@ -51,9 +51,12 @@ TAGS = [
     {"name": "dashboard", "description": _("The dashboard's figures.")},
     {"name": "open311", "description": _(
         "Open311 GeoReport v2: services are the categories, service requests the "
-        "recommendations (open or closed), the agency responsible the lead department. "
-        "Read-only (no POST), JSON only; the same token and the same visibility as the rest "
-        "of the API; errors as problem details rather than GeoReport's error list.")},
+        "recommendations (open or closed; requested_datetime the day of the session that "
+        "raised them), the agency responsible the lead department. Read-only (no POST); every "
+        "address answers JSON (.json) or XML (.xml, with the specification's element names; "
+        "not repeated in this schema); the same token and the same visibility as the rest of "
+        "the API. Errors are problem details in JSON, GeoReport's <errors> list in XML.")},
+    {"name": "root", "description": _("The API's addresses.")},
 ]
 
 # What each operation reads (its view's docstring, for the reader).
@@ -73,8 +76,11 @@ OPERATIONS = {
     "dashboard": _("The dashboard's figures over what the user may see, with the dashboard's "
                    "filters."),
     "open311_services": _("The categories, as GeoReport v2 services."),
-    "open311_requests": _("The recommendations as service requests, newest first, at most "
-                          "1000."),
+    "open311_requests": _("The recommendations as service requests, the newest session "
+                          "first, at most 1000; start_date and end_date filter on "
+                          "requested_datetime, the day of the session that raised them "
+                          "(the last 90 days without them)."),
+    "root": _("The addresses of the API's lists and other endpoints, each a full URL."),
     "open311_request": _("One recommendation, as a list of one (as GeoReport v2 has it)."),
 }
 

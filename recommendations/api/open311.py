@@ -2,10 +2,14 @@
 (https://wiki.open311.org/GeoReport_v2): services are the categories, service requests the
 recommendations, `open` while someone still owes an answer and `closed` once resolved,
 answered on the spot or proposed to central level; the agency responsible is the lead
-department, the address the units that raised it. Read-only, JSON only."""
+department, the address the units that raised it; `requested_datetime` is the day of the
+session that raised it (the portal records a session's date and part of day, not its hour:
+00:00 in the portal's time zone), and the date windows filter on it. Read-only; every endpoint
+answers JSON (`.json`) or XML (`.xml`), with the specification's element names."""
 
 import datetime
 import re
+from xml.etree import ElementTree
 
 import django_filters
 from django import forms
@@ -17,6 +21,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,6 +36,48 @@ CLOSED = (Status.RESOLVED, Status.ANSWERED_ON_THE_SPOT, Status.PROPOSED_CENTRAL)
 # GeoReport v2: without dates, the requests of the last 90 days; never more than 1000.
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
+
+
+def requested(session_date) -> datetime.datetime:
+    """A recommendation's requested_datetime: the start of its session's day, in the
+    portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(session_date, datetime.time()))
+
+
+class GeoReportXMLRenderer(BaseRenderer):
+    """GeoReport v2's XML: <services><service>… and <service_requests><request>…, one element
+    per field under the specification's names (empty when there is no value); an error as
+    <errors><error><code/><description/></error></errors>."""
+
+    media_type = "text/xml"
+    format = "xml"
+    charset = "utf-8"
+
+    @staticmethod
+    def _text(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        view = (renderer_context or {}).get("view")
+        if isinstance(data, dict) and "status" in data and "title" in data:  # a problem
+            root = ElementTree.Element("errors")
+            messages = [f"{name}: {message}" for name, values in (data.get("errors") or {})
+                        .items() for message in values] or [data["detail"]]
+            for message in messages:
+                error = ElementTree.SubElement(root, "error")
+                ElementTree.SubElement(error, "code").text = str(data["status"])
+                ElementTree.SubElement(error, "description").text = message
+        else:
+            root = ElementTree.Element(view.xml_root)
+            for row in data:
+                item = ElementTree.SubElement(root, view.xml_item)
+                for name, value in row.items():
+                    ElementTree.SubElement(item, name).text = self._text(value)
+        return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def _localized(name, name_en):
@@ -74,7 +121,7 @@ class RequestSerializer(serializers.Serializer):
     description = serializers.CharField(source="text")
     agency_responsible = serializers.SerializerMethodField()
     service_notice = serializers.SerializerMethodField()
-    requested_datetime = serializers.DateTimeField(source="created_at")
+    requested_datetime = serializers.SerializerMethodField()
     updated_datetime = serializers.DateTimeField(source="updated_at")
     expected_datetime = serializers.SerializerMethodField()
     address = serializers.SerializerMethodField()
@@ -95,6 +142,11 @@ class RequestSerializer(serializers.Serializer):
 
     def get_service_name(self, recommendation) -> str:
         return _localized(recommendation.category.name, recommendation.category.name_en)
+
+    def get_requested_datetime(self, recommendation) -> datetime.datetime:
+        """When it was raised: its session's day (00:00 in the portal's time zone), not when
+        the row was typed in."""
+        return requested(recommendation.session.date).isoformat()
 
     def get_agency_responsible(self, recommendation) -> str | None:
         department = recommendation.lead_department
@@ -151,10 +203,10 @@ class RequestFilterSet(django_filters.FilterSet):
         method="by_ids", max_length=2000, label=_("Ids of requests, separated by commas."))
     service_code = django_filters.CharFilter(field_name="category__code", max_length=40,
                                              label=_("A service code (category)."))
-    start_date = SinceFilter(field_name="created_at", lookup_expr="gte",
-                             label=_("Requested at or after (ISO 8601)."))
-    end_date = SinceFilter(field_name="created_at", lookup_expr="lte",
-                           label=_("Requested at or before (ISO 8601)."))
+    start_date = SinceFilter(method="requested_from", label=_(
+        "Requested (raised at a session) at or after (ISO 8601)."))
+    end_date = SinceFilter(method="requested_until", label=_(
+        "Requested (raised at a session) at or before (ISO 8601)."))
     status = django_filters.ChoiceFilter(method="by_status", label=_("open or closed"),
                                          choices=[("open", "open"), ("closed", "closed")])
     jurisdiction_id = django_filters.CharFilter(
@@ -165,6 +217,17 @@ class RequestFilterSet(django_filters.FilterSet):
             return queryset.filter(pk__in=_ids(value))
         except forms.ValidationError as error:
             raise ValidationError({name: error.messages}) from None
+
+    def requested_from(self, queryset, name, value):
+        """requested_datetime >= value: the sessions from the first day whose start is not
+        before it."""
+        local = timezone.localtime(value)
+        first = local.date() if local.time() == datetime.time() else (
+            local.date() + datetime.timedelta(days=1))
+        return queryset.filter(session__date__gte=first)
+
+    def requested_until(self, queryset, name, value):
+        return queryset.filter(session__date__lte=timezone.localtime(value).date())
 
     def by_status(self, queryset, name, value):
         return (queryset.filter(status__in=CLOSED) if value == "closed"
@@ -177,8 +240,8 @@ class RequestFilterSet(django_filters.FilterSet):
             raise ValidationError({"end_date": [_("The dates may span %(days)d days at most.")
                                                 % {"days": DEFAULT_DAYS}]})
         if not (start or end or data.get("service_request_id")):
-            queryset = queryset.filter(
-                created_at__gte=timezone.now() - datetime.timedelta(days=DEFAULT_DAYS))
+            queryset = queryset.filter(session__date__gte=timezone.localdate()
+                                       - datetime.timedelta(days=DEFAULT_DAYS))
         return super().filter_queryset(queryset)
 
 
@@ -186,19 +249,24 @@ def _requests(user):
     """The recommendations `user` may see, as service requests (merged ones count as the one
     they were merged into)."""
     return (Recommendation.objects.visible_to(user).filter(consolidated_into=None)
-            .select_related("category", "lead_department", "province")
+            .select_related("category", "lead_department", "province", "session")
             .prefetch_related("units", "session__units"))
 
 
 class Open311View(ConditionalMixin):
+    """The format is the address's suffix (services.json, services.xml): DRF's `format`."""
+
     pagination_class = None
+    renderer_classes = [JSONRenderer, GeoReportXMLRenderer]
+    xml_root, xml_item = "service_requests", "request"
 
 
 class ServiceList(Open311View, ListAPIView):
-    """GET services.json: the categories."""
+    """GET services.json (or .xml): the categories."""
 
     serializer_class = ServiceSerializer
     filter_backends = []
+    xml_root, xml_item = "services", "service"
 
     def get_queryset(self):
         return Category.objects.visible_to(self.request.user)
@@ -211,13 +279,13 @@ class ServiceList(Open311View, ListAPIView):
 
 
 class RequestList(Open311View, ListAPIView):
-    """GET requests.json: the recommendations, newest first, at most 1000."""
+    """GET requests.json (or .xml): the recommendations, newest first, at most 1000."""
 
     serializer_class = RequestSerializer
     filterset_class = RequestFilterSet
 
     def get_queryset(self):
-        return _requests(self.request.user).order_by("-created_at", "-id")
+        return _requests(self.request.user).order_by("-session__date", "-id")
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())[:MAX_REQUESTS]
@@ -231,11 +299,12 @@ class RequestList(Open311View, ListAPIView):
 
 
 class RequestDetail(Open311View, APIView):
-    """GET requests/{id}.json: one recommendation, as a list of one (as GeoReport v2 has it)."""
+    """GET requests/{id}.json (or .xml): one recommendation, as a list of one (as GeoReport
+    v2 has it)."""
 
     @extend_schema(tags=["open311"], operation_id="open311_request",
                    description=OPERATIONS["open311_request"],
                    responses=RequestSerializer(many=True))
-    def get(self, request, pk):
+    def get(self, request, pk, format=None):
         return self.conditional(request, lambda: Response(RequestSerializer(
             [get_object_or_404(_requests(request.user), pk=pk)], many=True).data))

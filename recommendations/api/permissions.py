@@ -1,5 +1,6 @@
 """Who may use the API (communes.scope.uses_api). What they see is `visible_to(user)`."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from communes import roles
@@ -22,4 +23,13 @@ class ReadsDashboards(SeesSomething):
     tell what is routed to one department."""
 
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and roles.is_reader(request.user)
+        if not super().has_permission(request, view):
+            return False  # "Your account may not read the API": it may not
+        if roles.is_reader(request.user):
+            return True
+        # The account reads the rest of the API: say what it may not read.
+        self.message = _("Your account reads the API, but not its dashboard: the dashboard's "
+                         "figures are a province's or the country's, for the office, leaders "
+                         "and national viewers. Read your department's items at "
+                         "/api/v1/recommendations/.")
+        return False

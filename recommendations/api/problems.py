@@ -68,8 +68,12 @@ def exception_handler(exc, context):
             "seconds": int(exc.wait or 1)}
     # No set_rollback() as DRF's own handler does: the API's views run outside a transaction
     # (they only read), and it would mark the caller's transaction instead.
-    return Response(problem(status, instance=request.path, detail=own, errors=errors),
-                    status=status, headers=headers, content_type=MEDIA_TYPE)
+    body = problem(status, instance=request.path, detail=own, errors=errors)
+    renderer = getattr(request, "accepted_renderer", None)
+    if getattr(renderer, "format", None) == "xml":
+        # Open311's XML addresses: GeoReport v2's <errors>, in XML (open311.py renders it).
+        return Response(body, status=status, headers=headers)
+    return Response(body, status=status, headers=headers, content_type=MEDIA_TYPE)
 
 
 def problem_response(request, status: int) -> JsonResponse:

@@ -6,8 +6,9 @@ import hashlib
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
@@ -49,6 +50,7 @@ from ..models import Recommendation, RecommendationEvent, Tally
 from ..models import Response as RecommendationResponse
 from . import filters, permissions, serializers
 from .docs import DESCRIPTION, OPERATIONS, SWAGGER_UI_TEXTS, TAGS, TITLE
+from .problems import problem_response
 
 
 class NoTransaction:
@@ -88,15 +90,18 @@ class ConditionalMixin(NoTransaction):
             # request cost more than everything else the answer does. The browsable API
             # renders the kept data.
             renderer = request.accepted_renderer
-            as_json = renderer.format == "json"
+            # JSON, or Open311's XML: kept rendered.
+            as_bytes = renderer.format in ("json", "xml")
             kept = fresh_or_recomputed(
-                key_for("api-answer-json" if as_json else "api-answer",
+                key_for(f"api-answer-{renderer.format}" if as_bytes else "api-answer",
                         self.answer_key(request)),
                 self.answer_versions(request),
                 lambda: renderer.render(answer().data, renderer.media_type, {
-                    "request": request, "view": self}) if as_json else answer().data,
+                    "request": request, "view": self}) if as_bytes else answer().data,
                 stale_ok=False)
-            response = HttpResponse(kept, content_type=renderer.media_type) if as_json \
+            content_type = renderer.media_type + (
+                f"; charset={renderer.charset}" if renderer.format == "xml" else "")
+            response = HttpResponse(kept, content_type=content_type) if as_bytes \
                 else Response(kept)
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
@@ -356,3 +361,39 @@ class DocsView(NoTransaction, SpectacularSwaggerSplitView):
 # A page of the portal for those who use the API (communes.scope.uses_api): a logged-out
 # visitor is sent to the login page, a unit's staff get 403. The schema stays open to tokens.
 docs = api_user_required(DocsView.as_view())
+
+
+# The root's links: each list under its address's name, then the other addresses.
+ROOT_LINKS = {"rounds": "round-list", "groups": "group-list", "sessions": "session-list",
+              "recommendations": "recommendation-list", "difficulties": "difficulty-list",
+              "directives": "directive-list", "units": "unit-list",
+              "departments": "department-list", "categories": "category-list",
+              "dashboard": "dashboard", "schema": "schema", "docs": "docs",
+              "open311_services": "open311_services", "open311_requests": "open311_requests"}
+
+
+class ApiRoot(NoTransaction, APIView):
+    """/api/v1/: the API's addresses, so a client finds them from one."""
+
+    @extend_schema(tags=["root"], description=OPERATIONS["root"],
+                   responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response({key: request.build_absolute_uri(reverse(f"api:{name}"))
+                         for key, name in ROOT_LINKS.items()})
+
+
+@transaction.non_atomic_requests
+def not_found(request, rest=""):
+    """Any other address under /api/: a problem (JSON), whatever DEBUG says (Django's
+    handler404 answers only when it is off). An address that lacks only its final slash is
+    sent to it, as CommonMiddleware would have done had nothing matched."""
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (
+                f"?{query}" if query else ""))
+    return problem_response(request, 404)

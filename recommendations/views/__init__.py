@@ -1,3 +1,4 @@
+from .calendar import calendar_feed, calendar_page, calendar_revoke
 from .detail import act, attachment_download, detail, session_attachment_add
 from .documents import round_report, round_report_issue, session_notice, session_notice_issue
 from .follow_up import follow_up, follow_up_update, unit_report_decide
@@ -15,7 +16,8 @@ from .unit import unit_directive, unit_home, unit_recommendation, unit_session
 from .units import unit_profile
 
 __all__ = [
-    "act", "api_token_revoke", "api_tokens", "attachment_download", "dashboard_view",
+    "act", "api_token_revoke", "api_tokens", "attachment_download", "calendar_feed",
+    "calendar_page", "calendar_revoke", "dashboard_view",
     "detail", "directive_list", "follow_up", "follow_up_update", "home",
     "inbox", "recommendation_list", "round_report", "round_report_issue",
     "session_notice_issue", "routing", "search_view",

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from inspections.models import Session
 from recommendations import services
 from recommendations.filters import RecommendationFilterSet
 from recommendations.models import Recommendation
@@ -226,20 +227,22 @@ def test_open311_requests_are_open_or_closed_with_the_lead_department(api_get_qu
     services.recommendation_accept(recommendation=recommendation, by=head_a)
     services.recommendation_resolve(recommendation=recommendation, by=head_a, answer="Xong")
     url = reverse("api:open311_requests")
-    closed = api_get_query(office_user, url, {"status": "closed"}).json()
+    august = {"start_date": "2025-08-01T00:00:00+07:00", "end_date": "2025-08-31T00:00:00+07:00"}
+    closed = api_get_query(office_user, url, {"status": "closed", **august}).json()
     assert [r["service_request_id"] for r in closed] == [str(recommendation.pk)]
     request = closed[0]
     assert request["agency_responsible"] == world["department"].name
     assert request["service_code"] == recommendation.category.code
     assert request["status_notes"] == "Đã giải quyết"
     assert world["unit"].code in request["address_id"]
-    opened = api_get_query(office_user, url, {"status": "open"}).json()
+    opened = api_get_query(office_user, url, {"status": "open", **august}).json()
     assert [r["service_request_id"] for r in opened] == [str(world["recommendation_b"].pk)]
-    # Without dates, the last 90 days only.
-    Recommendation.objects.filter(pk=world["recommendation_b"].pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=100))
-    assert str(world["recommendation_b"].pk) not in {
-        r["service_request_id"] for r in api_get_query(office_user, url, {}).json()}
+    # Without dates, the last 90 days of sessions only.
+    assert api_get_query(office_user, url, {}).json() == []
+    Session.objects.filter(pk=world["session"].pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=10))
+    assert {r["service_request_id"] for r in api_get_query(office_user, url, {}).json()} == {
+        str(world["recommendation"].pk), str(world["recommendation_b"].pk)}
     span = api_get_query(office_user, url, {"start_date": "2025-01-01T00:00:00Z",
                                             "end_date": "2025-12-31T00:00:00Z"})
     assert span.status_code == 400

@@ -128,7 +128,10 @@ def test_a_list_reads_500_rows_in_the_queries_of_5(client, token_of, count_queri
     user = request.getfixturevalue(who)
     unit = factories.UnitFactory(province=province)
     session = factories.SessionFactory(group__round__province=province, units=[unit])
-    url = reverse(LISTS[kind]) + ("" if kind == "open311_requests" else "?page_size=500")
+    # Open311's window is on the sessions' day (August 2025 here).
+    url = reverse(LISTS[kind]) + (
+        "?start_date=2025-08-01T00:00:00Z&end_date=2025-08-31T00:00:00Z"
+        if kind == "open311_requests" else "?page_size=500")
     counts = []
     for total in (5, 500):
         _make(kind, total - (counts and 5 or 0), province=province, department=department_a,
