@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from communes.exports import ID_FORMAT, Column, _cell, _Styles, _xlsx_cell, cell_text
-from communes.text import shorten
 from communes.models import AdministrativeUnit, Department, ordering_through
+from communes.text import shorten
 
 from .models import Recommendation, Status
 

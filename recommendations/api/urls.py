@@ -21,6 +21,7 @@ router.register("categories", views.CategoryViewSet, basename="category")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("v1/task-tracking/", views.TrackingView.as_view(), name="task_tracking"),
     path("v1/schema/", views.SchemaView.as_view(), name="schema"),
     path("v1/docs/", views.docs, name="docs"),
     path("open311/v2/services.json", open311.ServiceList.as_view(), name="open311_services"),

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from communes.audit import AuditEvent, audit_record, filter_in_words
 from communes.cache import figures_versions, page_part_key
 from communes.decorators import read_only, reader_required, scoped_reader_required
-from communes.audit import AuditEvent, audit_record, filter_in_words
 from communes.exports import XLSX_TYPE, export, export_lines
 from communes.models import IssuingBody, Province
 from communes.pages import cached_page
