@@ -39,7 +39,7 @@ from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from communes.models import AdministrativeUnit, Department, ordering_through
 from communes.scope import Scope, scope
@@ -58,8 +58,8 @@ CELL_LABELS = {
 }
 
 RECOMMENDATIONS, DIRECTIVES = "recommendation", "directive"
-KIND_LABELS = {RECOMMENDATIONS: gettext_lazy("Recommendation"),
-               DIRECTIVES: gettext_lazy("Directive")}
+KIND_LABELS = {RECOMMENDATIONS: pgettext_lazy("kind of task", "Recommendation"),
+               DIRECTIVES: pgettext_lazy("kind of task", "Directive")}
 
 
 def recommendation_tasks(recommendations):
@@ -181,6 +181,10 @@ class BodyRow:
     def segments(self):
         """(cell, count) in the order of the split (the stacked bar's parts)."""
         return [(cell, getattr(self, cell)) for cell in CELLS]
+
+    def cells(self):
+        """(cell, count, label) in the order of the split (the table's columns)."""
+        return [(cell, getattr(self, cell), CELL_LABELS[cell]) for cell in CELLS]
 
     def as_dict(self) -> dict:
         return {"name": self.name, "params": self.params,
