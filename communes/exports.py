@@ -161,6 +161,7 @@ class _Styles:
 
         thin = Side(style="thin", color="808080")
         self.title = style(font=Font(bold=True, size=14))
+        self.bold = style(font=Font(bold=True))
         self.line = style(font=Font(italic=True, color="404040"))
         self.header = style(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE4EE"),
                             border=Border(top=thin, bottom=thin, left=thin, right=thin),

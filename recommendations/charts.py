@@ -103,14 +103,15 @@ def rate_strip(cells, *, chart_id, title) -> str:
 
 
 SEGMENT_CLASSES = {"on_time": "c-on-time", "late": "c-late", "pending": "c-pending",
-                   "overdue": "c-overdue", "central": "c-central"}
+                   "overdue": "c-overdue", "central": "c-central",
+                   "no_deadline": "c-no-deadline"}
 
 
 def segment_names() -> dict:
     return {"on_time": _("Completed on time"), "late": _("Completed late"),
             "pending": _("Not completed, within the deadline"),
             "overdue": _("Not completed, overdue"),
-            "central": _("Proposed to central level")}
+            "central": _("Proposed to central level"), "no_deadline": _("No deadline")}
 
 
 def stacked_bar(completion, top, *, chart_id, title) -> str:

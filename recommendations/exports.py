@@ -4,11 +4,16 @@ Rows are read in chunks, so a long export holds little memory. Callers pass an a
 permission-filtered queryset.
 """
 
+import tempfile
+
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
-from communes.exports import ID_FORMAT, Column
+from communes.exports import ID_FORMAT, Column, _cell, _Styles, _xlsx_cell, cell_text
 from communes.models import AdministrativeUnit, Department, ordering_through
+from communes.text import shorten
 
 from .models import Recommendation, Status
 
@@ -74,3 +79,85 @@ def directive_rows(follow_ups):
         yield [directive.text, str(directive.session.group), directive.session.date,
                str(item.unit or item.department), directive.due_date,
                item.get_status_display(), item.completed_on, item.note]
+
+
+# The task-tracking report (tracking.py): the layout offices report with ----------------------
+
+# Column widths of the report's sheet, in characters: the summary's columns and the detail's
+# share the sheet, so each column is wide enough for the wider of the two.
+TRACKING_WIDTHS = (6, 16, 50, 16, 12, 30, 30, 30, 12, 14, 18, 28)
+
+
+def _tracking_summary_header():
+    return [
+        ["", "", "", "", _("Completed"), "", "", _("Not completed"), "", "", ""],
+        [_("No."), "", _("Lead body"), _("Total tasks"), _("Total"),
+         _("On time"), _("Late"), _("Total"), _("Within the deadline"), _("Overdue"),
+         _("No deadline")],
+    ]
+
+
+def _tracking_detail_header():
+    return [
+        ["", "", "", _("Issuing document"), "", "", "", "", "", "", "", ""],
+        [_("No."), _("Kind of task"), _("Task"), _("Number"), _("Date"), _("Issued by"),
+         _("Lead body"), _("Co-operating bodies"), _("Deadline"), _("Completed on"),
+         _("Status"), _("Completion")],
+    ]
+
+
+def tracking_xlsx(*, heading, parts, tasks):
+    """The task-tracking report as an XLSX workbook in a temporary file (at its start; the
+    caller closes it), one sheet in the layout of an office's report: the title block
+    (`heading`: the body, the title, the period, the day of the figures, who exported it),
+    the summary (per kind of task, per lead body: the four cells of the split, their sums and
+    the tasks without a deadline, then the total), then one row per task (`tasks`, from
+    tracking.task_rows, read as they come: memory stays flat)."""
+    from .tracking import CELL_LABELS, KIND_LABELS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(shorten(_("Task tracking"), 30))
+    styles = _Styles(sheet)
+    for index, width in enumerate(TRACKING_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.page_setup.orientation = "landscape"
+
+    def text_row(values, style):
+        sheet.append([_cell(sheet, cell_text(str(value)), style) if value != "" else None
+                      for value in values])
+
+    first, *others = heading
+    text_row([first], styles.title)
+    for line in others:
+        text_row([line], styles.line)
+    sheet.append([])
+    text_row([_("I. SUMMARY")], styles.title)
+    for part in parts:
+        text_row([part.label], styles.bold)
+        for header in _tracking_summary_header():
+            text_row(header, styles.header)
+        for number, row in enumerate([*part.rows, part.totals], start=1):
+            is_total = number > len(part.rows)
+            counts = [row.total, row.completed, row.on_time, row.late, row.not_completed,
+                      row.pending, row.overdue, row.no_deadline]
+            style = styles.bold if is_total else None
+            cells = ["" if is_total else number, "", row.name, *counts]
+            sheet.append([
+                _cell(sheet, cell_text(value) if isinstance(value, str) else value, style)
+                if style and value != "" else _xlsx_cell(sheet, styles, value, None, False)
+                for value in cells])
+        sheet.append([])
+    text_row([_("II. DETAIL")], styles.title)
+    for header in _tracking_detail_header():
+        text_row(header, styles.header)
+    for number, task in enumerate(tasks, start=1):
+        sheet.append([_xlsx_cell(sheet, styles, value, None, wrapped) for value, wrapped in (
+            (number, False), (str(KIND_LABELS[task.kind]), False), (task.text, True),
+            (task.document_number, False), (task.document_date, False),
+            (task.document_issuer, True), (task.lead, True), (task.cooperating, True),
+            (task.deadline, False), (task.completed_on, False), (task.status, False),
+            (str(CELL_LABELS.get(task.cell, "")), False))])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse)
+    workbook.save(spool)
+    spool.seek(0)
+    return spool

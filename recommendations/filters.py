@@ -21,6 +21,7 @@ from communes.forms import DateInput, OptionsSelect
 from communes.models import Department
 from inspections.models import DirectiveFollowUp
 
+from . import tracking
 from .models import OPEN_STATUSES, Recommendation, Status, deadlines
 from .queries import filter_choices
 
@@ -183,6 +184,27 @@ COMPLETION_CHOICES = [
 ]
 
 
+TASK_CHOICES = [
+    ("on_time", _("Completed on time")), ("late", _("Completed late")),
+    ("pending", _("Not completed, within the deadline")),
+    ("overdue", _("Not completed, overdue")), ("no_deadline", _("No deadline")),
+    ("all", _("Every task")),
+]
+
+
+def _task(kind):
+    """The task-tracking split's cell as of today (recommendations/tracking.py, the one
+    definition the dashboard's split and the export count by)."""
+
+    def method(queryset, name, value: str):
+        annotated = (tracking.recommendation_tasks(queryset) if kind == tracking.RECOMMENDATIONS
+                     else tracking.directive_tasks(queryset))
+        chosen = annotated if value == "all" else tracking.in_cell(kind, annotated, value)
+        return queryset.filter(pk__in=chosen.values("pk"))
+
+    return method
+
+
 def _answer(queryset, name, value: str):
     """Closed, and the units not yet sent the answer (the office's queue on its home)."""
     return queryset.answer_not_sent()
@@ -199,6 +221,8 @@ class RecommendationFilterSet(SessionPeriodFilterSet):
     deadline = ChoiceFilter(label=_("Deadline"), method=_deadline, choices=[
         ("overdue", _("overdue")), ("due_soon", _("due soon")),
         ("missed", _("missed the due date (overdue, or resolved late)"))])
+    task = ChoiceFilter(label=_("Task tracking"), method=_task("recommendation"),
+                        choices=TASK_CHOICES)
     completion = ChoiceFilter(label=_("Completion"), method=_completion, choices=[
         *COMPLETION_CHOICES, ("central", _("Proposed to central level"))])
     province = ChoiceFilter(field_name="province_id", label=_("Province"))
@@ -306,7 +330,13 @@ class DirectiveFilterSet(PortalFilterSet):
     date_to = django_filters.DateFilter(field_name="directive__session__date",
                                         lookup_expr="lte", label=_("to"), widget=DateInput)
     unit = ChoiceFilter(field_name="unit_id", label=_("Unit"))
+    department = ChoiceFilter(field_name="department_id", label=_("Department"))
+    province = ChoiceFilter(field_name="directive__session__group__round__province_id",
+                            label=_("Province"))
     completion = ChoiceFilter(label=_("Completion"), method=_directive_completion,
                               choices=COMPLETION_CHOICES)
+    task = ChoiceFilter(label=_("Task tracking"), method=_task("directive"),
+                        choices=TASK_CHOICES)
 
-    choice_kinds = {"round": "rounds", "unit": "units"}
+    choice_kinds = {"round": "rounds", "unit": "units", "department": "departments",
+                    "province": "provinces"}

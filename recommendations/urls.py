@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("recommendations/", views.recommendation_list, name="list"),
     path("directives/", views.directive_list, name="directive_list"),
+    path("task-tracking.xlsx", views.tracking_export, name="tracking_export"),
     path("follow-up/", views.follow_up, name="follow_up"),
     path("follow-ups/<int:pk>/", views.follow_up_update, name="follow_up_update"),
     path("unit-reports/<int:pk>/", views.unit_report_decide, name="unit_report_decide"),

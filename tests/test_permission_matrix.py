@@ -112,6 +112,8 @@ MATRIX = {
     "recommendations:directive_list": (lambda o: {}, READERS),
     # Department users see the list of their own items.
     "recommendations:list": (lambda o: {}, EVERYONE),
+    # The task-tracking report: a department's of its own tasks, as its list.
+    "recommendations:tracking_export": (lambda o: {}, EVERYONE),
     "recommendations:unit_profile": (lambda o: {"pk": o["unit"].pk}, READERS),
     "recommendations:search": (lambda o: {}, EVERYONE),
     "recommendations:round_report": (_round, READERS),
@@ -188,6 +190,7 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                                "recommendations:follow_up", "recommendations:dashboard",
                                "recommendations:directive_list",
                                "recommendations:list", "recommendations:search",
+                               "recommendations:tracking_export",
                                "recommendations:api_tokens",
                                "recommendations:api_token_revoke",
                                "recommendations:calendar", "recommendations:calendar_revoke",

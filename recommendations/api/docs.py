@@ -49,6 +49,9 @@ TAGS = [
     {"name": "directives", "description": _("Directives (kết luận) and their follow-up.")},
     {"name": "reference", "description": _("Units, departments and categories.")},
     {"name": "dashboard", "description": _("The dashboard's figures.")},
+    {"name": "task-tracking", "description": _(
+        "The national task-tracking split (Báo cáo 1270/BC-TCTTTg): completed on time or "
+        "late, not completed within the deadline or overdue, and without a deadline.")},
     {"name": "open311", "description": _(
         "Open311 GeoReport v2: services are the categories, service requests the "
         "recommendations (open or closed; requested_datetime the day of the session that "
@@ -75,6 +78,14 @@ OPERATIONS = {
     "category": _("Categories of difficulties and recommendations."),
     "dashboard": _("The dashboard's figures over what the user may see, with the dashboard's "
                    "filters."),
+    "task_tracking": _(
+        "The recommendations routed to a lead department and the directives (one task per "
+        "addressee) of what the user may see, with the dashboard's filters, in the "
+        "task-tracking split as of `as_of` (today unless given): the counts per lead body, "
+        "equal to the dashboard's, and the tasks in pages of `page_size` (`page`: 1, 2, …). "
+        "A task is completed when done by that day, on time when by its deadline (an "
+        "approved extension moves the deadline); not completed, within the deadline when "
+        "the deadline is that day or later, overdue when it has passed."),
     "open311_services": _("The categories, as GeoReport v2 services."),
     "open311_requests": _("The recommendations as service requests, the newest session "
                           "first, at most 1000; start_date and end_date filter on "

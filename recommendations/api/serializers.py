@@ -290,3 +290,64 @@ class DashboardSerializer(serializers.Serializer):
     scorecard = ScoreSerializer(many=True)
     recurring_difficulties = RecurringSerializer(many=True, help_text=_(
         "Units whose difficulties of one category recur in two rounds or more."))
+
+
+# The task-tracking split (recommendations/tracking.py) ----------------------------------------
+
+class TrackingCountsSerializer(serializers.Serializer):
+    """A lead body's tasks in the split (or the sum of a kind's)."""
+
+    name = serializers.CharField()
+    params = serializers.DictField(help_text=_(
+        "The filters of the portal's list behind these numbers (with task=<cell>)."))
+    on_time = serializers.IntegerField(help_text=_("Completed on time."))
+    late = serializers.IntegerField(help_text=_("Completed late."))
+    pending = serializers.IntegerField(help_text=_("Not completed, within the deadline."))
+    overdue = serializers.IntegerField(help_text=_("Not completed, overdue."))
+    no_deadline = serializers.IntegerField(help_text=_("Without a deadline."))
+    completed = serializers.IntegerField()
+    not_completed = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class TrackingPartSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["recommendation", "directive"])
+    label = serializers.CharField()
+    rows = TrackingCountsSerializer(many=True, help_text=_(
+        "Per lead body (nationally per province)."))
+    totals = TrackingCountsSerializer()
+
+
+class TrackingDocumentSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    date = serializers.DateField()
+    issuer = serializers.CharField()
+
+
+class TrackingTaskSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["recommendation", "directive"], help_text=_(
+        "A recommendation (id: the recommendation's), or a directive's addressee (id: the "
+        "follow-up's)."))
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    document = TrackingDocumentSerializer(allow_null=True, help_text=_(
+        "The issuing document from the register: the one a directive cites, or else the "
+        "session's conclusion notice."))
+    lead = serializers.CharField()
+    cooperating = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    completed_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    split = serializers.ChoiceField(choices=["on_time", "late", "pending", "overdue",
+                                             "no_deadline"])
+
+
+class TrackingSerializer(serializers.Serializer):
+    """The task-tracking report: the split per lead body and a page of its tasks."""
+
+    as_of = serializers.DateField(help_text=_("The reference day of the split."))
+    summary = TrackingPartSerializer(many=True)
+    count = serializers.IntegerField(help_text=_("Tasks in all."))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TrackingTaskSerializer(many=True)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("v1/", views.ApiRoot.as_view(), name="root"),
     path("v1/", include(router.urls)),
     path("v1/dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("v1/task-tracking/", views.TrackingView.as_view(), name="task_tracking"),
     path("v1/schema/", views.SchemaView.as_view(), name="schema"),
     path("v1/docs/", views.docs, name="docs"),
     path("open311/v2/services.json", open311.ServiceList.as_view(), {"format": "json"},

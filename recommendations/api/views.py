@@ -2,6 +2,7 @@
 same lookup as the pages: another department's or province's object answers 404 and is
 absent from the lists."""
 
+import datetime
 import hashlib
 
 from django.db import transaction
@@ -27,6 +28,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from communes.cache import figures_versions, fresh_or_recomputed, key_for, scope_versions
@@ -44,7 +46,7 @@ from inspections.models import (
     WorkingGroup,
 )
 
-from .. import dashboard
+from .. import dashboard, tracking
 from ..filters import SessionPeriodFilterSet
 from ..models import Recommendation, RecommendationEvent, Tally
 from ..models import Response as RecommendationResponse
@@ -368,7 +370,8 @@ ROOT_LINKS = {"rounds": "round-list", "groups": "group-list", "sessions": "sessi
               "recommendations": "recommendation-list", "difficulties": "difficulty-list",
               "directives": "directive-list", "units": "unit-list",
               "departments": "department-list", "categories": "category-list",
-              "dashboard": "dashboard", "schema": "schema", "docs": "docs",
+              "dashboard": "dashboard", "task_tracking": "task_tracking",
+              "schema": "schema", "docs": "docs",
               "open311_services": "open311_services", "open311_requests": "open311_requests"}
 
 
@@ -397,3 +400,83 @@ def not_found(request, rest=""):
             return HttpResponsePermanentRedirect(request.path + "/" + (
                 f"?{query}" if query else ""))
     return problem_response(request, 404)
+
+
+class TrackingView(NoTransaction, APIView):
+    """The task-tracking report (recommendations/tracking.py) as JSON: its split per lead
+    body, the same as the dashboard's and the XLSX report's for the same filters, and its
+    tasks in numbered pages (the tasks are of two kinds, in the report's order, which an id
+    cursor cannot follow)."""
+
+    permission_classes = [permissions.SeesSomething]
+    page_size, max_page_size = 50, 500
+
+    @extend_schema(
+        tags=["task-tracking"], responses=serializers.TrackingSerializer,
+        description=OPERATIONS["task_tracking"],
+        parameters=[
+            OpenApiParameter("round", OpenApiTypes.INT, description=_("Round")),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description=_("Sessions from")),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description=_("to")),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description=_(
+                "The reference day of the split (today unless given).")),
+            OpenApiParameter("page", OpenApiTypes.INT, description=_(
+                "The page, from 1 (1 unless given).")),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description=_(
+                "Rows per page, from 1 to 500 (50 unless given).")),
+        ])
+    def get(self, request):
+        user = request.user
+        params = request.query_params
+        filters_ = SessionPeriodFilterSet(params, Recommendation.objects.none(),
+                                          request=request)
+        if not filters_.is_valid():
+            raise ValidationError(filters_.errors)
+        day = _date_param(params, "as_of") or timezone.localdate()
+        number = _whole_param(params, "page", 1, 1, None)
+        size = _whole_param(params, "page_size", self.page_size, 1, self.max_page_size)
+        recommendations = tracking.of_period(
+            tracking.RECOMMENDATIONS, tracking.visible_recommendations(user), filters_)
+        follow_ups = tracking.of_period(
+            tracking.DIRECTIVES, tracking.visible_follow_ups(user), filters_)
+        parts = tracking.split(recommendations, follow_ups, day=day,
+                               national=scope(user).kind == Scope.ALL)
+        count = sum(part.totals.total for part in parts)
+        start = (number - 1) * size
+        # A page past the end reads nothing (and no offset beyond what the database takes).
+        rows = list(tracking.task_rows(recommendations, follow_ups, day, start, start + size)
+                    ) if start < count else []
+        url = request.build_absolute_uri()
+        return Response(serializers.TrackingSerializer({
+            "as_of": day,
+            "summary": [{"kind": part.kind, "label": part.label,
+                         "rows": [row.as_dict() for row in part.rows],
+                         "totals": part.totals.as_dict()} for part in parts],
+            "count": count,
+            "next": replace_query_param(url, "page", number + 1)
+            if start + size < count else None,
+            "previous": replace_query_param(url, "page", number - 1) if number > 1 else None,
+            "results": [task.as_dict() for task in rows],
+        }).data)
+
+
+def _date_param(params, name):
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: [_("Give a date as YYYY-MM-DD.")]}) from None
+
+
+def _whole_param(params, name, default, least, most):
+    value = params.get(name)
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < least or (
+            most is not None and int(value) > most):
+        raise ValidationError({name: [
+            _("Give a whole number from %(min)d to %(max)d.") % {"min": least, "max": most}
+            if most is not None else _("Give a whole number from %(min)d.") % {"min": least}]})
+    return int(value)

@@ -32,8 +32,17 @@ def months_legend():
 @register.simple_tag
 def completion_legend(with_central):
     names = charts.segment_names()
+    names.pop("no_deadline")
     if not with_central:
         names.pop("central")
+    return charts.legend(names, charts.SEGMENT_CLASSES)
+
+
+@register.simple_tag
+def tracking_legend():
+    """The task-tracking split's parts (recommendations/tracking.py)."""
+    names = charts.segment_names()
+    names.pop("central")
     return charts.legend(names, charts.SEGMENT_CLASSES)
 
 

@@ -7,7 +7,7 @@ from .inbox import inbox
 from .offline import manifest as unit_manifest
 from .offline import offline_page as unit_offline
 from .offline import service_worker as unit_service_worker
-from .oversight import dashboard_view, directive_list, recommendation_list
+from .oversight import dashboard_view, directive_list, recommendation_list, tracking_export
 from .routing import routing
 from .search import search_view
 from .sessions import session_detail, session_record
@@ -22,6 +22,7 @@ __all__ = [
     "inbox", "recommendation_list", "round_report", "round_report_issue",
     "session_notice_issue", "routing", "search_view",
     "session_attachment_add", "session_detail", "session_notice", "session_record",
+    "tracking_export",
     "unit_directive", "unit_home", "unit_manifest", "unit_offline", "unit_profile",
     "unit_recommendation", "unit_report_decide", "unit_service_worker", "unit_session",
 ]

@@ -37,8 +37,9 @@ OPEN311 = {"open311_requests", "open311_request", "open311_requests_xml", "open3
 # The sessions of the tests' objects are of August 2025: a window on their requested_datetime.
 AUGUST_2025 = "?start_date=2025-08-01T00:00:00%2B07:00&end_date=2025-08-31T00:00:00%2B07:00"
 PUBLIC = {"schema"}  # the schema holds no data, and tools read it without a login
-OTHERS = {"dashboard", "open311_services", "open311_services_xml", "docs",
-          "root"}  # tested below
+# tested below (task_tracking also in tests/recommendations/test_tracking.py)
+OTHERS = {"dashboard", "open311_services", "open311_services_xml", "docs", "root",
+          "task_tracking"}
 
 
 @pytest.fixture
@@ -120,10 +121,23 @@ def test_dashboard_counts_only_what_the_user_may_see(api_get, users, world):
 
 
 @pytest.mark.django_db
+def test_task_tracking_holds_only_what_the_user_may_see(api_get, users, world):
+    """The recommendations a user may see as tasks, as the recommendation list holds them:
+    a department only what is routed to it, another province nothing of P's."""
+    recommendation = world["recommendation"]
+    for role in ROLES:
+        response = api_get(users[role], reverse("api:task_tracking") + "?page_size=500")
+        assert response.status_code == 200, role
+        ids = {row["id"] for row in response.json()["results"]
+               if row["kind"] == "recommendation"}
+        assert (recommendation.pk in ids) is (role in DEPARTMENT_A), role
+
+
+@pytest.mark.django_db
 def test_without_a_token_or_a_role_nothing_is_answered(client, world):
     user = factories.UserFactory(username="norole")
     for name in [f"{base}-list" for base in ROWS] + ["dashboard", "open311_requests",
-                                                      "open311_services"]:
+                                                      "open311_services", "task_tracking"]:
         url = reverse(f"api:{name}")
         client.logout()
         response = client.get(url)
