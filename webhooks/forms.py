@@ -8,6 +8,12 @@ from .models import Delivery, Event, Subscription
 
 
 class SubscriptionForm(forms.ModelForm):
+    # An address typed without its scheme is not guessed: the form asks for it.
+    url = forms.URLField(
+        label=_("Address (URL) that receives the events"), max_length=500,
+        assume_scheme="https",
+        help_text=_("http:// or https://. Each event is POSTed there as JSON, signed with "
+                    "the subscription's secret."))
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one event.")})
@@ -15,15 +21,9 @@ class SubscriptionForm(forms.ModelForm):
     class Meta:
         model = Subscription
         fields = ["province", "name", "url", "department", "events"]
-        labels = {"url": _("Address (URL) that receives the events")}
-        field_classes = {"url": forms.URLField}
-        help_texts = {"url": _("http:// or https://. Each event is POSTed there as JSON, "
-                               "signed with the subscription's secret.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # An address typed without its scheme is not guessed: the form asks for it.
-        self.fields["url"].assume_scheme = "https"
         profile = getattr(user, "profile", None)
         if user.is_superuser:
             self.fields["province"].queryset = Province.objects.order_by("name")

@@ -28,7 +28,8 @@ def deliveries_make(*, event, object_type, object_id, occurred_at, details=None)
         return []
     province_id = province_of(obj)
     subscriptions = [
-        s for s in Subscription.objects.filter(province_id=province_id, active=True)
+        # A paused subscription's deliveries are made too, and wait: resuming sends them.
+        s for s in Subscription.objects.filter(province_id=province_id)
         .select_related("owner__profile", "province").prefetch_related("owner__groups")
         if event in s.events and owner_may_subscribe(s.owner, province_id)
         and in_scope(s, object_type, object_id)]
