@@ -37,7 +37,7 @@ class Subscription(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="webhook_subscriptions", verbose_name=_("owner"))
     name = models.CharField(_("name"), max_length=100)
-    url = models.URLField(_("address"), max_length=500)
+    url = models.URLField(_("receiving address"), max_length=500)
     # Kept as it is, not as a digest: the signature is an HMAC, which needs the secret itself
     # (the same holds for GitHub's and Stripe's). Shown once; only a new one replaces it.
     secret = models.CharField(max_length=100, editable=False)
