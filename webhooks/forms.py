@@ -34,7 +34,7 @@ class SubscriptionForm(forms.ModelForm):
             del self.fields["province"]
             province_id = profile.province_id if profile else None
         departments = Department.objects.filter(is_active=True).order_by("name")
-        if province_id:
+        if province_id or not user.is_superuser:
             departments = departments.filter(province_id=province_id)
         self.fields["department"].queryset = departments
         self.fields["department"].empty_label = _("The whole province")

@@ -32,8 +32,8 @@ def subscription_create(*, by, province, name, url, events, department=None):
 
 
 @transaction.atomic
-def subscription_update(*, subscription, by, name, url, events, department=None):
-    subscription.name, subscription.url = name, url
+def subscription_update(*, subscription, by, province, name, url, events, department=None):
+    subscription.province, subscription.name, subscription.url = province, name, url
     subscription.events, subscription.department = list(events), department
     subscription.save()
     return subscription

@@ -156,3 +156,27 @@ def test_an_edit_keeps_the_secret(client, office_user, subscription):
     subscription.refresh_from_db()
     assert (subscription.name, subscription.url, subscription.events, subscription.secret) == (
         "LGSP mới", "https://lgsp.vn/v2", ["session.finalised"], secret)
+
+
+def test_office_staff_without_a_province_have_nothing_to_subscribe_to(client, db):
+    from communes import roles
+
+    lost = factories.profile(factories.UserFactory(username="office.nowhere",
+                                                   role=roles.OFFICE_STAFF))
+    client.force_login(lost)
+    assert client.get(reverse("webhooks:list")).status_code == 403
+    assert client.post(reverse("webhooks:list"), {
+        "name": "LGSP", "url": "https://lgsp.vn/h",
+        "events": ["recommendation.routed"]}).status_code == 403
+
+
+def test_an_administrator_moves_a_subscription_to_another_province(client, admin_user_,
+                                                                   subscription,
+                                                                   other_province):
+    client.force_login(admin_user_)
+    response = client.post(reverse("webhooks:detail", args=[subscription.pk]), {
+        "province": other_province.pk, "name": "LGSP", "url": "https://lgsp.vn/h",
+        "events": ["recommendation.routed"]})
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.province == other_province

@@ -4,6 +4,7 @@ Office staff see their province's; administrators every province's. Other roles:
 subscription of another province: 404."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,17 +28,31 @@ def _mine(request, pk):
     return get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
 
 
+def _province_of(request, form):
+    """The subscription's province: an administrator's choice, or the office's own."""
+    if request.user.is_superuser:
+        return form.cleaned_data["province"]
+    return request.user.profile.province
+
+
+def _require_a_province(user):
+    """Office staff subscribe for their province: one without a province has nothing to
+    subscribe to (403, as for the province's other settings)."""
+    profile = getattr(user, "profile", None)
+    if not user.is_superuser and (profile is None or profile.province_id is None):
+        raise PermissionDenied
+
+
 @office_required
 def subscription_list(request):
     """The subscriptions; a POST makes one and shows its secret, this once, on the answer
     itself (not across a redirect)."""
+    _require_a_province(request.user)
     secret = created = None
     form = SubscriptionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        province = (form.cleaned_data["province"] if request.user.is_superuser
-                    else request.user.profile.province)
         created, secret = services.subscription_create(
-            by=request.user, province=province, name=form.cleaned_data["name"],
+            by=request.user, province=_province_of(request, form), name=form.cleaned_data["name"],
             url=form.cleaned_data["url"], events=form.cleaned_data["events"],
             department=form.cleaned_data["department"])
         form = SubscriptionForm(user=request.user)
@@ -56,7 +71,8 @@ def subscription_detail(request, pk):
     form = SubscriptionForm(request.POST or None, instance=subscription, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.subscription_update(
-            subscription=subscription, by=request.user, name=form.cleaned_data["name"],
+            subscription=subscription, by=request.user,
+            province=_province_of(request, form), name=form.cleaned_data["name"],
             url=form.cleaned_data["url"], events=form.cleaned_data["events"],
             department=form.cleaned_data["department"])
         messages.success(request, _("The subscription is saved."))
