@@ -15,25 +15,26 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from .delivery import enqueue
 from .models import Delivery, Subscription
-from .scope import KINDS, in_scope, owner_may_subscribe
+from .scope import KINDS, MODELS, PROVINCE_LOOKUP, in_scope, owner_may_subscribe
 
 
 def deliveries_make(*, event, object_type, object_id, occurred_at, details=None) -> list:
     """The deliveries of one committed event, each queued. Returns them."""
     if object_type not in KINDS:
         return []
-    rows, serializer, province_of = KINDS[object_type]
-    obj = rows().filter(pk=object_id).first()
-    if obj is None:  # deleted before the commit's callback ran
+    rows, serializer = KINDS[object_type]
+    province_id = MODELS[object_type].objects.filter(pk=object_id).values_list(
+        PROVINCE_LOOKUP[object_type], flat=True).first()
+    if province_id is None:  # deleted before the commit's callback ran
         return []
-    province_id = province_of(obj)
     subscriptions = [
         # A paused subscription's deliveries are made too, and wait: resuming sends them.
         s for s in Subscription.objects.filter(province_id=province_id)
         .select_related("owner__profile", "province").prefetch_related("owner__groups")
         if event in s.events and owner_may_subscribe(s.owner, province_id)
         and in_scope(s, object_type, object_id)]
-    if not subscriptions:
+    obj = rows().filter(pk=object_id).first() if subscriptions else None
+    if obj is None:
         return []
     # The body in the portal's language, as the API answers by default.
     with translation.override(settings.LANGUAGE_CODE):

@@ -27,16 +27,18 @@ def _sessions():
         Prefetch("figures", queryset=ReportedFigure.objects.select_related("metric")))
 
 
-# object type → (its rows with what the API's serializer reads, the serializer, its province)
+# object type → (its rows with what the API's serializer reads, the serializer)
 KINDS = {
-    "recommendation": (_recommendations, serializers.RecommendationSerializer,
-                       lambda obj: obj.province_id),
-    "directive": (_directives, serializers.DirectiveSerializer,
-                  lambda obj: obj.session.group.round.province_id),
-    "session": (_sessions, serializers.SessionSerializer,
-                lambda obj: obj.group.round.province_id),
+    "recommendation": (_recommendations, serializers.RecommendationSerializer),
+    "directive": (_directives, serializers.DirectiveSerializer),
+    "session": (_sessions, serializers.SessionSerializer),
 }
 MODELS = {"recommendation": Recommendation, "directive": Directive, "session": Session}
+# object type → the lookup of its province, read alone before anything else (most events have
+# no subscriber, and cost that one query and the subscriptions').
+PROVINCE_LOOKUP = {"recommendation": "province_id",
+                   "directive": "session__group__round__province_id",
+                   "session": "group__round__province_id"}
 
 
 def owner_may_subscribe(owner, province_id) -> bool:
