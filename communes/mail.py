@@ -31,6 +31,11 @@ def muted():
         _muted.reset(token)
 
 
+def is_muted() -> bool:
+    """Inside `muted()`: the webhooks (webhooks/events.py) stay quiet there too."""
+    return _muted.get()
+
+
 @task()
 def send_email(*, recipients: list[str], subject: str, body: str, attempt: int = 1) -> None:
     """Send one email; on a mail-server failure, enqueue another try EMAIL_RETRY_MINUTES later."""

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from communes import roles
 from communes.audit import AuditEvent, audit_record
 from communes.documents import Letterhead, number_line
+from communes.events import Event, emit
 from communes.models import IssuingBody
 from communes.text import normalize
 
@@ -139,6 +140,9 @@ def session_record_save(
     if finalise:
         # The conclusion is settled: each unit is told the tasks it was given.
         notifications.notify_units_of_directives(current)
+        emit(Event.SESSION_FINALISED, current)
+        for directive in current.directives.order_by("pk"):
+            emit(Event.DIRECTIVE_GIVEN, directive)
     return current
 
 
@@ -256,8 +260,18 @@ def directive_report_submit(*, follow_up, by, text: str, done_on=None, client_id
         raise SendTooLate(_("The office has already recorded this task as done."))
     if done_on and done_on > timezone.localdate():
         raise ValidationError(_("The day it was done cannot be in the future."))
-    return DirectiveReport.objects.create(follow_up=follow_up, text=text, done_on=done_on,
-                                          submitted_by=by)
+    report = DirectiveReport.objects.create(follow_up=follow_up, text=text, done_on=done_on,
+                                            submitted_by=by)
+    emit(Event.DIRECTIVE_REPORTED, follow_up.directive, report=_report_details(report))
+    return report
+
+
+def _report_details(report) -> dict:
+    """A unit's report on a directive, as a webhook's body carries it beside the directive."""
+    return {"id": report.pk, "follow_up": report.follow_up_id,
+            "unit": report.follow_up.unit_id, "text": report.text,
+            "done_on": report.done_on.isoformat() if report.done_on else None,
+            "decision": report.decision}
 
 
 @transaction.atomic
@@ -287,6 +301,8 @@ def directive_report_decide(*, report, by, accept: bool, note: str = ""):
         follow_up.save()
     session_touch(session_ids=[follow_up.directive.session_id])
     directive_touch(directive_ids=[follow_up.directive_id])
+    if accept:
+        emit(Event.DIRECTIVE_ACCEPTED, follow_up.directive, report=_report_details(report))
     return report
 
 

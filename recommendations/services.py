@@ -19,6 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes import roles
+from communes.events import Event, emit
 from communes.models import AdministrativeUnit
 from communes.workdays import add_working_days, deadline_problem
 from inspections import notifications as inspection_notifications
@@ -298,6 +299,7 @@ def recommendation_route(
     )
     recommendation.cooperating_departments.set(cooperating_departments)
     notifications.notify_routed(recommendation)
+    emit(Event.RECOMMENDATION_ROUTED, recommendation)
     return recommendation
 
 
@@ -314,12 +316,16 @@ def recommendation_answer_on_the_spot(
         recommendation=recommendation, kind=Response.Kind.ON_THE_SPOT, author=by, text=answer,
         created_at=at or timezone.now(),
     )
+    emit(Event.RECOMMENDATION_ANSWERED, recommendation, kind=Response.Kind.ON_THE_SPOT)
     return recommendation
 
 
 @transaction.atomic
 def recommendation_accept(*, recommendation, by, note="", at=None):
-    return _transition(recommendation=recommendation, step_name="accept", by=by, note=note, at=at)
+    recommendation = _transition(recommendation=recommendation, step_name="accept", by=by,
+                                 note=note, at=at)
+    emit(Event.RECOMMENDATION_ACCEPTED, recommendation)
+    return recommendation
 
 
 @transaction.atomic
@@ -342,6 +348,7 @@ def recommendation_resolve(*, recommendation, by, answer: str, at=None, cited_do
         cited_document=cited_document,
     )
     notifications.notify_office(recommendation, _("resolved"))
+    emit(Event.RECOMMENDATION_RESOLVED, recommendation)
     return recommendation
 
 
@@ -402,6 +409,7 @@ def recommendation_reopen(*, recommendation, by, reason: str,
     _decide_reopening_requests(recommendation, by=by, decision=AnswerReceipt.Decision.REOPENED,
                                note=reason)
     notifications.notify_departments(recommendation, _("reopened"))
+    emit(Event.RECOMMENDATION_REOPENED, recommendation)
     return recommendation
 
 
@@ -582,6 +590,8 @@ def recommendation_respond(*, recommendation, by, text: str, files=(), progress=
     _touch(recommendation)
     if kind != Response.Kind.PROGRESS:
         notifications.notify_office(recommendation, _("a response was added"))
+    if kind == Response.Kind.ANSWER:
+        emit(Event.RECOMMENDATION_ANSWERED, recommendation, kind=kind)
     return response
 
 
@@ -607,6 +617,9 @@ def extension_request(*, recommendation, by, proposed_due_date, reason: str) -> 
         _("Asked for the due date to move to {date}: {reason}"),
         date=f"{proposed_due_date:%d/%m/%Y}", reason=reason))
     notifications.notify_office(recommendation, _("asked for more time"))
+    emit(Event.EXTENSION_REQUESTED, recommendation, extension={
+        "id": request.pk, "proposed_due_date": proposed_due_date.isoformat(),
+        "reason": reason})
     return request
 
 
@@ -638,6 +651,9 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
                                                     note=f" {note}" if note else ""))
     notifications.notify_departments(
         recommendation, _("extension approved") if approve else _("extension refused"))
+    emit(Event.EXTENSION_DECIDED, recommendation, extension={
+        "id": request.pk, "proposed_due_date": request.proposed_due_date.isoformat(),
+        "decision": request.decision, "note": note})
     return request
 
 
@@ -651,6 +667,8 @@ def session_with_recommendations_save(*, session, expected_version, formsets, by
     saved = inspection_services.session_record_save(
         session=session, expected_version=expected_version, formsets=formsets, by=by,
         conclusion=conclusion, finalise=finalise)
+    for recommendation in formsets["recommendations"].new_objects:
+        emit(Event.RECOMMENDATION_CREATED, recommendation)
     for form in formsets["recommendations"].forms:
         recommendation = form.instance
         if (

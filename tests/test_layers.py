@@ -1,4 +1,4 @@
-"""The apps are layers whose imports point down only: recommendations → inspections →
+"""The apps are layers whose imports point down only: webhooks → recommendations → inspections →
 communes. Read from the source (the AST of every module of the apps), so an import added
 anywhere, even inside a function, is seen."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = {"communes": 0, "inspections": 1, "recommendations": 2}
+LAYERS = {"communes": 0, "inspections": 1, "recommendations": 2, "webhooks": 3}
 
 
 def modules(app):

@@ -18,6 +18,8 @@ from inspections import services as inspection_services
 from inspections.models import Directive
 from recommendations import services
 from tests import factories
+from webhooks import services as webhook_services
+from webhooks.models import Delivery
 
 ROLES = ["anonymous", "office", "head_a", "staff_a", "head_b", "leader", "admin", "ward_a",
          "ward_b"]
@@ -178,6 +180,15 @@ MATRIX = {
     "inspections:settings_issuer_edit": (lambda o: {"pk": o["issuing_body"].pk},
                                          PROVINCE_EDITORS),
     "inspections:settings_issuer_create": (lambda o: {"kind": "state"}, PROVINCE_EDITORS),
+    # Webhooks: the office's, for its province, and administrators'; the list makes one.
+    "webhooks:list": (lambda o: {}, EDITORS),
+    "webhooks:detail": (lambda o: {"pk": o["webhook"].pk}, EDITORS),
+    "webhooks:new_secret": (lambda o: {"pk": o["webhook"].pk}, EDITORS, "post"),
+    "webhooks:pause": (lambda o: {"pk": o["webhook"].pk}, POSTED, "post"),
+    "webhooks:resume": (lambda o: {"pk": o["webhook"].pk}, POSTED, "post"),
+    # Unconfirmed: the page that asks.
+    "webhooks:delete": (lambda o: {"pk": o["webhook"].pk}, EDITORS, "post"),
+    "webhooks:redeliver": (lambda o: {"pk": o["webhook_delivery"].pk}, POSTED, "post"),
 }
 # Pages of a unit's staff: another province's office may not open them at all (403).
 UNIT_PAGES = {"recommendations:unit_home", "recommendations:unit_session",
@@ -194,7 +205,7 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                                "recommendations:api_tokens",
                                "recommendations:api_token_revoke",
                                "recommendations:calendar", "recommendations:calendar_revoke",
-                               "recommendations:calendar_feed")
+                               "recommendations:calendar_feed", "webhooks:list")
                and name not in UNIT_PAGES and MATRIX[name][1] is not PUBLIC
                # Settings of the user's own province; the calendar and categories are national.
                and (not name.startswith("inspections:settings")
@@ -247,10 +258,15 @@ def objects(province, department_a, head_a, office_user, ward_a_unit, ward_a):
                               place="Lạng Sơn", date=datetime.date(2025, 8, 5),
                               recipients="Như trên", signer="T/L BAN THƯỜNG VỤ"),
         write=lambda letterhead: b"PK docx")
+    webhook = webhook_services.subscription_create(
+        by=office_user, province=province, name="LGSP", url="http://127.0.0.1:9/hook",
+        events=["recommendation.routed"])[0]
     return {"round": session.group.round, "group": session.group, "session": session,
             "unit": unit, "recommendation": recommendation,
             "calendar_day": CalendarDay.objects.first(), "category": recommendation.category,
-            "person": head_a,
+            "person": head_a, "webhook": webhook, "webhook_delivery": Delivery.objects.create(
+                subscription=webhook, event="recommendation.routed",
+                object_type="recommendation", object_id=recommendation.pk, payload={}),
             "issuing_body": IssuingBody.objects.get_or_create(province=province, kind="party")[0],
             "api_token": communes_services.api_token_create(user=head_a, name="Kho")[0],
             "attachment": response.attachments.get(), "directive": directive,

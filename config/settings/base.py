@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "communes",
     "inspections",
     "recommendations",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,19 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A failed email is tried again this many times, minutes apart.
 EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)
 EMAIL_RETRY_MINUTES = env.int("EMAIL_RETRY_MINUTES", default=10)
+
+# Webhooks (webhooks/delivery.py): each connect and read of a delivery waits this long at most;
+# a failed try is tried again after WEBHOOK_RETRY_SECONDS × 2^(tries−1), up to
+# WEBHOOK_MAX_ATTEMPTS tries (60 s and 8 tries: the last about two hours after the first); a
+# subscription is paused, and its owner told, after this many failed tries in a row.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=20)
+# Whether a subscription may name an address on a private or local network. On by default:
+# a province's integration platform (LGSP) usually sits on its intranet. Off on a portal that
+# faces the internet, so that no subscriber can make it reach the machines beside it.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=True)
 
 # The PDF beside each DOCX is LibreOffice's rendering of that DOCX (communes/pdf.py): the path
 # of its `soffice` (found on PATH when empty) and how long one conversion may take: it runs in

@@ -32,6 +32,8 @@ from recommendations.models import Recommendation, Status
 from tests import factories
 from tests.browser.audit import Served, axe_source, axe_violations, vnu_errors
 from tests.test_permission_matrix import MATRIX, ROLES
+from webhooks import services as webhook_services
+from webhooks.models import Delivery
 
 pytestmark = [pytest.mark.browser, pytest.mark.layout, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +84,14 @@ def demo_objects():
     follow_up = DirectiveFollowUp.objects.filter(
         directive__session=session, unit=unit, status=DirectiveFollowUp.Status.PENDING).first()
     directive = follow_up.directive
-    return {"round": session.group.round, "group": session.group, "session": session,
+    office = get_user_model().objects.get(username=ACCOUNTS["office"])
+    webhook = webhook_services.subscription_create(
+        by=office, province=session.group.round.province, name="LGSP",
+        url="http://127.0.0.1:9/hook", events=["recommendation.routed"])[0]
+    return {"webhook": webhook, "webhook_delivery": Delivery.objects.create(
+                subscription=webhook, event="recommendation.routed",
+                object_type="recommendation", object_id=recommendation.pk, payload={}),
+            "round": session.group.round, "group": session.group, "session": session,
             "unit": unit, "recommendation": recommendation,
             "calendar_day": CalendarDay.objects.first(), "category": recommendation.category,
             "person": head,

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from webhooks.services import retries_queue
+
+
+class Command(BaseCommand):
+    help = ("Queues every webhook delivery whose next try is due (the worker queues its own "
+            "retries; this catches any it lost). Safe to run every few minutes from cron.")
+
+    def handle(self, *args, **options):
+        count = retries_queue()
+        self.stdout.write(self.style.SUCCESS(f"{count} delivery try(ies) queued."))

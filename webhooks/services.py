@@ -1,0 +1,118 @@
+"""Writes on subscriptions (each in one transaction, with the audit log where a secret is
+made), the manual redelivery, and the two periodic sweeps (overdue items, due retries)."""
+
+import secrets
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from communes.audit import AuditEvent, audit_record
+from communes.events import emit
+from recommendations.models import Recommendation, deadlines
+
+from .delivery import enqueue
+from .models import Delivery, Event, OverdueAnnounced, Subscription
+
+
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def subscription_create(*, by, province, name, url, events, department=None):
+    """A new subscription and its secret, which the caller shows once."""
+    secret = _new_secret()
+    subscription = Subscription.objects.create(
+        owner=by, province=province, department=department, name=name, url=url,
+        events=list(events), secret=secret)
+    audit_record(AuditEvent.Kind.WEBHOOK_SECRET_MADE, actor=by, obj=subscription,
+                 province=province, url=url)
+    return subscription, secret
+
+
+@transaction.atomic
+def subscription_update(*, subscription, by, province, name, url, events, department=None):
+    subscription.province, subscription.name, subscription.url = province, name, url
+    subscription.events, subscription.department = list(events), department
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_new_secret(*, subscription, by) -> str:
+    """Replace the secret (the old one stops signing at once); the caller shows it once."""
+    subscription.secret = _new_secret()
+    subscription.save(update_fields=["secret", "updated_at"])
+    audit_record(AuditEvent.Kind.WEBHOOK_SECRET_MADE, actor=by, obj=subscription,
+                 province=subscription.province_id, url=subscription.url, renewed=True)
+    return subscription.secret
+
+
+@transaction.atomic
+def subscription_pause(*, subscription, by):
+    subscription.active, subscription.paused_at = False, timezone.now()
+    subscription.pause_reason = "manual"
+    subscription.save(update_fields=["active", "paused_at", "pause_reason", "updated_at"])
+    return subscription
+
+
+@transaction.atomic
+def subscription_resume(*, subscription, by):
+    """Active again, its count of failures from zero; the deliveries that waited while it was
+    paused are queued again once this commits."""
+    subscription.active, subscription.paused_at, subscription.pause_reason = True, None, ""
+    subscription.consecutive_failures = 0
+    subscription.save()
+    pending = subscription.deliveries.filter(delivered_at__isnull=True,
+                                             next_attempt_at__isnull=False)
+    pending.update(next_attempt_at=timezone.now())
+    waiting = list(pending)
+    transaction.on_commit(lambda: [enqueue(d) for d in waiting], robust=True)
+    return subscription
+
+
+@transaction.atomic
+def subscription_delete(*, subscription, by) -> None:
+    subscription.delete()
+
+
+@transaction.atomic
+def delivery_redeliver(*, delivery, by) -> Delivery:
+    """Send a delivery again, as it was (the same body and id, a new signature and
+    timestamp), whatever became of it; its count of tries goes on."""
+    delivery.next_attempt_at = timezone.now()
+    delivery.delivered_at = None
+    delivery.save(update_fields=["next_attempt_at", "delivered_at"])
+    transaction.on_commit(lambda: enqueue(delivery), robust=True)
+    return delivery
+
+
+def retries_queue(*, now=None) -> int:
+    """Queue every try that is due (of active subscriptions): the safety net behind the
+    worker's own retries, and the only retry with a backend that cannot wait."""
+    now = now or timezone.now()
+    due = list(Delivery.objects.filter(delivered_at__isnull=True, next_attempt_at__lte=now,
+                                       subscription__active=True))
+    for delivery in due:
+        enqueue(delivery)
+    return len(due)
+
+
+def overdue_announce(*, today=None) -> int:
+    """Emit recommendation.overdue once per item and due date passed (a new due date, after
+    an extension or a reopening, may pass again)."""
+    today = today or timezone.localdate()
+    announced = OverdueAnnounced.objects.filter(recommendation=OuterRef("pk"),
+                                                due_date=OuterRef("due_date"))
+    late = Recommendation.objects.filter(deadlines(today).overdue).exclude(Exists(announced))
+    count = 0
+    for recommendation in late.only("pk", "due_date").order_by("pk").iterator():
+        with transaction.atomic():
+            _marker, created = OverdueAnnounced.objects.get_or_create(
+                recommendation=recommendation, due_date=recommendation.due_date)
+            if created:
+                emit(Event.RECOMMENDATION_OVERDUE, recommendation,
+                            due_date=recommendation.due_date.isoformat())
+                count += 1
+    return count
