@@ -32,7 +32,7 @@ def muted():
 
 
 def is_muted() -> bool:
-    """Inside `muted()`: the webhooks (webhooks/events.py) stay quiet there too."""
+    """Inside `muted()`: the webhooks (communes/events.py) stay quiet there too."""
     return _muted.get()
 
 

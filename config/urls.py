@@ -23,7 +23,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("recommendations.urls")),
     path("api/", include("recommendations.api.urls")),
-    path("webhooks/", include("webhooks.urls")),
+    path("webhooks/", include("recommendations.webhooks.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(

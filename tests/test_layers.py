@@ -1,6 +1,7 @@
-"""The apps are layers whose imports point down only: webhooks → recommendations → inspections →
-communes. Read from the source (the AST of every module of the apps), so an import added
-anywhere, even inside a function, is seen."""
+"""The apps are layers whose imports point down only: recommendations.webhooks (an app of its
+own inside recommendations' package) → recommendations → inspections → communes. Read from the
+source (the AST of every module of the apps), so an import added anywhere, even inside a
+function, is seen."""
 
 import ast
 from pathlib import Path
@@ -8,12 +9,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = {"communes": 0, "inspections": 1, "recommendations": 2, "webhooks": 3}
+LAYERS = {"communes": 0, "inspections": 1, "recommendations": 2, "recommendations.webhooks": 3}
+
+
+def layer_of(module):
+    """The app of a dotted module name: the longest of LAYERS it is in, or None."""
+    apps = [app for app in LAYERS if module == app or module.startswith(app + ".")]
+    return max(apps, key=len) if apps else None
 
 
 def modules(app):
-    for path in sorted((ROOT / app).rglob("*.py")):
-        yield path, ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    for path in sorted((ROOT / app.replace(".", "/")).rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        if layer_of(module) == app:  # recommendations' modules, not its webhooks app's
+            yield path, module
 
 
 def imported(path, module):
@@ -41,8 +50,8 @@ def project_imports():
     for app in LAYERS:
         for path, module in modules(app):
             for name, line, top in imported(path, module):
-                target = name.split(".")[0]
-                if target in LAYERS:
+                target = layer_of(name)
+                if target is not None:
                     yield app, f"{path.relative_to(ROOT)}:{line}", target, top
 
 
@@ -65,4 +74,4 @@ def test_every_app_has_the_same_skeleton(app):
     for part in ("models.py", "admin.py", "urls.py", "services.py", "queries.py", "views"):
         if app == "communes" and part in ("urls.py", "views", "queries.py"):
             continue  # reference data and shared pieces: no pages of its own
-        assert (ROOT / app / part).exists(), f"{app}/{part}"
+        assert (ROOT / app.replace(".", "/") / part).exists(), f"{app}/{part}"

@@ -17,9 +17,9 @@ from communes.models import CalendarDay, IssuingBody
 from inspections import services as inspection_services
 from inspections.models import Directive
 from recommendations import services
+from recommendations.webhooks import services as webhook_services
+from recommendations.webhooks.models import Delivery
 from tests import factories
-from webhooks import services as webhook_services
-from webhooks.models import Delivery
 
 ROLES = ["anonymous", "office", "head_a", "staff_a", "head_b", "leader", "admin", "ward_a",
          "ward_b"]

@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "communes",
     "inspections",
     "recommendations",
-    "webhooks",
+    "recommendations.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -304,9 +304,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)
 EMAIL_RETRY_MINUTES = env.int("EMAIL_RETRY_MINUTES", default=10)
 
-# Webhooks (webhooks/delivery.py): each connect and read of a delivery waits this long at most;
-# a failed try is tried again after WEBHOOK_RETRY_SECONDS × 2^(tries−1), up to
-# WEBHOOK_MAX_ATTEMPTS tries (60 s and 8 tries: the last about two hours after the first); a
+# Webhooks (recommendations/webhooks/delivery.py): each connect and read of a delivery waits
+# this long at most; a failed try is tried again after WEBHOOK_RETRY_SECONDS × 2^(tries−1), up
+# to WEBHOOK_MAX_ATTEMPTS tries (60 s and 8 tries: the last about two hours after the first); a
 # subscription is paused, and its owner told, after this many failed tries in a row.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
 WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)

@@ -29,11 +29,11 @@ from inspections.models import DirectiveFollowUp, Session
 from recommendations import notice, services
 from recommendations.demo import DEMO_PASSWORD
 from recommendations.models import Recommendation, Status
+from recommendations.webhooks import services as webhook_services
+from recommendations.webhooks.models import Delivery
 from tests import factories
 from tests.browser.audit import Served, axe_source, axe_violations, vnu_errors
 from tests.test_permission_matrix import MATRIX, ROLES
-from webhooks import services as webhook_services
-from webhooks.models import Delivery
 
 pytestmark = [pytest.mark.browser, pytest.mark.layout, pytest.mark.django_db(transaction=True)]
 

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from communes.audit import AuditEvent
+from recommendations.webhooks import services
+from recommendations.webhooks.models import Delivery, Subscription
 from tests import factories
-from webhooks import services
-from webhooks.models import Delivery, Subscription
 
 
 @pytest.fixture

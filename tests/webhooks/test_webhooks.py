@@ -17,12 +17,12 @@ from communes.events import Event
 from communes.workdays import add_working_days
 from inspections.models import Directive
 from recommendations import services
+from recommendations.webhooks import services as webhook_services
+from recommendations.webhooks.delivery import deliver
+from recommendations.webhooks.models import Delivery, Subscription
 from tests import factories
 from tests.recording import as_posted
 from tests.webhooks import receiver as receivers
-from webhooks import services as webhook_services
-from webhooks.delivery import deliver
-from webhooks.models import Delivery, Subscription
 
 ALL_EVENTS = [value for value, _label in Event.choices]
 
@@ -281,7 +281,7 @@ def test_repeated_failures_pause_the_subscription_and_tell_its_owner(
 
 def test_a_failing_listener_never_fails_the_write(commit, session, office_user, department_a,
                                                   monkeypatch, receiver):
-    from webhooks import outbox
+    from recommendations.webhooks import outbox
 
     def broken(**kwargs):
         raise RuntimeError("the queue's table is gone")

@@ -1,4 +1,4 @@
-"""Webhook subscriptions and their deliveries (webhooks/delivery.py sends them).
+"""Webhook subscriptions and their deliveries (delivery.py sends them).
 
 A subscription belongs to one province and, optionally, to one of its bodies (a department):
 it receives what an API token of that scope would read (communes/scope.py), nothing more.

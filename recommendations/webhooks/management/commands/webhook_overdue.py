@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from webhooks.services import overdue_announce
+from recommendations.webhooks.services import overdue_announce
 
 
 class Command(BaseCommand):

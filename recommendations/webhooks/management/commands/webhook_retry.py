@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from webhooks.services import retries_queue
+from recommendations.webhooks.services import retries_queue
 
 
 class Command(BaseCommand):

@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
-    name = "webhooks"
+    # Within recommendations' package (the project's apps are the three at the top), but its
+    # own app and layer above it: it reads recommendations and sessions to announce them, and
+    # nothing of recommendations imports it (tests/test_layers.py).
+    name = "recommendations.webhooks"
+    label = "webhooks"
     verbose_name = _("Webhooks")
 
     def ready(self):
