@@ -361,9 +361,11 @@ def recommendation_return(*, recommendation, by, reason: str, at=None):
     )
     notifications.notify_office(recommendation, _("returned to the office"))
     # "Not ours": the department lets go of it (its event records who returned it and why),
-    # so it leaves that department's lists and counts until the office routes it again.
-    recommendation.lead_department = None
-    recommendation.save(update_fields=["lead_department", "updated_at"])
+    # so it leaves that department's lists and counts until the office routes it again, and
+    # the colleague it was assigned to no longer holds it (an assignee is always one of the
+    # lead department's people: routed elsewhere, it would name another department's).
+    recommendation.lead_department = recommendation.assignee = None
+    recommendation.save(update_fields=["lead_department", "assignee", "updated_at"])
     recommendation.cooperating_departments.clear()
     return recommendation
 
@@ -372,11 +374,12 @@ def recommendation_return(*, recommendation, by, reason: str, at=None):
 def recommendation_propose_central(*, recommendation, by, central_body: str, note="", at=None):
     """The recommendation exceeds provincial authority: propose it to a named central body."""
     _require_text(central_body, _("Name the central body the recommendation is proposed to."))
-    # The central body now handles it: no provincial department keeps it in its lists.
+    # The central body now handles it: no provincial department keeps it in its lists, nor
+    # anyone of one as its assignee.
     recommendation = _transition(
         recommendation=recommendation, step_name="propose_central", by=by, note=note, at=at,
         central_body=central_body, authority_level=Recommendation.AuthorityLevel.CENTRAL,
-        lead_department=None,
+        lead_department=None, assignee=None,
     )
     recommendation.cooperating_departments.clear()
     return recommendation

@@ -156,6 +156,30 @@ def test_a_department_that_returned_an_item_no_longer_acts_on_it(
                                             central_body="Bộ Nội vụ")
 
 
+@pytest.mark.parametrize("step", ["return", "propose_central"])
+def test_a_department_that_lets_go_of_an_item_takes_its_assignee_with_it(
+    recommendation, office_user, head_a, staff_a, department_a, department_b, head_b, step
+):
+    """An assignee is one of the lead department's people: returned or proposed upward, the
+    item no longer names department A's colleague, routed to B then neither (the lifecycle
+    machine's model found it kept)."""
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    services.recommendation_accept(recommendation=recommendation, by=head_a)
+    services.recommendation_assign(recommendation=recommendation, by=head_a, assignee=staff_a)
+    if step == "return":
+        services.recommendation_return(recommendation=recommendation, by=head_a,
+                                       reason="Không thuộc sở")
+        services.recommendation_route(recommendation=recommendation, by=office_user,
+                                      lead_department=department_b)
+    else:
+        services.recommendation_propose_central(recommendation=recommendation, by=head_a,
+                                                central_body="Bộ Nội vụ")
+    recommendation.refresh_from_db()
+    assert recommendation.assignee is None
+    assert recommendation.events.filter(note__contains="staff.a").exists()  # history keeps it
+
+
 def test_only_superusers_open_django_admin(client, office_user, admin_user_):
     office_user.is_staff = True
     office_user.save()
