@@ -100,6 +100,9 @@ def second_factor(request):
     user = request.user
     device = sf.app_device(user)
     form = SecondFactorCodeForm(request.POST or None, app=True) if device else None
+    if form is not None:
+        # A status page first: the cursor is not put in its box.
+        form.fields["code"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and device is None:
         return redirect("second_factor_enrol")
     if request.method == "POST" and form.is_valid():
