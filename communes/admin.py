@@ -14,6 +14,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models, router
+from django.db.models import Exists, OuterRef
 from django.db.models.constants import LOOKUP_SEP
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -21,13 +22,15 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
-from . import text
+from . import second_factor, text
 from .audit import AuditEvent, audit_record
 from .models import (
     AdministrativeUnit,
@@ -403,11 +406,38 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class UserAdmin(PortalAdminMixin, BaseUserAdmin):
     inlines = (UserProfileInline,)
-    list_display = (*BaseUserAdmin.list_display, "profile_province", "profile_department")
+    list_display = (*BaseUserAdmin.list_display, "profile_province", "profile_department",
+                    "has_second_factor")
     list_filter = (*BaseUserAdmin.list_filter, "profile__province")
     list_select_related = ("profile__province", "profile__department")
     # People as a Vietnamese list orders them: given name, then family name.
     ordering = ("profile__sort_name", "username")
+    actions = ("second_factor_reset",)
+
+    def get_queryset(self, request):
+        # Whether each user has set up the second factor, in the list's one query.
+        return super().get_queryset(request).annotate(has_second_factor=Exists(
+            TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+
+    @admin.display(description=_("two-factor authentication"), boolean=True,
+                   ordering="has_second_factor")
+    def has_second_factor(self, obj):
+        return getattr(obj, "has_second_factor", None)
+
+    @admin.action(description=_("Reset the two-factor authentication of the selected users"))
+    def second_factor_reset(self, request, queryset):
+        """For a lost phone: the users' authenticator app and recovery codes are deleted and
+        they set them up again at their next sign-in; recorded in the audit log with the
+        administrator who did it."""
+        done = 0
+        for user in queryset.select_related("profile"):
+            if second_factor.reset(user=user, by=request.user, request=request):
+                done += 1
+        self.message_user(request, ngettext(
+            "Two-factor authentication reset for %(count)d user: they set it up again at "
+            "their next sign-in.",
+            "Two-factor authentication reset for %(count)d users: they set it up again at "
+            "their next sign-in.", done) % {"count": done})
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -622,3 +652,10 @@ class TaskResultAdmin(PortalAdminMixin, DBTaskResultAdmin):
 
 
 _replace(DBTaskResult, TaskResultAdmin)
+
+
+# django-otp's own admin pages would show each authenticator's secret and delete devices
+# unrecorded: a reset goes through the users' page (UserAdmin.second_factor_reset), audited.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -123,6 +123,35 @@ class LoginForm(AuthenticationForm):
         username.validators.append(validators.MaxLengthValidator(username.max_length))
 
 
+class CodeInput(forms.TextInput):
+    """A box for a one-time code that never shows a code back: a refused form comes back
+    empty (a code is a secret, if a short-lived one)."""
+
+    def format_value(self, value):
+        return None
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or, where `app` is false, one of the
+    recovery codes."""
+
+    code = forms.CharField(max_length=20, widget=CodeInput(attrs={
+        "autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false",
+        "autofocus": True, "size": 12}))
+
+    def __init__(self, *args, app=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if app:
+            field.label = _("Code from the app")
+            field.help_text = _("The six digits the authenticator app shows now.")
+            field.widget.attrs["inputmode"] = "numeric"
+        else:
+            field.label = _("Code")
+            field.help_text = _("The six digits your authenticator app shows now, or one of "
+                                "your recovery codes.")
+
+
 class LetterheadForm(forms.Form):
     """The header of an official document (communes/documents.py): who issues it, with what
     number, where and when, its summary, who receives it and who signs. The layout is chosen

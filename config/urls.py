@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from communes import views as communes_views
 from communes.forms import LoginForm
 from communes.mail import QueuedPasswordResetForm
 
@@ -33,6 +34,13 @@ urlpatterns = [
     ),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm),
          name="login"),
+    # The second factor (communes/second_factor.py): the code after the password, enrolment,
+    # and the user's own page.
+    path("accounts/two-factor/", communes_views.second_factor, name="second_factor"),
+    path("accounts/two-factor/code/", communes_views.second_factor_verify,
+         name="second_factor_verify"),
+    path("accounts/two-factor/setup/", communes_views.second_factor_enrol,
+         name="second_factor_enrol"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

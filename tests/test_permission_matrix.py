@@ -145,6 +145,12 @@ MATRIX = {
         **dict.fromkeys(ROLES, 302), "anonymous": LOGIN}, "post"),
     "recommendations:calendar_feed": (lambda o: {"secret": "lc_unknown"},
                                       dict.fromkeys(ROLES, 404)),
+    # The second factor's pages (tests/communes/test_second_factor.py): with no role asked
+    # for one (the test settings), everyone's own page says so, the code page sends on, and
+    # enrolment is refused.
+    "second_factor": (lambda o: {}, {**PUBLIC, "anonymous": LOGIN}),
+    "second_factor_verify": (lambda o: {}, {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN}),
+    "second_factor_enrol": (lambda o: {}, NOBODY),
     # Giving a number is the office's: a GET without the header's fields is the form again
     # with its errors (400); confirming happens on that page (tests/recommendations/
     # test_register.py).
@@ -205,7 +211,9 @@ OBJECT_URLS = [name for name, (builder, *_rest) in MATRIX.items()
                                "recommendations:api_tokens",
                                "recommendations:api_token_revoke",
                                "recommendations:calendar", "recommendations:calendar_revoke",
-                               "recommendations:calendar_feed", "webhooks:list")
+                               "recommendations:calendar_feed", "webhooks:list",
+                               "second_factor", "second_factor_verify",
+                               "second_factor_enrol")
                and name not in UNIT_PAGES and MATRIX[name][1] is not PUBLIC
                # Settings of the user's own province; the calendar and categories are national.
                and (not name.startswith("inspections:settings")

@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The second factor (communes/second_factor.py): django-otp's devices, TOTP for an
+    # authenticator app and static (one-time recovery) codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "communes",
     "inspections",
     "recommendations",
@@ -62,6 +67,10 @@ MIDDLEWARE = [
     "communes.audit.AuditRequestMiddleware",
     "config.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor (django-otp); then
+    # a user whose role requires one reaches nothing else until it has (communes/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "communes.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires, so it sees the outcome of authentication.
@@ -214,6 +223,23 @@ AXES_VERBOSE = False
 # right of X-Forwarded-For: what a client puts at its left is forgeable.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "communes.clientip.client_ip"
+
+# The second factor (communes/second_factor.py): the roles whose users must give a code from an
+# authenticator app (TOTP) or a recovery code after their password, by key rather than by the
+# groups' names (one of which holds commas): office, department_head, department_staff,
+# leader, national, unit, and admin (superusers and staff). Empty: nobody is asked.
+SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES",
+                               default=["office", "leader", "national", "admin"])
+# A session signed in through the province's identity provider (single sign-on, which sets
+# session["signed_in_with"] = "oidc") counts as verified: that provider, which may broker
+# VNeID, asks for its own second factor. False: such users give the portal's code as well.
+OIDC_COUNTS_AS_SECOND_FACTOR = env.bool("OIDC_COUNTS_AS_SECOND_FACTOR", default=True)
+# The name an authenticator app shows beside the user's code.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Cổng theo dõi kiểm tra")
+# django-otp's own pause after a wrong code (1 s, doubled each time, per device), which holds
+# across sign-ins, beside django-axes' lockout, which a correct password resets.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,3 +28,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(  # noqa: F405
         Path(tempfile.gettempdir()) / f"inspections-test-{os.getpid()}.sqlite3")}
+# No role is asked for a second factor unless a test says so (override_settings): the tests
+# sign in with a password alone, as they did before it existed (tests/communes/
+# test_second_factor.py switches it on).
+SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES", default=[])
