@@ -16,7 +16,7 @@ import datetime
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -205,10 +205,18 @@ def filter_in_words(request, ignore=("format", "page")) -> dict:
 # Signals: sign-in, its failure (django.contrib.auth), a lockout (django-axes) ---------------
 
 
-def on_logged_in(sender, request, user, **kwargs):
-    # One LOGIN event for every way in; single sign-on's says so (communes/sso.py).
-    from .sso import login_method
+# The authentication backends that name their way in, for the LOGIN event: single sign-on
+# adds its own (communes/sso.py), as this module cannot import it (it imports this one).
+LOGIN_METHODS: dict[str, str] = {}
 
+
+def login_method(request) -> str | None:
+    session = getattr(request, "session", None)
+    return LOGIN_METHODS.get(session.get(BACKEND_SESSION_KEY)) if session is not None else None
+
+
+def on_logged_in(sender, request, user, **kwargs):
+    # One LOGIN event for every way in; single sign-on's says so.
     method = login_method(request)
     audit_record(AuditEvent.Kind.LOGIN, actor=user, request=request,
                  **({"method": method} if method else {}))

@@ -27,7 +27,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -41,7 +41,7 @@ from mozilla_django_oidc.views import (
 )
 from requests.exceptions import RequestException
 
-from .audit import AuditEvent, audit_record
+from .audit import LOGIN_METHODS, AuditEvent, audit_record
 from .backends import ProfileModelBackend
 
 logger = logging.getLogger(__name__)
@@ -264,12 +264,8 @@ class ProvinceOIDCBackend(OIDCAuthenticationBackend):
         return False
 
 
-def login_method(request) -> str | None:
-    """"oidc" for a sign-in through this backend (the audit log's LOGIN event says so)."""
-    session = getattr(request, "session", None)
-    if session is not None and session.get(BACKEND_SESSION_KEY) == BACKEND:
-        return METHOD
-    return None
+# The audit log's LOGIN event says "oidc" for a sign-in through this backend.
+LOGIN_METHODS[BACKEND] = METHOD
 
 
 # The views --------------------------------------------------------------------------------

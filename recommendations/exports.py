@@ -16,6 +16,7 @@ from communes.models import AdministrativeUnit, Department, ordering_through
 from communes.text import shorten
 
 from .models import Recommendation, Status
+from .tracking import CELL_LABELS, KIND_LABELS
 
 # Rows read, and named, per round trip: memory stays flat, queries few (2 per chunk).
 CHUNK = 5000
@@ -113,8 +114,6 @@ def tracking_xlsx(*, heading, parts, tasks):
     the summary (per kind of task, per lead body: the four cells of the split, their sums and
     the tasks without a deadline, then the total), then one row per task (`tasks`, from
     tracking.task_rows, read as they come: memory stays flat)."""
-    from .tracking import CELL_LABELS, KIND_LABELS
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(shorten(_("Task tracking"), 30))
     styles = _Styles(sheet)

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.test import RequestFactory
 
-from communes import roles, sso
+from communes import audit, roles, sso
 from communes.audit import AuditEvent
 from tests import factories
 from tests.sso_provider.running import CLIENT_ID, sso_configured, sso_settings
@@ -235,6 +235,6 @@ def test_logout_form_may_redirect_to_the_provider(client, office, sso_on):
 def test_login_method_reads_the_session_backend():
     request = RequestFactory().get("/")
     request.session = {"_auth_user_backend": sso.BACKEND}
-    assert sso.login_method(request) == "oidc"
+    assert audit.login_method(request) == "oidc"
     request.session = {"_auth_user_backend": "communes.backends.ProfileModelBackend"}
-    assert sso.login_method(request) is None
+    assert audit.login_method(request) is None
