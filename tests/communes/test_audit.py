@@ -3,6 +3,8 @@ transaction (a failed change leaves none), read by administrators everywhere and
 office for its province only, and never changed or deleted but by the retention command."""
 
 import datetime
+import pathlib
+import re
 from io import StringIO
 from unittest import mock
 
@@ -355,3 +357,16 @@ def test_admin_lists_the_events_read_only(client, admin_user_, office_user):
     assert client.post(reverse("admin:communes_auditevent_delete", args=[event.pk]),
                        {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_every_kind_of_event_is_caused_by_some_test():
+    """A kind added to the log without a test that causes it fails here: each is named as
+    `Kind.<NAME>` in a test module that provokes the event and reads it back."""
+    this = pathlib.Path(__file__).resolve()
+    sources = "\n".join(path.read_text(encoding="utf-8")
+                        for path in this.parents[1].rglob("test_*.py") if path != this)
+    named = set(re.findall(r"Kind\.([A-Z_]+)\b", sources))
+    # This module's own tests count too, but not this test's text.
+    named |= set(re.findall(r"Kind\.([A-Z_]+)\b", this.read_text(encoding="utf-8").split(
+        "def test_every_kind_of_event_is_caused_by_some_test")[0]))
+    assert [kind.name for kind in AuditEvent.Kind if kind.name not in named] == []
