@@ -424,7 +424,10 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
     def has_second_factor(self, obj):
         return getattr(obj, "has_second_factor", None)
 
-    @admin.action(description=_("Reset the two-factor authentication of the selected users"))
+    # "change": an action without permissions is offered to whoever may view the list (today
+    # only superusers open Django admin at all: config/urls.py).
+    @admin.action(description=_("Reset the two-factor authentication of the selected users"),
+                  permissions=["change"])
     def second_factor_reset(self, request, queryset):
         """For a lost phone: the users' authenticator app and recovery codes are deleted and
         they set them up again at their next sign-in; recorded in the audit log with the
@@ -563,6 +566,7 @@ class CalendarLinkAdmin(PortalAdminMixin, admin.ModelAdmin):
     administrator sees them all and can revoke one (a link is never shown again)."""
 
     list_display = ("user", "key_start", "created_at", "last_read_at", "revoked_at")
+    list_select_related = ("user",)
     list_filter = ("revoked_at",)
     search_fields = ("user__username", "key_start")
     readonly_fields = ("user", "key_start", "created_at", "last_read_at", "revoked_at")

@@ -9,6 +9,7 @@ class CommunesConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.core import checks
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from config.middleware import mark_session_renewed
@@ -27,3 +28,7 @@ class CommunesConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(on_api_token_change, sender=ApiToken, dispatch_uid="api_token_version")
         post_migrate.connect(renew_after_migrate, sender=self, dispatch_uid="portal_data_version")
+        # A typo in SECOND_FACTOR_ROLES stops the server (communes/second_factor.py).
+        from .second_factor import check_roles
+
+        checks.register(check_roles, checks.Tags.security)

@@ -24,6 +24,7 @@ from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
+from django.core import checks
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -55,6 +56,17 @@ PENDING_KEY = "second_factor_pending_key"
 SIGNED_IN_WITH = "signed_in_with"
 
 
+def check_roles(app_configs=None, **kwargs):
+    """A system check: a key of SECOND_FACTOR_ROLES that names no role is an error, so a typo
+    stops the server instead of silently asking nobody for a code."""
+    unknown = sorted(set(settings.SECOND_FACTOR_ROLES) - set(ROLE_KEYS) - {ADMINISTRATORS})
+    if not unknown:
+        return []
+    return [checks.Error(
+        f"SECOND_FACTOR_ROLES names no role: {', '.join(unknown)}",
+        hint=f"Use {', '.join([*ROLE_KEYS, ADMINISTRATORS])}.", id="communes.E001")]
+
+
 def required_for(user) -> bool:
     """Whether `user`'s role asks for a second factor (settings.SECOND_FACTOR_ROLES). No query
     when nobody is asked; else the user's groups, which the page reads anyway (cached)."""
@@ -69,11 +81,15 @@ def required_for(user) -> bool:
 
 def is_verified(request) -> bool:
     """Whether this session gave a second factor: a code here, or a sign-in through the
-    province's identity provider when that counts (OIDC_COUNTS_AS_SECOND_FACTOR)."""
+    province's identity provider when that counts (OIDC_COUNTS_AS_SECOND_FACTOR), except for
+    an administrator: the provider decides who its users are (a renamed account there could
+    match one here), so the portal's own code guards the accounts that can change everything."""
+    user = request.user
     if settings.OIDC_COUNTS_AS_SECOND_FACTOR and \
-            request.session.get(SIGNED_IN_WITH) == "oidc":
+            request.session.get(SIGNED_IN_WITH) == "oidc" and \
+            not (user.is_superuser or user.is_staff):
         return True
-    verified = getattr(request.user, "is_verified", None)
+    verified = getattr(user, "is_verified", None)
     return bool(verified and verified())
 
 

@@ -11,11 +11,13 @@ then, config/settings/base.py installs the backend below and config/urls.py thes
   start-up: the portal starts, and password sign-in (administrators, Django admin) works, while
   the provider is down. Each endpoint may be set explicitly instead (OIDC_OP_*_ENDPOINT).
 - The ID token is checked beyond what the library checks: signature (RS256 by the provider's
-  JWKS), nonce and expiry by mozilla-django-oidc, and here its issuer and audience too.
+  JWKS) and nonce by mozilla-django-oidc (its expiry by PyJWT when it has one), and here that
+  it has an expiry, its issuer and its audience.
 - Sign-out ends both: the portal's session, then the provider's (its end_session_endpoint,
   with the ID token kept in the session as id_token_hint).
 - A session signed in here carries session["signed_in_with"] = "oidc": the second-factor
-  check treats it as verified when settings.OIDC_COUNTS_AS_SECOND_FACTOR says so.
+  check treats it as verified when settings.OIDC_COUNTS_AS_SECOND_FACTOR says so, but for
+  administrators (communes/second_factor.is_verified).
 """
 
 import logging
@@ -29,6 +31,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import path
@@ -172,6 +175,9 @@ class ProvinceOIDCBackend(OIDCAuthenticationBackend):
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
         if "nonce" in kwargs:  # the ID token (a JWT user-info answer has no nonce to check)
+            # PyJWT checks an expiry only when there is one; an ID token must have it.
+            if "exp" not in payload:
+                raise SuspiciousOperation("ID token without an expiry")
             issuer = settings.OIDC_OP_ISSUER.rstrip("/")
             if str(payload.get("iss", "")).rstrip("/") != issuer:
                 raise SuspiciousOperation("ID token from another issuer")
@@ -203,7 +209,10 @@ class ProvinceOIDCBackend(OIDCAuthenticationBackend):
             self._refuse("missing_claim", "", message=_(
                 "The province's identity provider did not say who you are (no “%(claim)s”). "
                 "Ask the portal's administrator.") % {"claim": claim})
-        if (claim == "email" and settings.OIDC_EMAIL_MUST_BE_VERIFIED
+        # Whenever an address decides who this is: the claim is the e-mail, or is matched
+        # against the accounts' e-mail addresses.
+        by_email = claim == "email" or settings.OIDC_USER_FIELD == "email"
+        if (by_email and settings.OIDC_EMAIL_MUST_BE_VERIFIED
                 and claims.get("email_verified") is not True):
             # An address the person typed in at the provider, unchecked, names anyone.
             self._refuse("email_unverified", value, message=_(
@@ -344,7 +353,10 @@ def provider_logout_url(request) -> str:
 
 urlpatterns = [
     path("oidc/authenticate/", SignInView.as_view(), name="oidc_authentication_init"),
-    path("oidc/callback/", CallbackView.as_view(), name="oidc_authentication_callback"),
+    # Outside a request-long transaction: the callback waits on the provider (token, keys,
+    # user-info: up to OIDC_TIMEOUT each), which must not hold a database transaction open.
+    path("oidc/callback/", transaction.non_atomic_requests(CallbackView.as_view()),
+         name="oidc_authentication_callback"),
     # Before django.contrib.auth.urls, so the logout form's URL (and name) is this view.
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
 ]

@@ -218,6 +218,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Axes keeps a failed attempt's POST for admin to read: never a second-factor code (a recovery
+# code typed on the code page would stay there, usable), as never a password.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # The real client IP (communes/clientip.py): with TRUSTED_PROXY_COUNT = 0 the socket address;
 # behind N proxies (nginx in front: 1), the address just before their N hops, read from the
 # right of X-Forwarded-For: what a client puts at its left is forgeable.
@@ -338,10 +341,11 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
 WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=20)
-# Whether a subscription may name an address on a private or local network. On by default:
-# a province's integration platform (LGSP) usually sits on its intranet. Off on a portal that
-# faces the internet, so that no subscriber can make it reach the machines beside it.
-WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=True)
+# Whether a subscription may name an address on a private, loopback or link-local network.
+# Off by default, so that no subscriber can make the portal reach the machines beside it (a
+# cloud's metadata address, a database's port); on where the province's integration platform
+# (LGSP) sits on its intranet, as it usually does: an operator's decision, not a default.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # The PDF beside each DOCX is LibreOffice's rendering of that DOCX (communes/pdf.py): the path
 # of its `soffice` (found on PATH when empty) and how long one conversion may take: it runs in

@@ -32,3 +32,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # sign in with a password alone, as they did before it existed (tests/communes/
 # test_second_factor.py switches it on).
 SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES", default=[])
+# The webhook tests' receivers listen on 127.0.0.1 (tests/webhooks/receiver.py).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=True)

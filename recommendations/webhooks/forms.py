@@ -29,6 +29,8 @@ class SubscriptionForm(forms.ModelForm):
             self.fields["province"].queryset = Province.objects.order_by("name")
             province_id = (self.data.get("province") if self.is_bound
                            else self.instance.province_id)
+            # A value that is no id ("abc") filters nothing: the province field refuses it.
+            province_id = int(province_id) if str(province_id).isdigit() else None
         else:
             # Office staff subscribe for their own province only.
             del self.fields["province"]

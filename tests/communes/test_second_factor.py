@@ -195,7 +195,11 @@ def test_a_wrong_code_is_refused_recorded_and_counts_toward_lockout(client, offi
         [error] = response.context["form"].errors["code"]
         assert error in response.content.decode()
         assert b'value="123456"' not in response.content
-        assert AccessAttempt.objects.get(username="office").failures_since_start == attempt
+        attempt_row = AccessAttempt.objects.get(username="office")
+        assert attempt_row.failures_since_start == attempt
+        # What axes keeps of the POST for admin never holds the code (a recovery code
+        # typed on the app's page would stay usable there).
+        assert "123456" not in attempt_row.post_data
     assert len(events(Kind.SECOND_FACTOR_FAILED)) == settings.AXES_FAILURE_LIMIT - 1
     response = client.post(VERIFY, {"code": "654321"})
     assert response.status_code == 429
@@ -291,3 +295,19 @@ def test_a_single_sign_on_session_counts_when_the_setting_says_so(client, office
     assert client.get(HOME).status_code == 200
     settings.OIDC_COUNTS_AS_SECOND_FACTOR = False
     assert client.get(HOME)["Location"].startswith(ENROL)
+
+
+def test_a_single_sign_on_session_is_not_an_administrators_second_factor(client, admin_user_):
+    client.force_login(admin_user_)
+    session = client.session
+    session[sf.SIGNED_IN_WITH] = "oidc"
+    session.save()
+    assert client.get(HOME)["Location"].startswith(ENROL)
+
+
+def test_a_role_key_that_names_no_role_stops_the_server(settings):
+    settings.SECOND_FACTOR_ROLES = ["office", "leadr"]
+    [error] = sf.check_roles()
+    assert error.id == "communes.E001" and "leadr" in error.msg
+    settings.SECOND_FACTOR_ROLES = ["office", "admin"]
+    assert sf.check_roles() == []

@@ -238,3 +238,15 @@ def test_login_method_reads_the_session_backend():
     assert audit.login_method(request) == "oidc"
     request.session = {"_auth_user_backend": "communes.backends.ProfileModelBackend"}
     assert audit.login_method(request) is None
+
+
+def test_matching_accounts_by_email_needs_a_verified_address_whatever_the_claim(backend,
+                                                                              office):
+    """Matched against the accounts' e-mail, the claim's value must be an address the provider
+    verified, even when the claim is not called "email"."""
+    with sso_configured(**sso_settings(ISSUER, OIDC_USER_FIELD="email")):
+        with pytest.raises(sso.SignInRefused):
+            backend.verify_claims({"preferred_username": "office@example.vn",
+                                   "email_verified": False})
+        assert backend.verify_claims({"preferred_username": "office@example.vn",
+                                      "email_verified": True})

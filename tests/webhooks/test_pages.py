@@ -88,14 +88,16 @@ def test_another_provinces_body_is_refused(client, admin_user_, province, other_
 
 def test_office_staff_see_only_their_provinces_subscriptions(client, subscription,
                                                              other_office_user, admin_user_):
+    # By its link: the page's own words (in Vietnamese) name the LGSP too.
+    link = reverse("webhooks:detail", args=[subscription.pk])
     client.force_login(other_office_user)
-    assert "LGSP" not in client.get(reverse("webhooks:list")).content.decode()
+    assert link not in client.get(reverse("webhooks:list")).content.decode()
     assert client.get(reverse("webhooks:detail", args=[subscription.pk])).status_code == 404
     delivery = Delivery.objects.create(subscription=subscription, event="recommendation.routed",
                                        object_type="recommendation", object_id=1, payload={})
     assert client.post(reverse("webhooks:redeliver", args=[delivery.pk])).status_code == 404
     client.force_login(admin_user_)
-    assert "LGSP" in client.get(reverse("webhooks:list")).content.decode()
+    assert link in client.get(reverse("webhooks:list")).content.decode()
 
 
 def test_the_log_filters_and_its_queries_do_not_grow(client, office_user, subscription,
@@ -180,3 +182,13 @@ def test_an_administrator_moves_a_subscription_to_another_province(client, admin
     assert response.status_code == 302
     subscription.refresh_from_db()
     assert subscription.province == other_province
+
+
+def test_a_province_that_is_no_id_is_refused_not_a_server_error(client, admin_user_):
+    client.force_login(admin_user_)
+    response = client.post(reverse("webhooks:list"), {
+        "province": "abc", "name": "LGSP", "url": "https://lgsp.example.vn/hooks",
+        "events": ["recommendation.routed"]})
+    assert response.status_code == 400  # the form again, with its errors
+    assert response.context["form"].errors["province"]
+    assert 'value="LGSP"' in response.content.decode()  # what was typed is kept
