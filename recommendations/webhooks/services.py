@@ -1,5 +1,6 @@
-"""Writes on subscriptions (each in one transaction, with the audit log where a secret is
-made), the manual redelivery, and the two periodic sweeps (overdue items, due retries)."""
+"""Writes on subscriptions (each in one transaction with its audit-log event: a secret made,
+or a change of where and what the province's data goes to), the manual redelivery, and the
+two periodic sweeps (overdue items, due retries)."""
 
 import secrets
 
@@ -31,11 +32,29 @@ def subscription_create(*, by, province, name, url, events, department=None):
     return subscription, secret
 
 
+def _audit_change(subscription, by, change, **details):
+    """A settings change of the subscription: where the province's data goes, and what."""
+    audit_record(AuditEvent.Kind.SETTINGS_CHANGED, actor=by, obj=subscription,
+                 province=subscription.province_id, setting="webhook", change=change,
+                 url=subscription.url, **details)
+
+
 @transaction.atomic
 def subscription_update(*, subscription, by, province, name, url, events, department=None):
+    # From the database: a bound ModelForm has already written the new values on the object.
+    saved = Subscription.objects.values("province_id", "url", "department_id", "events").get(
+        pk=subscription.pk)
+    before = {"province": saved["province_id"], "url": saved["url"],
+              "department": saved["department_id"], "events": sorted(saved["events"])}
     subscription.province, subscription.name, subscription.url = province, name, url
     subscription.events, subscription.department = list(events), department
     subscription.save()
+    after = {"province": subscription.province_id, "url": subscription.url,
+             "department": subscription.department_id, "events": sorted(subscription.events)}
+    changed = {field: [before[field], after[field]] for field in before
+               if before[field] != after[field]}
+    if changed:
+        _audit_change(subscription, by, "edited", changed=changed)
     return subscription
 
 
@@ -54,6 +73,7 @@ def subscription_pause(*, subscription, by):
     subscription.active, subscription.paused_at = False, timezone.now()
     subscription.pause_reason = "manual"
     subscription.save(update_fields=["active", "paused_at", "pause_reason", "updated_at"])
+    _audit_change(subscription, by, "paused")
     return subscription
 
 
@@ -69,11 +89,13 @@ def subscription_resume(*, subscription, by):
     pending.update(next_attempt_at=timezone.now())
     waiting = list(pending)
     transaction.on_commit(lambda: [enqueue(d) for d in waiting], robust=True)
+    _audit_change(subscription, by, "resumed")
     return subscription
 
 
 @transaction.atomic
 def subscription_delete(*, subscription, by) -> None:
+    _audit_change(subscription, by, "deleted")
     subscription.delete()
 
 

@@ -159,6 +159,19 @@ def test_an_edit_keeps_the_secret(client, office_user, subscription):
     assert (subscription.name, subscription.url, subscription.events, subscription.secret) == (
         "LGSP mới", "https://lgsp.vn/v2", ["session.finalised"], secret)
 
+    # Where the province's data goes, and what, is a change the audit log keeps; so are a
+    # pause, a resumption and a deletion.
+    client.post(reverse("webhooks:pause", args=[subscription.pk]))
+    client.post(reverse("webhooks:resume", args=[subscription.pk]))
+    client.post(reverse("webhooks:delete", args=[subscription.pk]), {"confirm": "yes"})
+    changes = AuditEvent.objects.filter(kind=AuditEvent.Kind.SETTINGS_CHANGED).order_by("at", "pk")
+    assert [(e.details["change"], e.object_id, e.actor_id) for e in changes] == [
+        (change, str(subscription.pk), office_user.pk)
+        for change in ("edited", "paused", "resumed", "deleted")]
+    assert changes[0].details["changed"] == {
+        "url": ["http://127.0.0.1:9/hook", "https://lgsp.vn/v2"],
+        "events": [["recommendation.routed"], ["session.finalised"]]}
+
 
 def test_office_staff_without_a_province_have_nothing_to_subscribe_to(client, db):
     from communes import roles
