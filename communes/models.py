@@ -2,6 +2,7 @@
 and the personal API tokens people read the portal's API with."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -476,15 +477,42 @@ class ApiTokenQuerySet(models.QuerySet):
                            revoked_at=None, user__is_active=True)
 
 
-class ApiToken(models.Model):
-    """A personal token that a user's program reads the API with, as that user.
+class SecretCredential(models.Model):
+    """A secret a program presents instead of signing in: an API token, a calendar link.
 
     Shown once when it is made; only its SHA-256 digest is stored. A slow password hash
     protects secrets people choose; this one is 256 random bits, so a fast digest is as safe
-    and lets every API request find its token with one indexed lookup.
+    and finds its row with one indexed lookup. Revoked, it never works again.
     """
 
-    PREFIX = "kt_"  # "kiểm tra": tells a leaked token apart from other secrets in a scan
+    PREFIX = ""  # each kind's, so a leaked secret is told apart from others in a scan
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    # The first characters of the secret, so its owner can tell them apart.
+    key_start = models.CharField(_("starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @classmethod
+    def new_secret(cls) -> tuple[str, dict]:
+        """A new secret, and the fields that keep it (its digest and first characters)."""
+        secret = cls.PREFIX + secrets.token_urlsafe(32)
+        return secret, {"digest": cls.digest_of(secret),
+                        "key_start": secret[:len(cls.PREFIX) + 4]}
+
+
+class ApiToken(SecretCredential):
+    """A personal token that a user's program reads the API with, as that user."""
+
+    PREFIX = "kt_"  # "kiểm tra"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
@@ -492,12 +520,7 @@ class ApiToken(models.Model):
     )
     name = NormalizedCharField(_("name"), max_length=100,
                                help_text=_("What the token is for, e.g. the system that uses it."))
-    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
-    # The first characters of the token, so its owner can tell tokens apart.
-    key_start = models.CharField(_("starts with"), max_length=12, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # Set when it is made, from API_TOKEN_MAX_AGE_DAYS; empty when there was no limit.
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     # The address it was last used from: a use from another one is an audit event (once per
@@ -507,10 +530,9 @@ class ApiToken(models.Model):
 
     objects = ApiTokenQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SecretCredential.Meta):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.name} ({self.key_start}…)"
@@ -519,10 +541,6 @@ class ApiToken(models.Model):
     def expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
-    @staticmethod
-    def digest_of(secret: str) -> str:
-        return hashlib.sha256(secret.encode()).hexdigest()
-
 
 class CalendarLinkQuerySet(models.QuerySet):
     def active(self):
@@ -530,40 +548,27 @@ class CalendarLinkQuerySet(models.QuerySet):
         return self.filter(revoked_at=None, user__is_active=True)
 
 
-class CalendarLink(models.Model):
+class CalendarLink(SecretCredential):
     """The secret address of a user's iCalendar feed (recommendations/calendar.py): calendar
-    programs cannot sign in, so the address itself is the credential, like an API token.
+    programs cannot sign in, so the address itself is the credential, like an API token. A
+    user has at most one working link: making a new one revokes the old."""
 
-    A user has at most one working link: making a new one revokes the old. Only the SHA-256
-    digest of the secret is stored (256 random bits: a fast digest is as safe as a slow hash
-    and finds the link with one indexed lookup)."""
-
-    PREFIX = "lc_"  # "lịch": tells a leaked link apart from an API token in a scan
+    PREFIX = "lc_"  # "lịch"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_links",
         verbose_name=_("user"),
     )
-    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
-    # The first characters of the secret, so its owner can tell links apart.
-    key_start = models.CharField(_("starts with"), max_length=12, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_read_at = models.DateTimeField(_("last read"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     objects = CalendarLinkQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SecretCredential.Meta):
         verbose_name = _("calendar link")
         verbose_name_plural = _("calendar links")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.user} ({self.key_start}…)"
-
-    @staticmethod
-    def digest_of(secret: str) -> str:
-        return hashlib.sha256(secret.encode()).hexdigest()
 
 
 # The audit log of security events: its own module, found by Django through this import.

@@ -5,7 +5,6 @@ nothing and names each bad line."""
 
 import datetime
 import itertools
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -289,12 +288,11 @@ TOKEN_USE_PRECISION = datetime.timedelta(minutes=1)
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`: the token row and the secret, which is shown once and never
     stored (only its digest is)."""
-    secret = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    secret, kept = ApiToken.new_secret()
     now = timezone.now()
     max_age = settings.API_TOKEN_MAX_AGE_DAYS
     token = ApiToken.objects.create(
-        user=user, name=name, digest=ApiToken.digest_of(secret),
-        key_start=secret[:len(ApiToken.PREFIX) + 4], created_at=now,
+        user=user, name=name, **kept, created_at=now,
         expires_at=now + datetime.timedelta(days=max_age) if max_age else None)
     audit_record(AuditEvent.Kind.TOKEN_CREATED, actor=user, obj=token,
                  expires_at=token.expires_at)
@@ -326,15 +324,22 @@ def api_tokens_revoke_of_inactive(*, user, by=None) -> int:
     working at once (communes.cache.on_api_token_change). How many were revoked."""
     if user.is_active or user.pk is None:
         return 0
+    return _credentials_revoke(ApiToken.objects.filter(user=user, revoked_at=None),
+                               kind=AuditEvent.Kind.TOKEN_REVOKED, user=user, by=by,
+                               reason="user deactivated")
+
+
+def _credentials_revoke(credentials, *, kind, user, by, reason="") -> int:
+    """Revoke `user`'s API tokens or calendar links in `credentials`, each saved (so each
+    stops working at once) and recorded as `kind`. How many."""
     now = timezone.now()
-    tokens = list(ApiToken.objects.filter(user=user, revoked_at=None))
-    for token in tokens:
-        token.revoked_at = now
-        token.save(update_fields=["revoked_at"])
-        audit_record(AuditEvent.Kind.TOKEN_REVOKED, actor=by, obj=token,
-                     province=_province_id(user), owner=user.get_username(),
-                     reason="user deactivated")
-    return len(tokens)
+    credentials = list(credentials)
+    for credential in credentials:
+        credential.revoked_at = now
+        credential.save(update_fields=["revoked_at"])
+        audit_record(kind, actor=by, obj=credential, province=_province_id(user),
+                     owner=user.get_username(), **({"reason": reason} if reason else {}))
+    return len(credentials)
 
 
 @transaction.atomic
@@ -343,10 +348,8 @@ def calendar_link_create(*, user) -> tuple[CalendarLink, str]:
     link is how a leaked one is replaced). The link row and the secret, shown once and never
     stored (only its digest is)."""
     calendar_link_revoke(user=user, by=user)
-    secret = CalendarLink.PREFIX + secrets.token_urlsafe(32)
-    link = CalendarLink.objects.create(
-        user=user, digest=CalendarLink.digest_of(secret),
-        key_start=secret[:len(CalendarLink.PREFIX) + 4])
+    secret, kept = CalendarLink.new_secret()
+    link = CalendarLink.objects.create(user=user, **kept)
     audit_record(AuditEvent.Kind.CALENDAR_SECRET_MADE, actor=user, obj=link,
                  province=_province_id(user))
     return link, secret
@@ -358,15 +361,9 @@ def calendar_link_revoke(*, user, by, reason: str = "") -> int:
     or deactivating the account): the feed answers 404 at once. How many were revoked."""
     if user.pk != by.pk and not by.is_superuser:
         raise PermissionDenied
-    links = list(CalendarLink.objects.select_for_update().filter(user=user, revoked_at=None))
-    now = timezone.now()
-    for link in links:
-        link.revoked_at = now
-        link.save(update_fields=["revoked_at"])
-        audit_record(AuditEvent.Kind.CALENDAR_REVOKED, actor=by, obj=link,
-                     province=_province_id(user), owner=user.get_username(),
-                     **({"reason": reason} if reason else {}))
-    return len(links)
+    return _credentials_revoke(
+        CalendarLink.objects.select_for_update().filter(user=user, revoked_at=None),
+        kind=AuditEvent.Kind.CALENDAR_REVOKED, user=user, by=by, reason=reason)
 
 
 def calendar_links_revoke_of_inactive(*, user, by=None) -> int:
@@ -374,15 +371,9 @@ def calendar_links_revoke_of_inactive(*, user, by=None) -> int:
     so a reactivation does not bring back an address its owner may have handed on."""
     if user.is_active or user.pk is None:
         return 0
-    links = list(CalendarLink.objects.filter(user=user, revoked_at=None))
-    now = timezone.now()
-    for link in links:
-        link.revoked_at = now
-        link.save(update_fields=["revoked_at"])
-        audit_record(AuditEvent.Kind.CALENDAR_REVOKED, actor=by, obj=link,
-                     province=_province_id(user), owner=user.get_username(),
-                     reason="user deactivated")
-    return len(links)
+    return _credentials_revoke(CalendarLink.objects.filter(user=user, revoked_at=None),
+                               kind=AuditEvent.Kind.CALENDAR_REVOKED, user=user, by=by,
+                               reason="user deactivated")
 
 
 def calendar_link_read(*, link: CalendarLink) -> None:

@@ -151,6 +151,13 @@ def of_period(kind, tasks, filters):
     return tasks
 
 
+def tasks_of(user, filters):
+    """The tasks `user` may see of the sessions `filters` choose: (recommendations, directives'
+    follow-ups), what the dashboard's split, the XLSX report and the API all count."""
+    return (of_period(RECOMMENDATIONS, visible_recommendations(user), filters),
+            of_period(DIRECTIVES, visible_follow_ups(user), filters))
+
+
 # The split per lead body -----------------------------------------------------------------
 
 @dataclass

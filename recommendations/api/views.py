@@ -435,10 +435,7 @@ class TrackingView(NoTransaction, APIView):
         day = _date_param(params, "as_of") or timezone.localdate()
         number = _whole_param(params, "page", 1, 1, None)
         size = _whole_param(params, "page_size", self.page_size, 1, self.max_page_size)
-        recommendations = tracking.of_period(
-            tracking.RECOMMENDATIONS, tracking.visible_recommendations(user), filters_)
-        follow_ups = tracking.of_period(
-            tracking.DIRECTIVES, tracking.visible_follow_ups(user), filters_)
+        recommendations, follow_ups = tracking.tasks_of(user, filters_)
         parts = tracking.split(recommendations, follow_ups, day=day,
                                national=scope(user).kind == Scope.ALL)
         count = sum(part.totals.total for part in parts)

@@ -66,11 +66,7 @@ def tracking_split(user, filters, national, day=None) -> list:
     """The task-tracking split of what `user` may see, of the sessions `filters`
     (SessionPeriodFilterSet) choose: the dashboard's table, the export's summary and the
     API's, from one call."""
-    return tracking.split(
-        tracking.of_period(tracking.RECOMMENDATIONS, tracking.visible_recommendations(user),
-                           filters),
-        tracking.of_period(tracking.DIRECTIVES, tracking.visible_follow_ups(user), filters),
-        day=day, national=national)
+    return tracking.split(*tracking.tasks_of(user, filters), day=day, national=national)
 
 
 @read_only
@@ -174,10 +170,7 @@ def tracking_export(request):
                                      request=request)
     day = _tracking_day(request)
     national = scope(user).kind == Scope.ALL
-    recommendations = tracking.of_period(
-        tracking.RECOMMENDATIONS, tracking.visible_recommendations(user), filters)
-    follow_ups = tracking.of_period(
-        tracking.DIRECTIVES, tracking.visible_follow_ups(user), filters)
+    recommendations, follow_ups = tracking.tasks_of(user, filters)
     parts = tracking.split(recommendations, follow_ups, day=day, national=national)
     filename = f"theo-doi-nhiem-vu-{day:%Y%m%d}"
     audit_record(AuditEvent.Kind.EXPORT, actor=user, request=request, list=request.path,
