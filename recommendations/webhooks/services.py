@@ -4,6 +4,7 @@ two periodic sweeps (overdue items, due retries)."""
 
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -20,9 +21,20 @@ def _new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
+def _may_subscribe(by, province, department):
+    """Office staff subscribe for their own province, to the whole of it or one of its bodies;
+    an administrator for any province. The pages offer nothing else: this is the last guard."""
+    own = getattr(getattr(by, "profile", None), "province_id", None)
+    if not by.is_superuser and (province is None or own != province.pk):
+        raise PermissionDenied
+    if department is not None and department.province_id != province.pk:
+        raise PermissionDenied
+
+
 @transaction.atomic
 def subscription_create(*, by, province, name, url, events, department=None):
     """A new subscription and its secret, which the caller shows once."""
+    _may_subscribe(by, province, department)
     secret = _new_secret()
     subscription = Subscription.objects.create(
         owner=by, province=province, department=department, name=name, url=url,
@@ -46,6 +58,11 @@ def subscription_update(*, subscription, by, province, name, url, events, depart
         pk=subscription.pk)
     before = {"province": saved["province_id"], "url": saved["url"],
               "department": saved["department_id"], "events": sorted(saved["events"])}
+    _may_subscribe(by, province, department)
+    if province.pk != saved["province_id"]:
+        # Moved to another province (by an administrator): its owner there is who moved it,
+        # as the office's owner may not read that province and nothing would be sent.
+        subscription.owner = by
     subscription.province, subscription.name, subscription.url = province, name, url
     subscription.events, subscription.department = list(events), department
     subscription.save()

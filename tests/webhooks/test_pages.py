@@ -2,9 +2,11 @@
 secret shown once, the form's refusals, the log's filters and query count, redelivery."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from communes.audit import AuditEvent
+from communes.models import Department
 from recommendations.webhooks import services
 from recommendations.webhooks.models import Delivery, Subscription
 from tests import factories
@@ -194,7 +196,24 @@ def test_an_administrator_moves_a_subscription_to_another_province(client, admin
         "events": ["recommendation.routed"]})
     assert response.status_code == 302
     subscription.refresh_from_db()
-    assert subscription.province == other_province
+    # Who moved it owns it now: the office of the first province may not read the other.
+    assert (subscription.province, subscription.owner) == (other_province, admin_user_)
+
+
+def test_the_service_refuses_a_province_or_body_not_the_offices(office_user, other_province,
+                                                                 department_a):
+    """The pages offer nothing else; the service is the last guard all the same."""
+    with pytest.raises(PermissionDenied):
+        services.subscription_create(by=office_user, province=other_province, name="X",
+                                     url="https://x.vn/h", events=["recommendation.routed"])
+    elsewhere = Department.objects.create(province=other_province, name="Sở Tư pháp khác")
+    with pytest.raises(PermissionDenied):
+        services.subscription_create(by=office_user, province=office_user.profile.province,
+                                     name="X", url="https://x.vn/h",
+                                     events=["recommendation.routed"], department=elsewhere)
+    assert services.subscription_create(
+        by=office_user, province=office_user.profile.province, name="X", url="https://x.vn/h",
+        events=["recommendation.routed"], department=department_a)[0].pk
 
 
 def test_a_province_that_is_no_id_is_refused_not_a_server_error(client, admin_user_):
