@@ -4,6 +4,11 @@ counted in the one split that the dashboard shows, the XLSX export writes and th
 gives. Every count, every row's cell and every list behind a number of the dashboard come
 from `cell_conditions`, so they cannot diverge.
 
+Not to be confused with the dashboard's older completion split per raising unit
+(dashboard.completion, from the tally): it counts what a unit raised, not what a body leads,
+and an open item or directive without a due date there is "within the deadline", where here
+it has a column of its own. The two tables answer different questions; their cells differ.
+
 The tasks
     A recommendation is a task once routed to a lead department and not merged into another:
     open (routed, accepted, in progress, reopened) or resolved. New, returned, answered on
