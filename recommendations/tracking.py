@@ -63,6 +63,7 @@ CELL_LABELS = {
 }
 
 RECOMMENDATIONS, DIRECTIVES = "recommendation", "directive"
+KINDS = (RECOMMENDATIONS, DIRECTIVES)
 KIND_LABELS = {RECOMMENDATIONS: pgettext_lazy("kind of task", "Recommendation"),
                DIRECTIVES: pgettext_lazy("kind of task", "Directive")}
 

@@ -432,6 +432,7 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "inspections.models.DirectiveFollowUp.Status",
         "UnitKindEnum": "communes.models.AdministrativeUnit.Kind",
         "ResponseKindEnum": "recommendations.models.Response.Kind",
+        "TaskKindEnum": "recommendations.tracking.KINDS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

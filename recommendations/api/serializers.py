@@ -20,6 +20,7 @@ from inspections.models import (
     WorkingGroup,
 )
 
+from .. import tracking
 from ..models import Attachment, Recommendation, RecommendationEvent, Response
 
 
@@ -311,7 +312,7 @@ class TrackingCountsSerializer(serializers.Serializer):
 
 
 class TrackingPartSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["recommendation", "directive"])
+    kind = serializers.ChoiceField(choices=tracking.KINDS)
     label = serializers.CharField()
     rows = TrackingCountsSerializer(many=True, help_text=_(
         "Per lead body (nationally per province)."))
@@ -325,7 +326,7 @@ class TrackingDocumentSerializer(serializers.Serializer):
 
 
 class TrackingTaskSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["recommendation", "directive"], help_text=_(
+    kind = serializers.ChoiceField(choices=tracking.KINDS, help_text=_(
         "A recommendation (id: the recommendation's), or a directive's addressee (id: the "
         "follow-up's)."))
     id = serializers.IntegerField()
@@ -338,8 +339,7 @@ class TrackingTaskSerializer(serializers.Serializer):
     deadline = serializers.DateField(allow_null=True)
     completed_on = serializers.DateField(allow_null=True)
     status = serializers.CharField()
-    split = serializers.ChoiceField(choices=["on_time", "late", "pending", "overdue",
-                                             "no_deadline"])
+    split = serializers.ChoiceField(choices=tracking.CELLS)
 
 
 class TrackingSerializer(serializers.Serializer):
