@@ -105,9 +105,13 @@ def test_every_number_opens_a_list_of_that_many(client, demo, username):
                        "completion=on_time", "unit="):
             assert any(params in href for href, _number in links), params
         for href, number in links:
+            if query and "task=" in href:
+                # The task-tracking split's 270-odd numbers once, unfiltered (its filters are
+                # tested in tests/recommendations/test_tracking.py): a minute of CI less.
+                continue
             assert listed(client, href) == number, href
             checked += 1
-    assert checked > 150
+    assert checked > 700
 
 
 def test_units_with_the_same_figures_come_in_vietnamese_dictionary_order(province):
