@@ -54,6 +54,13 @@ from . import filters, permissions, serializers
 from .docs import DESCRIPTION, OPERATIONS, SWAGGER_UI_TEXTS, TAGS, TITLE
 from .problems import problem_response
 
+# The dashboard's filters of sessions, which the dashboard and the task-tracking report take.
+PERIOD_PARAMETERS = [
+    OpenApiParameter("round", OpenApiTypes.INT, description=_("Round")),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description=_("Sessions from")),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description=_("to")),
+]
+
 
 class NoTransaction:
     """Reads only: no transaction around the view (communes.decorators.read_only, for
@@ -302,11 +309,7 @@ class DashboardView(ConditionalMixin, APIView):
     @extend_schema(
         tags=["dashboard"], responses=serializers.DashboardSerializer,
         description=OPERATIONS["dashboard"],
-        parameters=[
-            OpenApiParameter("round", OpenApiTypes.INT, description=_("Round")),
-            OpenApiParameter("date_from", OpenApiTypes.DATE, description=_("Sessions from")),
-            OpenApiParameter("date_to", OpenApiTypes.DATE, description=_("to")),
-        ])
+        parameters=PERIOD_PARAMETERS)
     def get(self, request):
         return self.conditional(request, lambda: self.answer(request))
 
@@ -415,9 +418,7 @@ class TrackingView(NoTransaction, APIView):
         tags=["task-tracking"], responses=serializers.TrackingSerializer,
         description=OPERATIONS["task_tracking"],
         parameters=[
-            OpenApiParameter("round", OpenApiTypes.INT, description=_("Round")),
-            OpenApiParameter("date_from", OpenApiTypes.DATE, description=_("Sessions from")),
-            OpenApiParameter("date_to", OpenApiTypes.DATE, description=_("to")),
+            *PERIOD_PARAMETERS,
             OpenApiParameter("as_of", OpenApiTypes.DATE, description=_(
                 "The reference day of the split (today unless given).")),
             OpenApiParameter("page", OpenApiTypes.INT, description=_(
