@@ -16,6 +16,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORD
 from recommendations.models import Recommendation, Status
@@ -83,20 +84,18 @@ def extra_pages(role):
 
 def send(page, form, box, way):
     """Send the form the way a clerk does with the focus still in the box: Enter, or a click
-    on the form's button (the box loses focus only as the button is pressed). A unit's form
-    first keeps a copy on the device (static/js/offline.js), then goes: wait for the page that
-    comes back, not for the first answer seen."""
-    if form.evaluate("form => form.hasAttribute('data-send-offline')"):
-        waiting = page.expect_navigation()
+    on the form's button (the box loses focus only as the button is pressed); then wait for
+    the page that comes back. Pages come back three ways: a navigation, a unit's form that
+    first keeps a copy on the device (static/js/offline.js), and the recording page, which
+    posts through fetch and writes the answer over the page (static/js/portal.js) only once
+    its body is read. A mark on the page sent is gone only once a new document replaced it."""
+    page.evaluate("document.documentElement.dataset.sent = 'yes'")
+    if way == "Enter":
+        box.press("Enter")
     else:
-        waiting = page.expect_response(
-            lambda r: r.request.resource_type in ("document", "fetch"))
-    with waiting:
-        if way == "Enter":
-            box.press("Enter")
-        else:
-            form.locator("button[type=submit], button:not([type]), input[type=submit]") \
-                .first.click()
+        form.locator("button[type=submit], button:not([type]), input[type=submit]") \
+            .first.click()
+    expect(page.locator("html[data-sent]")).to_have_count(0, timeout=15_000)
     page.wait_for_load_state()
 
 
