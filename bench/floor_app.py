@@ -1,5 +1,6 @@
 """The true floor of `make bench`: a bare Django application (no middleware, no session, no
-user) that answers one indexed SELECT rendered through a template, served by gunicorn with
+user) that answers one indexed SELECT rendered through a template (a province by code; for
+the spread mode a recommendation by id, /recommendations/<id>/), served by gunicorn with
 the portal's own settings file (config/gunicorn.conf.py). The portal's pages are measured as
 multiples of its p50.
 
@@ -35,7 +36,16 @@ def floor(request):
     return render(request, "floor.html", {"code": row[0], "name": row[1]})
 
 
-urlpatterns = [path("", floor)]
+def floor_by_id(request, pk):
+    """The floor of the spread mode: one row by primary key out of the largest table, a
+    different one each request, so the floor too reads rows nobody read before."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, text FROM recommendations_recommendation WHERE id = %s", [pk])
+        row = cursor.fetchone() or (pk, "")  # an id missing from the data set: not an error
+    return render(request, "floor.html", {"code": row[0], "name": row[1][:80]})
+
+
+urlpatterns = [path("", floor), path("recommendations/<int:pk>/", floor_by_id)]
 
 
 # gunicorn imports this module as the application, Django as its settings.

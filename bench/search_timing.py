@@ -32,8 +32,8 @@ def queries(count, seed=26):
     rng = random.Random(seed)
     texts = []
     for model in (Recommendation, Difficulty, Directive):
-        last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        for _ in range(count):
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        for _ in range(count if last else 0):  # a kind the data set has none of: no words
             row = model.objects.filter(pk__gte=rng.randint(1, last)).order_by("pk").values_list(
                 "text", flat=True).first()
             if row:
