@@ -31,15 +31,18 @@ run: $(VENV)/.installed
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # One pytest worker per CPU (pytest-xdist), each with its own test database and browser;
-# TEST_WORKERS=0 runs the suite in one process (to debug a failure with pdb, say).
+# TEST_WORKERS=0 runs the suite in one process (to debug a failure with pdb, say). A worker
+# that runs out of tests takes some of the other's (worksteal): the few long browser tests
+# would otherwise leave one worker running alone at the end.
 TEST_WORKERS ?= auto
+DIST := $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 test: $(VENV)/.installed-test
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --durations=15
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(DIST) --durations=15
 
 test-browser: $(VENV)/.installed-test
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m browser
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(DIST) -m browser
 
 # Each role's first screen at 1366 and 375 px, on the demo, into docs/screenshots/ (README shows
 # them): the browser test that checks those pages keeps its pictures there.
