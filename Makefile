@@ -44,19 +44,21 @@ test: $(VENV)/.installed-test
 test-browser: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(DIST) -m browser
 
-# Each role's first screen at 1366 and 375 px, on the demo, into docs/screenshots/ (README shows
-# them): the browser test that checks those pages keeps its pictures there.
+# Each role's first screen at 1366 and 375 px, on the demo, into docs/screenshots/ (README,
+# docs/features.md and the guides in docs/huong-dan/ show them): the browser test that checks
+# those pages keeps its pictures there.
 screenshots: $(VENV)/.installed-test
 	SCREENSHOTS_DIR=docs/screenshots $(VENV)/bin/pytest -p no:xdist tests/browser/test_screenshots.py
 
 # The first page of the demo's conclusion notice (Party and state layouts) and round report as
-# LibreOffice prints them, into docs/documents/ (README shows them): the render tests that check
-# those documents keep their pictures there. Needs LibreOffice (see README).
+# LibreOffice prints them, into docs/documents/ (docs/documents.md shows them): the render tests
+# that check those documents keep their pictures there. Needs LibreOffice (see docs/documents.md, "PDF").
 document-pictures: $(VENV)/.installed-test
 	DOCUMENT_PICTURES_DIR=docs/documents $(VENV)/bin/pytest -p no:xdist -m render \
 		tests/recommendations/test_rendered_documents.py -k demo
 
 # Load test against PostgreSQL filled by `manage.py generate_scale` (DATABASE_URL); needs wrk.
+# What it measures and the latest results: docs/development.md, "make bench".
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
 	$(PY) bench/run.py

@@ -58,8 +58,8 @@ SINGLE, SPREAD = "single URL", "spread"
 
 
 def _cache_url():
-    """Redis when it answers on 127.0.0.1:6379, as README advises for a busy server; else
-    production's default, the database cache."""
+    """Redis when it answers on 127.0.0.1:6379, as docs/operations.md advises for a busy
+    server; else production's default, the database cache."""
     import socket
 
     try:

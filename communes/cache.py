@@ -27,8 +27,8 @@ value it replaces: a burst of writes never makes every request recompute the nat
 dashboard at once. Reads that decide permissions (a department's co-operations) and the
 API's answers are never served stale: the others wait for the value being computed.
 
-The cache must be shared by every app server (CACHE_URL: the database or Redis, see README),
-or one server would keep serving parts another server's write made stale.
+The cache must be shared by every app server (CACHE_URL: the database or Redis, see
+docs/operations.md), or one server would keep serving parts another server's write made stale.
 """
 
 import datetime

@@ -1,5 +1,5 @@
-"""Reads from a PostgreSQL read replica, when DATABASE_REPLICA_URL names one (README, "Scaling
-out").
+"""Reads from a PostgreSQL read replica, when DATABASE_REPLICA_URL names one (docs/operations.md,
+"Scaling out").
 
 A GET or HEAD request reads from the replica; every write goes to the primary, and so does
 every read of any other request (a POST reads what it is about to change). For

@@ -115,7 +115,8 @@ def assert_tables_print_whole_rows(rendered: Rendered) -> int:
 
 def keep_picture(rendered: Rendered, name: str):
     """The first page as a PNG in DOCUMENT_PICTURES_DIR, when set (`make document-pictures`
-    puts README's pictures in docs/documents/): grey, 70 dpi, a few tens of kilobytes."""
+    puts the pictures docs/documents.md shows in docs/documents/): grey, 70 dpi, a few tens
+    of kilobytes."""
     folder = os.environ.get("DOCUMENT_PICTURES_DIR")
     if not folder:
         return

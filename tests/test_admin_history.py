@@ -90,7 +90,7 @@ def test_a_history_version_is_shown_but_never_reverted(client, admin_user_, offi
 
 def test_every_model_is_in_admin_and_its_list_searches(client, admin_user_, office_user,
                                                        department_a):
-    """README says every model is in admin: each of the portal's models has a list there
+    """docs/features.md says every model is in admin: each of the portal's models has a list there
     that opens and searches (or is shown inside its parent's page), and what the services
     write is view-only there."""
     from django.apps import apps

@@ -41,7 +41,7 @@ def test_production_refuses_to_start_without_required_variables(missing):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"Refusing to start: set the environment variable(s) {missing} "
-        "(see the environment table in README.md)."
+        "(see the environment table in docs/configuration.md)."
     ]
 
 

@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 Every value that differs between machines comes from an environment variable read through the one
-`env` below (django-environ); README.md lists them all with their defaults.
+`env` below (django-environ); docs/configuration.md lists them all with their defaults.
 """
 
 from pathlib import Path
@@ -52,8 +52,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compressed for a commune's weak connection (the page budget, README); whitenoise
-    # above serves the static files compressed already.
+    # Pages compressed for a commune's weak connection (the page budget, docs/features.md,
+    # "Communes on a weak connection"); whitenoise above serves the static files compressed
+    # already.
     "config.middleware.PageGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "communes.cache.RequestVersionsMiddleware",
@@ -114,7 +115,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE", "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
-# A read replica (README, "Scaling out"): GET requests read from it, writes go to "default".
+# A read replica (docs/operations.md, "Scaling out"): GET requests read from it, writes go to
+# "default".
 READ_REPLICA = bool(env("DATABASE_REPLICA_URL", default=""))
 if READ_REPLICA:
     DATABASES["replica"] = {
@@ -177,8 +179,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Single sign-on with OpenID Connect (communes/sso.py, README "Single sign-on"): off unless
-# OIDC_RP_CLIENT_ID is set. The provider's endpoints come from its discovery document
+# Single sign-on with OpenID Connect (communes/sso.py, docs/operations.md "Single sign-on"):
+# off unless OIDC_RP_CLIENT_ID is set. The provider's endpoints come from its discovery document
 # (OIDC_OP_ISSUER + /.well-known/openid-configuration, read at the first sign-in, not at
 # start-up, so the portal starts while the provider is down); any may be set explicitly.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
@@ -264,7 +266,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads go through Django's storage API only, so several app servers can share them: a
-# MEDIA_ROOT on shared storage, or an S3-compatible bucket (README, "Scaling out").
+# MEDIA_ROOT on shared storage, or an S3-compatible bucket (docs/operations.md, "Scaling out").
 STORAGES = {
     "default": {"BACKEND": env("MEDIA_STORAGE",
                                default="django.core.files.storage.FileSystemStorage"),

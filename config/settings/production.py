@@ -17,7 +17,7 @@ _missing = [name for name in _REQUIRED if not os.environ.get(name)]
 if _missing:
     sys.stderr.write(
         f"Refusing to start: set the environment variable(s) {', '.join(_missing)} "
-        "(see the environment table in README.md).\n"
+        "(see the environment table in docs/configuration.md).\n"
     )
     raise SystemExit(1)
 

@@ -32,7 +32,7 @@ urlpatterns = [
     path("open311/v2/requests/<int:pk>.json", open311.RequestDetail.as_view(),
          {"format": "json"}, name="open311_request"),
     # GeoReport v2's XML, the specification's default format. Left out of the OpenAPI schema,
-    # which describes JSON: the same operations, the same parameters (README, "Open311").
+    # which describes JSON: the same operations, the same parameters (docs/api.md, "Open311").
     path("open311/v2/services.xml", open311.ServiceList.as_view(schema=None),
          {"format": "xml"}, name="open311_services_xml"),
     path("open311/v2/requests.xml", open311.RequestList.as_view(schema=None),

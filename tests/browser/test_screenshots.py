@@ -2,7 +2,8 @@
 role's home, the dashboard, the recording page and a unit's form before a session. No page is
 wider than the screen, and the recording page's save bar stays in view on a phone.
 
-`make screenshots` keeps the pictures in docs/screenshots/ (README shows them); otherwise they
+`make screenshots` keeps the pictures in docs/screenshots/ (README, docs/features.md and the
+guides in docs/huong-dan/ show them); otherwise they
 go to a temporary folder and only the checks count."""
 
 import os

@@ -319,7 +319,8 @@ def test_the_units_pages_are_an_installable_app(live_server, browser, ward, tmp_
     context.close()
 
 
-# The unit's pages on a weak connection (README, "Communes on a weak connection"): what
+# The unit's pages on a weak connection (docs/features.md, "Communes on a weak
+# connection"): what
 # crosses the link to show each page (HTML, CSS, JS and the icon, with their headers, as the
 # test server sends them: uncompressed but for the HTML), on the first visit and on a repeat
 # visit (the worker has the assets), and the time to the page's load event over 400 kbit/s
