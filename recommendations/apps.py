@@ -22,6 +22,13 @@ class RecommendationsConfig(AppConfig):
             "unit_directive": lambda pk: reverse("recommendations:unit_directive", args=[pk]),
             "unit_reports": lambda: reverse("recommendations:follow_up") + "?show=unit_reports",
         })
+        from communes import cache, fulltext
+
+        # Its writes move the data versions of cached pages (communes/cache.py), but for a
+        # digest's record, which no page shows.
+        cache.watch(self.label, unwatched=("DigestSent",))
+        # Searched by their text (communes/fulltext.py).
+        fulltext.index(self.label, "Recommendation")
         # The dashboard's tally follows every write of what it counts (recommendations/tally.py).
         from communes.models import AdministrativeUnit, CalendarDay
         from inspections import signals as inspection_signals
