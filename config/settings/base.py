@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "inspections",
     "recommendations",
     "recommendations.webhooks",
+    # config/ itself: connects its middleware to the login signal (config/apps.py).
+    "config.apps.PortalConfig",
+    # `make bench`'s tooling, for its `generate_scale` command (which refuses production
+    # settings).
+    "bench.apps.BenchConfig",
 ]
 
 MIDDLEWARE = [
