@@ -7,7 +7,7 @@ COPY on PostgreSQL (executemany on SQLite, for tests at small scale), with ids a
 the child rows can point at their parents without reading them back.
 
 This is test tooling, not the portal: it writes statuses and their events directly, as a
-million calls of the lifecycle services (recommendations/services.py, the only writer of a
+million calls of the lifecycle services (recommendations/services/, the only writer of a
 status in the portal) would take hours. Each status comes with the events of the path that
 leads to it (PATHS), so the data set reads as if the services had written it.
 """

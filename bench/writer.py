@@ -3,7 +3,7 @@ steady rate, while wrk drives a page.
 
     python bench/writer.py RATE      (writes per second; runs until it is stopped)
 
-Each write is one transaction of recommendations/services.py on an open recommendation —
+Each write is one transaction of recommendations/services/ on an open recommendation —
 a progress note, or the step its status allows (accept, start work) — half of them in Lạng
 Sơn (the province the benchmark's office and department read), half anywhere: every write
 moves the national version, and half of them the office's province's (communes/cache.py).

@@ -12,13 +12,10 @@ class CommunesConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from config.middleware import mark_session_renewed
-
         from .audit import on_locked_out, on_logged_in, on_login_failed
         from .cache import on_api_token_change, on_model_change, renew_after_migrate
         from .models import ApiToken
 
-        user_logged_in.connect(mark_session_renewed, dispatch_uid="mark_session_renewed")
         # The audit log's sign-in events (communes/audit.py).
         user_logged_in.connect(on_logged_in, dispatch_uid="audit_login")
         user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")

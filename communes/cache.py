@@ -49,15 +49,14 @@ from django_tasks import task
 from .scope import Scope, scope
 
 logger = logging.getLogger(__name__)
-# The portal's apps, and auth: pages show users (assignees, who did what) and their roles.
-WATCHED_APPS = {"communes", "inspections", "recommendations", "auth"}
-# No page shows these: making or revoking an API token, a digest's record.
-UNWATCHED_MODELS = {"communes.apitoken", "recommendations.digestsent",
-                    # A calendar link is read by its own feed only, never cached.
-                    "communes.calendarlink",
-                    # The audit log and the devices' send ids: no page's figures come from
-                    # them, and a sign-in (an audit row) must not empty everyone's cache.
-                    "communes.auditevent", "inspections.devicesend"}
+# The apps whose writes move the versions: the portal's apps, and auth (pages show users:
+# assignees, who did what, and their roles). Each app above communes adds itself, with its
+# models no page shows, in its AppConfig.ready() (`watch`): communes does not name them.
+WATCHED_APPS = {"communes", "auth"}
+# No page shows these: making or revoking an API token; a calendar link, read by its own feed
+# only, never cached; the audit log, from which no page's figures come, and a sign-in (an
+# audit row) must not empty everyone's cache.
+UNWATCHED_MODELS = {"communes.apitoken", "communes.calendarlink", "communes.auditevent"}
 GLOBAL, NATIONAL = "global", "national"
 NATIONAL_FIGURES = "national-figures"
 VERSION_KEY = "portal:version:{}"
@@ -385,6 +384,13 @@ def province_of(instance):
         return getattr(value, f"{last}_id")
     except Exception:  # a parent deleted with it, or no such path: count it as global
         return None
+
+
+def watch(app_label: str, *, unwatched=()) -> None:
+    """Writes to the models of `app_label` move the data versions, but for the models named
+    in `unwatched`, which no page shows (called from the app's AppConfig.ready())."""
+    WATCHED_APPS.add(app_label)
+    UNWATCHED_MODELS.update(f"{app_label}.{model_name.lower()}" for model_name in unwatched)
 
 
 def on_model_change(sender, **kwargs):

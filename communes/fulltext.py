@@ -24,15 +24,18 @@ from contextlib import contextmanager
 from django.db import NotSupportedError, connections, transaction
 from django.db.models import BooleanField, Expression, F
 
-# The models whose `search_text` is indexed.
+# The models whose `search_text` is indexed, as (app label, model name): communes' own here,
+# each higher app's added by its AppConfig.ready() (`index`), since communes does not name them.
 SEARCHED = [
     ("communes", "AdministrativeUnit"),
     ("communes", "PredecessorUnit"),
-    ("inspections", "UnitReport"),
-    ("inspections", "Difficulty"),
-    ("inspections", "Directive"),
-    ("recommendations", "Recommendation"),
 ]
+
+
+def index(app_label: str, *model_names: str) -> None:
+    """Index the search text of these models of `app_label` (called from its ready())."""
+    SEARCHED.extend((app_label, name) for name in model_names
+                    if (app_label, name) not in SEARCHED)
 
 VECTOR = "search_vector"
 

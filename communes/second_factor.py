@@ -301,7 +301,7 @@ class SecondFactorMiddleware:
         if not required_for(user) or is_verified(request):
             return self.get_response(request)
         if self.api_prefix is None:
-            self.api_prefix = (reverse("api:docs"),)
+            self.api_prefix = (reverse(settings.API_DOCS_URL),)
         path = request.path_info
         if path.startswith("/api/") and not path.startswith(self.api_prefix):
             # DRF's session authentication reads the Django request's user: none, so a

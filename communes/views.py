@@ -1,6 +1,7 @@
 """The second factor's pages (communes/second_factor.py): enrolment, the code asked after the
 password, and the user's own page (status, new recovery codes)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,9 @@ from .forms import SecondFactorCodeForm
 
 
 def _next(request) -> str:
-    """Where the user was going (kept through the code page), if it is ours; else home."""
+    """Where the user was going (kept through the code page), if it is ours; else "" (the
+    caller then sends them home, LOGIN_REDIRECT_URL: a page of a higher app, which communes
+    does not name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -43,7 +46,7 @@ def _refused(request, form, outcome):
 def second_factor_verify(request):
     """The code asked after the password (a user who has enrolled)."""
     if sf.is_verified(request) or not sf.required_for(request.user):
-        return redirect(_next(request) or "recommendations:home")
+        return redirect(_next(request) or settings.LOGIN_REDIRECT_URL)
     if sf.app_device(request.user) is None:
         return redirect("second_factor_enrol")
     form = SecondFactorCodeForm(request.POST or None)
@@ -59,7 +62,7 @@ def second_factor_verify(request):
                 "You signed in with a recovery code; it will not work again. %(count)d "
                 "recovery codes are left.", left) % {"count": left})
         if outcome in (sf.Outcome.ACCEPTED, sf.Outcome.RECOVERY):
-            return redirect(_next(request) or "recommendations:home")
+            return redirect(_next(request) or settings.LOGIN_REDIRECT_URL)
         _refused(request, form, outcome)
     return _private(render(request, "registration/second_factor_verify.html", {
         "form": form, "next": _next(request)}, status=400 if form.errors else 200))

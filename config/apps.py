@@ -1,8 +1,10 @@
 """Two libraries as Django admin names them, in the portal's words: INSTALLED_APPS names these
 classes instead of the libraries' own. Their models print the way admin shows an object (its
-page's title, its row's checkbox label) in English in the libraries' code: set here, translated."""
+page's title, its row's checkbox label) in English in the libraries' code: set here, translated.
+And the project's own: what config/ wires to Django's signals (PortalConfig)."""
 
 from axes.apps import AppConfig as AxesAppConfig
+from django.apps import AppConfig
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.apps import TasksAppConfig
@@ -53,3 +55,18 @@ class TasksDatabaseConfig(TasksAppConfig):
                 "task": record.task_name, "time": _when(record.enqueued_at)}
 
         DBTaskResult.__str__ = task
+
+
+class PortalConfig(AppConfig):
+    """config/ itself, the layer above the apps: its pieces (the middleware) are connected
+    here, since the apps below may not import config (tests/test_layers.py). No models."""
+
+    name = "config"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import mark_session_renewed
+
+        # A login saves a fresh session: IdleSessionMiddleware counts it as renewed.
+        user_logged_in.connect(mark_session_renewed, dispatch_uid="mark_session_renewed")

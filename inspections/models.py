@@ -21,6 +21,8 @@ from communes.fields import (
 from communes.models import AdministrativeUnit, Department, Province, ordering_through
 from communes.scope import Scope, ScopedQuerySet
 
+from . import links
+
 # The register of outgoing documents: its own module, found by Django through this import.
 from .register import IssuedDocument, RegisterCounter  # noqa: F401
 
@@ -310,8 +312,9 @@ class Session(models.Model):
         return f"{self.group} – {self.date:%d/%m/%Y}"
 
     def get_absolute_url(self):
-        # The session's page shows its recommendations too: the recommendations app serves it.
-        return reverse("recommendations:session_detail", args=[self.pk])
+        # The session's page shows its recommendations too: the recommendations app serves it
+        # (inspections/links.py).
+        return links.url("session", self.pk)
 
     def clean_fields(self, exclude=None):
         """A session is held within its round's period (the portal's form and admin alike).

@@ -4,11 +4,11 @@ them through the task queue)."""
 from collections import Counter
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from communes import roles
 from communes.mail import notify, site_url
 
+from . import links
 from .models import DirectiveFollowUp
 
 
@@ -29,7 +29,7 @@ def notify_units_of_session(session) -> None:
     notify(unit_users(session.units.values_list("pk", flat=True)),
            "inspections/email/unit_session.txt",
            {"session": session,
-            "link": site_url(reverse("recommendations:unit_session", args=[session.pk]))})
+            "link": site_url(links.url("unit_session", session.pk))})
 
 
 def notify_units_of_directives(session) -> None:
@@ -39,7 +39,7 @@ def notify_units_of_directives(session) -> None:
     for unit_id, count in counts.items():
         notify(unit_users([unit_id]), "inspections/email/unit_directives.txt",
                {"session": session, "count": count,
-                "link": site_url(reverse("recommendations:unit_home"))})
+                "link": site_url(links.url("unit_home"))})
 
 
 def notify_office_of_unit_report(report) -> None:
@@ -48,11 +48,11 @@ def notify_office_of_unit_report(report) -> None:
     notify(office_users(follow_up.directive.session.group.round.province_id),
            "inspections/email/unit_report.txt",
            {"unit": follow_up.unit, "directive": follow_up.directive,
-            "link": site_url(reverse("recommendations:follow_up") + "?show=unit_reports")})
+            "link": site_url(links.url("unit_reports"))})
 
 
 def notify_unit_of_report_decision(report) -> None:
     """To the unit: the office accepted its report on a directive, or sent it back."""
     notify(unit_users([report.follow_up.unit_id]), "inspections/email/unit_report_decided.txt",
-           {"report": report, "link": site_url(reverse("recommendations:unit_directive",
-                                                       args=[report.follow_up_id]))})
+           {"report": report,
+            "link": site_url(links.url("unit_directive", report.follow_up_id))})

@@ -8,6 +8,27 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self):
+        # The pages this app serves for inspections' records, which inspections links to
+        # without naming this app's URLs (inspections/links.py).
+        from django.urls import reverse
+
+        from inspections import links
+
+        links.PAGES.update({
+            "session": lambda pk: reverse("recommendations:session_detail", args=[pk]),
+            "session_record": lambda pk: reverse("recommendations:session_record", args=[pk]),
+            "unit_session": lambda pk: reverse("recommendations:unit_session", args=[pk]),
+            "unit_home": lambda: reverse("recommendations:unit_home"),
+            "unit_directive": lambda pk: reverse("recommendations:unit_directive", args=[pk]),
+            "unit_reports": lambda: reverse("recommendations:follow_up") + "?show=unit_reports",
+        })
+        from communes import cache, fulltext
+
+        # Its writes move the data versions of cached pages (communes/cache.py), but for a
+        # digest's record, which no page shows.
+        cache.watch(self.label, unwatched=("DigestSent",))
+        # Searched by their text (communes/fulltext.py).
+        fulltext.index(self.label, "Recommendation")
         # The dashboard's tally follows every write of what it counts (recommendations/tally.py).
         from communes.models import AdministrativeUnit, CalendarDay
         from inspections import signals as inspection_signals

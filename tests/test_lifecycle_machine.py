@@ -106,7 +106,7 @@ def build_world():
 
 # The model ------------------------------------------------------------------------------------
 # The rules, written out here from DOMAIN.md's lifecycle and the steps' documentation rather
-# than read from recommendations/services.py, so that the service is checked against them.
+# than read from recommendations/services/, so that the service is checked against them.
 
 # Each user of the world: (role, province P or Q, department).
 PEOPLE = {
@@ -663,7 +663,7 @@ def test_the_model_catches_a_wrong_service(world, monkeypatch, broken, caught):
     stop first), or says yes and does nothing fails the machine; the invariants alone would
     pass the first two."""
     if broken == "refuses_every_step":
-        monkeypatch.setattr(services, "_transition", _refuse_every_step)
+        monkeypatch.setattr(services.lifecycle, "_transition", _refuse_every_step)
     elif broken == "steps_from_any_status":
         for name, step in services.STEPS.items():
             if name != "reopen":
@@ -689,7 +689,8 @@ def test_the_invariants_catch_a_broken_rule(world, monkeypatch, broken):
     office = machine.users["office.p"]
     try:
         if broken == "merged_moves":
-            monkeypatch.setattr(services, "_require_not_merged", lambda recommendation: None)
+            monkeypatch.setattr(services.lifecycle, "_require_not_merged",
+                                lambda recommendation: None)
             services.recommendation_merge(target=machine.item(0), others=[machine.item(1)],
                                           by=office)
             machine.model[1].merged_into = 0
@@ -698,7 +699,7 @@ def test_the_invariants_catch_a_broken_rule(world, monkeypatch, broken):
                                                     central_body="Bộ Nội vụ")
             caught = "merged .* moved"
         elif broken == "deadline_on_a_day_off":
-            monkeypatch.setattr(services, "_require_working_day", lambda day: None)
+            monkeypatch.setattr(services.lifecycle, "_require_working_day", lambda day: None)
             services.recommendation_route(
                 recommendation=machine.item(0), by=office,
                 lead_department=machine.departments["A"], due_date=deadline("holiday"))

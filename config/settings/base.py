@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "inspections",
     "recommendations",
     "recommendations.webhooks",
+    # config/ itself: connects its middleware to the login signal (config/apps.py).
+    "config.apps.PortalConfig",
+    # `make bench`'s tooling, for its `generate_scale` command (which refuses production
+    # settings).
+    "bench.apps.BenchConfig",
 ]
 
 MIDDLEWARE = [
@@ -166,8 +171,12 @@ AUTH_PASSWORD_VALIDATORS = [
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGIN_URL = "login"
+# Also where the second factor's pages send a user who came from nowhere (communes/views.py).
 LOGIN_REDIRECT_URL = "recommendations:home"
 LOGOUT_REDIRECT_URL = "login"
+# The API's documentation: under /api/, but a page of the portal, behind the second factor
+# like the others (communes/second_factor.py, which does not name the API's URLs itself).
+API_DOCS_URL = "api:docs"
 
 # Sessions end after SESSION_IDLE_MINUTES without a request: a request renews the session when
 # it was last renewed SESSION_RENEW_SECONDS ago or more (config.middleware.IdleSessionMiddleware),

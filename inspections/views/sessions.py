@@ -13,6 +13,7 @@ from communes import roles
 from communes.decorators import office_required, read_only, reader_required
 from communes.timeline import Entry, history_entries
 
+from .. import links
 from ..forms import CiteForm, SessionForm
 from ..models import (
     Difficulty,
@@ -36,7 +37,7 @@ def session_create(request, group_pk):
     if form.is_valid():
         session = session_save(form=form, expected_version=None)
         messages.success(request, _("The session was created; now record what it produced."))
-        return redirect("recommendations:session_record", pk=session.pk)
+        return redirect(links.url("session_record", session.pk))
     return render(request, "inspections/form.html",
                   {"form": form, "title": _("New session"), "back": group})
 

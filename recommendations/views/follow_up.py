@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,18 +18,10 @@ from communes.exports import ID_FORMAT, Column, export
 from inspections.models import DirectiveFollowUp, DirectiveReport
 from inspections.services import directive_report_decide, directive_touch, session_touch
 
+from .. import queries
 from ..exports import directive_rows, recommendation_rows
 from ..forms import FollowUpForm, ReportDecisionForm
-from ..models import AnswerReceipt, ExtensionRequest, Recommendation, deadlines
-
-FOLLOW_UP_STATES = {
-    "pending": Q(status=DirectiveFollowUp.Status.PENDING),
-    "overdue": Q(status=DirectiveFollowUp.Status.PENDING),  # and due before today, below
-    "done": Q(status=DirectiveFollowUp.Status.DONE),
-}
-
-
-SECTIONS = ("overdue", "due_soon", "extensions", "directives", "unit_reports", "reopening")
+from ..queries import FOLLOW_UP_SECTIONS, FOLLOW_UP_STATES
 
 
 @read_only
@@ -45,43 +36,10 @@ def _follow_up_page(request, params, bound=None):
     """The follow-up page for the query `params`; `bound` is a follow-up form that was not
     saved, shown in its row with its errors and what was typed."""
     today = timezone.localdate()
-    soon, overdue = deadlines(today)
-    visible = Recommendation.objects.visible_to(request.user)
-    counts = visible.aggregate(overdue=Count("id", filter=overdue),
-                               due_soon=Count("id", filter=soon))
-    extensions = ExtensionRequest.objects.filter(
-        decision=ExtensionRequest.Decision.PENDING, recommendation__in=visible)
-    counts["extensions"] = extensions.count()
-    unit_reports = DirectiveReport.objects.visible_to(request.user).filter(
-        decision=DirectiveReport.Decision.PENDING)
-    reopening = AnswerReceipt.objects.visible_to(request.user).filter(
-        decision=AnswerReceipt.Decision.PENDING)
-    counts["unit_reports"], counts["reopening"] = unit_reports.count(), reopening.count()
-    section = params.get("show") if params.get("show") in SECTIONS else "overdue"
+    section = params.get("show") if params.get("show") in FOLLOW_UP_SECTIONS else "overdue"
     state = params.get("directives") if params.get("directives") in FOLLOW_UP_STATES \
         else "pending"
-    if section in ("overdue", "due_soon"):
-        rows = visible.filter(overdue if section == "overdue" else soon).select_related(
-            "category", "lead_department", "session__group").order_by("due_date", "id")
-    elif section == "extensions":
-        rows = extensions.select_related(
-            "recommendation__lead_department", "requested_by").order_by("requested_at")
-    elif section == "unit_reports":
-        rows = unit_reports.select_related(
-            "follow_up__unit", "follow_up__directive__session__group", "submitted_by"
-        ).prefetch_related("attachments").order_by("submitted_at", "id")
-    elif section == "reopening":
-        rows = reopening.select_related("unit", "answer__recommendation").order_by(
-            "responded_at", "id")
-    else:
-        rows = DirectiveFollowUp.objects.visible_to(request.user).filter(
-            FOLLOW_UP_STATES[state])
-        if state == "overdue":
-            rows = rows.filter(directive__due_date__lt=today)
-        # A directive's addressees as its page lists them (units, then bodies in protocol
-        # order), not in the order they were added.
-        rows = rows.select_related("unit", "department", "directive__session__group").order_by(
-            "directive__due_date", "directive_id", *DirectiveFollowUp._meta.ordering)
+    counts, rows = queries.follow_up(request.user, section, state, today)
     exportable = bound is None and section in ("overdue", "due_soon", "extensions", "directives")
     exported = exportable and export(request, _follow_up_rows(section, rows),
                                      f"theo-doi-don-doc-{today:%Y%m%d}",

@@ -10,12 +10,12 @@ from communes.db import concurrent_change
 from communes.decorators import office_required
 from communes.models import Department
 from communes.params import id_param
-from inspections.models import CategoryRouting, Session
+from inspections.models import Session
 from inspections.queries import round_for
 
-from .. import services
+from .. import queries, services
 from ..forms import RoutingFormSet
-from ..models import Recommendation, Status
+from ..models import Recommendation
 from ..similarity import likely_duplicates
 
 ACTIONS = {
@@ -75,7 +75,7 @@ def routing(request, round_pk):
                 return redirect(request.get_full_path())
     else:
         rows = list(page.object_list)
-        formset = RoutingFormSet(initial=_initial_rows(inspection_round, rows),
+        formset = RoutingFormSet(initial=queries.routing_initial(inspection_round.province, rows),
                                  form_kwargs=form_kwargs)
         rows = list(zip(formset.forms, rows, strict=True))
     similar = likely_duplicates(Recommendation.objects.awaiting_routing().filter(
@@ -92,28 +92,6 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _initial_rows(inspection_round, recommendations):
-    """Each row starts from its category's default routing and the default due date."""
-    defaults = {
-        r.category_id: r for r in CategoryRouting.objects.filter(
-            province=inspection_round.province).prefetch_related("cooperating_departments")
-    }
-    due = services.default_due_date()
-    initial = []
-    for recommendation in recommendations:
-        # A returned item goes elsewhere than its default: the office chooses.
-        default = None if recommendation.status == Status.RETURNED else defaults.get(
-            recommendation.category_id)
-        initial.append({
-            "recommendation": recommendation.pk,
-            "lead_department": default.lead_department_id if default else None,
-            "cooperating_departments": [d.pk for d in default.cooperating_departments.all()]
-            if default else [],
-            "due_date": due,
-        })
-    return initial
 
 
 class _RowsIncomplete(Exception):
