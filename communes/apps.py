@@ -29,3 +29,7 @@ class CommunesConfig(AppConfig):
         from .second_factor import check_roles
 
         checks.register(check_roles, checks.Tags.security)
+        # Who may see the rows of communes' models that have no visible_to (communes/whomay.py).
+        from .whomay import register_communes_rows
+
+        register_communes_rows()

@@ -1,5 +1,5 @@
 """View decorators shared by the portal's apps: the method and login rule of a page, and which
-roles may open it.
+roles may open it (the rules: communes/whomay.py).
 
 A page the role may not use answers 403; an object outside the user's scope answers 404,
 because every lookup goes through `visible_to(user)` (communes/scope.py).
@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.views.decorators.http import require_GET
 
-from . import roles
-from .scope import has_calendar, uses_api
+from . import whomay
 
 
 def read_only(view):
@@ -23,30 +22,36 @@ def read_only(view):
     return transaction.non_atomic_requests(require_GET(view))
 
 
-def role_required(test):
-    """Log in first; then 403 unless `test(user)` holds."""
+def role_required(rule, *, step_argument=None):
+    """Log in first; then 403 unless the user passes `rule`: a rule of communes/whomay.py
+    (PAGES), or a test of the user. The view carries its rule (whomay.rule_of), so a test can
+    ask the rules what every URL should answer. `step_argument`: the URL argument that names
+    the lifecycle step the view takes (whomay.expect)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            if not test(request.user):
+            if not whomay.page(request.user, rule):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return whomay.declare(wrapped, rule, step_argument=step_argument)
 
     return decorator
 
 
 # Office staff and admins record; leaders and national viewers read; departments neither.
-reader_required = role_required(roles.is_reader)
-office_required = role_required(roles.is_office)
-department_required = role_required(roles.is_department_user)
+reader_required = role_required(whomay.READER)
+office_required = role_required(whomay.OFFICE)
+department_required = role_required(whomay.DEPARTMENT)
 # Pages that show only what the user's scope holds (lists, search): readers and departments.
-scoped_reader_required = role_required(
-    lambda user: roles.is_reader(user) or roles.is_department_user(user))
-# The API and its tokens (communes.scope.uses_api; visible_to decides what each sees).
-api_user_required = role_required(uses_api)
+scoped_reader_required = role_required(whomay.SCOPED_READER)
+# The API and its tokens (visible_to decides what each sees).
+api_user_required = role_required(whomay.API)
 # The work calendar's page (recommendations/views/calendar.py): everyone with a scope.
-calendar_user_required = role_required(has_calendar)
+calendar_user_required = role_required(whomay.CALENDAR)
+# A unit's own pages (recommendations/views/unit.py).
+unit_required = role_required(whomay.UNIT)
+# Any logged-in user: the page shows what their rows hold (communes.whomay.LOGIN).
+login_page = role_required(whomay.LOGIN)

@@ -2,7 +2,8 @@
 `visible_to(user)` and every cache key read it (after netbox's RestrictedQuerySet.restrict()).
 
 Roles (communes/roles.py) decide which pages a user may open (403 otherwise); the scope decides
-which rows those pages show (404 for anything else).
+which rows those pages show (404 for anything else). communes/whomay.py answers both, and the
+lifecycle's steps and the API, in one place.
 """
 
 from dataclasses import dataclass
@@ -97,15 +98,4 @@ class ScopedQuerySet(models.QuerySet):
         return None
 
 
-def uses_api(user) -> bool:
-    """Who reads the API (the province's other systems, through a person's token): the
-    office, leaders, national viewers, administrators and departments. A unit's staff work
-    on their unit's pages, which show them the office's answers rather than the
-    departments' working papers the API carries."""
-    return scope(user).kind in (Scope.ALL, Scope.PROVINCE, Scope.DEPARTMENT)
-
-
-def has_calendar(user) -> bool:
-    """Who has a work calendar (recommendations/calendar.py): whoever sees something of a
-    province, a unit's staff included (their tasks and sessions)."""
-    return scope(user).kind != Scope.NOTHING
+# Who uses the API and who has a work calendar: communes/whomay.py, with the other rules.

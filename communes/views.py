@@ -3,7 +3,6 @@ password, and the user's own page (status, new recovery codes)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import second_factor as sf
+from .decorators import login_page
 from .forms import SecondFactorCodeForm
 
 
@@ -42,7 +42,7 @@ def _refused(request, form, outcome):
             "or one of your recovery codes."))
 
 
-@login_required
+@login_page
 def second_factor_verify(request):
     """The code asked after the password (a user who has enrolled)."""
     if sf.is_verified(request) or not sf.required_for(request.user):
@@ -68,7 +68,7 @@ def second_factor_verify(request):
         "form": form, "next": _next(request)}, status=400 if form.errors else 200))
 
 
-@login_required
+@login_page
 def second_factor_enrol(request):
     """Setting up the authenticator app: its QR code and the secret as text; a code from the
     app confirms it, and the answer shows the ten recovery codes, this once."""
@@ -96,7 +96,7 @@ def second_factor_enrol(request):
         "secret": sf.secret_text(key)}, status=400 if form.errors else 200))
 
 
-@login_required
+@login_page
 def second_factor(request):
     """The user's own page: whether their role asks for a second factor, when it was set up
     and last used, how many recovery codes are left; new codes for a current code."""

@@ -1,5 +1,5 @@
 from communes import roles
-from communes.scope import has_calendar, uses_api
+from communes.whomay import has_calendar, uses_api
 
 
 def navigation(request):

@@ -1,10 +1,10 @@
-"""Who may use the API (communes.scope.uses_api). What they see is `visible_to(user)`."""
+"""Who may use the API: the rules API and API_DASHBOARD of communes/whomay.py, with the pages'
+rules. What they see is `visible_to(user)`."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from communes import roles
-from communes.scope import uses_api
+from communes import whomay
 
 
 class SeesSomething(BasePermission):
@@ -12,9 +12,11 @@ class SeesSomething(BasePermission):
     administrator or a department's user. The rows each endpoint shows are those of
     `visible_to(user)`."""
 
+    who_may = whomay.API  # read back by whomay.rule_of
+
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and uses_api(user))
+        return bool(user and user.is_authenticated and whomay.page(user, whomay.API))
 
 
 class ReadsDashboards(SeesSomething):
@@ -22,10 +24,12 @@ class ReadsDashboards(SeesSomething):
     administrators. Its counts are a province's or the country's (models.Tally), and cannot
     tell what is routed to one department."""
 
+    who_may = whomay.API_DASHBOARD
+
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False  # "Your account may not read the API": it may not
-        if roles.is_reader(request.user):
+        if whomay.page(request.user, whomay.API_DASHBOARD):
             return True
         # The account reads the rest of the API: say what it may not read.
         self.message = _("Your account reads the API, but not its dashboard: the dashboard's "

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes import services as communes_services
 from communes.decorators import calendar_user_required
 from communes.models import CalendarLink
-from communes.scope import has_calendar
+from communes.whomay import has_calendar, public
 
 from .. import calendar
 
@@ -53,6 +53,7 @@ def calendar_revoke(request):
     return redirect("recommendations:calendar")
 
 
+@public  # its secret is its key; an unknown one answers 404
 @transaction.non_atomic_requests
 @require_GET
 def calendar_feed(request, secret):

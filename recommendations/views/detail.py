@@ -2,7 +2,6 @@
 may take on it now."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +9,15 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from communes import whomay
 from communes.cache import page_part_key
-from communes.decorators import office_required, read_only, scoped_reader_required
+from communes.decorators import (
+    login_page,
+    office_required,
+    read_only,
+    role_required,
+    scoped_reader_required,
+)
 from communes.pages import cached_page
 from communes.timeline import Entry, history_entries
 from inspections.queries import session_for
@@ -159,7 +165,7 @@ def detail(request, pk):
 
 
 @require_POST
-@scoped_reader_required
+@role_required(whomay.SCOPED_READER, step_argument="action")
 def act(request, pk, action):
     recommendation = _recommendation_for(request.user, pk)
     if action not in FORMS:
@@ -190,7 +196,7 @@ def act(request, pk, action):
 
 
 @read_only
-@login_required
+@login_page
 def attachment_download(request, pk):
     """A file, to whoever may see what it is attached to; 404 to everyone else."""
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)

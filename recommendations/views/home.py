@@ -3,7 +3,6 @@ leaders the figures they read first and which body is furthest behind; everyone 
 province sees its rounds below. A commune's or ward's staff have their unit's page."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 
 from communes import roles
 from communes.cache import figures_versions, page_part_key
-from communes.decorators import read_only
+from communes.decorators import login_page, read_only
 from communes.pages import cached_page
 from inspections.models import InspectionRound, Session, WorkingGroup
 
@@ -25,7 +24,7 @@ def _per_user(request):
 
 
 @read_only
-@login_required
+@login_page
 # The leaders' figures come from the tally: nationally, they move at most once an interval.
 @cached_page(vary=_per_user, versions_of=figures_versions)
 def home(request):

@@ -25,6 +25,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from communes.decorators import read_only
+from communes.whomay import public
 
 # The header by which a unit page tells the service worker it may be kept, and for whom.
 OFFLINE_KEY_HEADER = "X-Offline-Key"
@@ -96,6 +97,7 @@ def _is_uuid(value):
     return True
 
 
+@public  # the browser fetches it without cookies; it holds nothing of anyone's
 @read_only
 @cache_control(no_cache=True)
 def manifest(request):
@@ -134,6 +136,7 @@ def _assets_digest(urls):
     return digest.hexdigest()
 
 
+@public
 @read_only
 @cache_control(no_cache=True)
 def service_worker(request):
@@ -159,6 +162,7 @@ def service_worker(request):
     return response
 
 
+@public
 @require_GET
 def offline_page(request):
     """What the service worker shows for a page it has not kept, when there is no

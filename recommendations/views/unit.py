@@ -14,8 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from communes import roles
-from communes.decorators import read_only, role_required
+from communes.decorators import read_only, unit_required
 from communes.models import AdministrativeUnit
 from communes.numbers import format_number
 from inspections.figure_forms import (
@@ -42,8 +41,6 @@ from .. import services
 from ..forms import DirectiveReportForm, VerdictForm
 from ..models import AnswerReceipt, PublishedAnswer, Recommendation
 from .offline import kept_offline
-
-unit_required = role_required(roles.is_unit_user)
 
 # The status of a send that came after the office closed what it was for: the page the
 # device's queue reads (static/js/offline.js) tells it from a form to correct (400).

@@ -17,3 +17,10 @@ class WebhooksConfig(AppConfig):
         from . import outbox
 
         events.connect(outbox.deliveries_make)
+        # Who may see a delivery (communes/whomay.py): whoever sees its subscription.
+        from communes import whomay
+
+        from .models import Delivery, Subscription
+
+        whomay.register_rows(Delivery, lambda user: Delivery.objects.filter(
+            subscription__in=Subscription.objects.visible_to(user)))
