@@ -64,36 +64,34 @@ def sees_all_provinces(user) -> bool:
     return user.is_superuser or NATIONAL_VIEWER in role_names(user)
 
 
-# What each role may do in Django's permission system (admin and has_perm); pages check roles.
-# An app label gives every permission on the listed models; "view", "add", "change" give that
-# permission on "app.model" labels; "*" every view permission of the portal's apps.
+# What each role may do in Django's permission system (admin and has_perm); pages check roles
+# (communes/whomay.py). An app label gives every permission on the listed models; "view",
+# "add", "change" give that permission on "app.model" labels; "*" every view permission of the
+# portal's apps. A higher app adds its own models' from its AppConfig.ready() (`grant`), so
+# this module names none of them.
 ROLE_PERMISSIONS = {
     OFFICE_STAFF: {
         "inspections": {"inspectionround", "workinggroup", "groupmember", "session",
                         "unitreport", "reportedfigure", "difficulty", "directive",
                         "directivefollowup", "fieldvisit"},
-        "recommendations": {"recommendation", "response"},
         "view": {"communes.administrativeunit", "communes.department", "communes.province",
-                 "inspections.category", "inspections.metric",
-                 "recommendations.recommendationevent"},
+                 "inspections.category", "inspections.metric"},
     },
-    DEPARTMENT_HEAD: {
-        "change": {"recommendations.recommendation"},
-        "add": {"recommendations.response"},
-        "view": {"recommendations.recommendation", "recommendations.response",
-                 "recommendations.recommendationevent"},
-    },
-    DEPARTMENT_STAFF: {
-        "add": {"recommendations.response"},
-        "view": {"recommendations.recommendation", "recommendations.response",
-                 "recommendations.recommendationevent"},
-    },
+    DEPARTMENT_HEAD: {},
+    DEPARTMENT_STAFF: {},
     LEADER: {"view": "*"},
     NATIONAL_VIEWER: {"view": "*"},
     # Works on the portal's own pages only (Django admin is for superusers).
     UNIT_STAFF: {},
 }
 PERMISSION_APPS = ("communes", "inspections", "recommendations")
+
+
+def grant(role: str, spec: dict) -> None:
+    """Add `spec` (as in ROLE_PERMISSIONS) to `role`'s permissions: an app's own models', from
+    its AppConfig.ready(), before any roles_sync reads them."""
+    for key, value in spec.items():
+        ROLE_PERMISSIONS[role].setdefault(key, set()).update(value)
 
 
 def _codenames(spec):

@@ -2,6 +2,28 @@ from django.apps import AppConfig
 from django.db.models import signals
 from django.utils.translation import gettext_lazy as _
 
+from communes import roles
+
+# What the roles may do with this app's models in Django's permission system (communes.roles:
+# ROLE_PERMISSIONS, whose form this is).
+ROLE_PERMISSIONS = {
+    roles.OFFICE_STAFF: {
+        "recommendations": {"recommendation", "response"},
+        "view": {"recommendations.recommendationevent"},
+    },
+    roles.DEPARTMENT_HEAD: {
+        "change": {"recommendations.recommendation"},
+        "add": {"recommendations.response"},
+        "view": {"recommendations.recommendation", "recommendations.response",
+                 "recommendations.recommendationevent"},
+    },
+    roles.DEPARTMENT_STAFF: {
+        "add": {"recommendations.response"},
+        "view": {"recommendations.recommendation", "recommendations.response",
+                 "recommendations.recommendationevent"},
+    },
+}
+
 
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
@@ -29,6 +51,17 @@ class RecommendationsConfig(AppConfig):
         cache.watch(self.label, unwatched=("DigestSent",))
         # Searched by their text (communes/fulltext.py).
         fulltext.index(self.label, "Recommendation")
+        from communes import whomay
+
+        from . import services
+        from .models import Recommendation
+
+        # Who may (communes/whomay.py): this app's permissions, and its lifecycle's steps.
+        for role, spec in ROLE_PERMISSIONS.items():
+            roles.grant(role, spec)
+        whomay.register_steps(Recommendation, kinds=services.actor_kinds,
+                              takers=lambda action: services.ACTIONS[action].capacities())
+
         # The dashboard's tally follows every write of what it counts (recommendations/tally.py).
         from communes.models import AdministrativeUnit, CalendarDay
         from inspections import signals as inspection_signals
@@ -41,7 +74,6 @@ class RecommendationsConfig(AppConfig):
         )
 
         from . import tally
-        from .models import Recommendation
 
         def connect(signal, receiver, *senders):
             for sender in senders:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from communes import roles
+from communes import whomay
 
 from ..models import OPEN_STATUSES, AnswerReceipt, ExtensionRequest, Status
 
@@ -18,10 +18,9 @@ class TransitionNotAllowed(ValidationError):
     """The step is not possible from the current status, or not for this user."""
 
 
-OFFICE = "office"
-LEAD_HEAD = "lead_head"
-LEAD_STAFF = "lead_staff"
-COOPERATING = "cooperating"
+# The capacities one acts in, and who holds them: communes/whomay.py.
+OFFICE, LEAD_HEAD, LEAD_STAFF, COOPERATING = (
+    whomay.OFFICE_CAPACITY, whomay.LEAD_HEAD, whomay.LEAD_STAFF, whomay.COOPERATING)
 
 
 @dataclass(frozen=True)
@@ -71,39 +70,21 @@ STEPS = {
 }
 
 
-# Who holds each capacity, by role: which pages' steps a role may ever take (403 otherwise).
-CAPACITY_ROLES = {
-    OFFICE: {roles.OFFICE_STAFF},
-    LEAD_HEAD: {roles.DEPARTMENT_HEAD},
-    LEAD_STAFF: {roles.DEPARTMENT_STAFF},
-    COOPERATING: {roles.DEPARTMENT_HEAD, roles.DEPARTMENT_STAFF},
-}
+CAPACITY_ROLES = whomay.CAPACITY_ROLES
 
 
 def actor_kinds(user, recommendation) -> set[str]:
     """In which capacities `user` may act on `recommendation`: office, lead department head or
-    staff, co-operating department."""
-    if user is None or user.is_superuser:
-        # Commands and admins act for every role.
-        return {OFFICE, LEAD_HEAD, LEAD_STAFF}
-    kinds = set()
-    names = roles.role_names(user)
-    profile = getattr(user, "profile", None)
-    in_province = profile is not None and profile.province_id == recommendation.province_id
-    if roles.OFFICE_STAFF in names and in_province:
-        kinds.add(OFFICE)
-    # A department acts on an item only while it holds it: not once it returned it.
+    staff, co-operating department (the rule: communes.whomay.capacities)."""
+    if user is None or user.is_superuser:  # every capacity, without reading the item
+        return whomay.capacities(user, province_id=None, lead_department_id=None,
+                                 cooperating_ids=(), holds=False)
     holds = recommendation.status in OPEN_STATUSES
-    if holds and profile is not None and profile.department_id == recommendation.lead_department_id:
-        if roles.DEPARTMENT_HEAD in names:
-            kinds.add(LEAD_HEAD)
-        if roles.DEPARTMENT_STAFF in names:
-            kinds.add(LEAD_STAFF)
-    cooperating = {d.pk for d in recommendation.cooperating_departments.all()} if holds else ()
-    if (profile is not None and roles.is_department_user(user)
-            and profile.department_id in cooperating):
-        kinds.add(COOPERATING)
-    return kinds
+    return whomay.capacities(
+        user, province_id=recommendation.province_id,
+        lead_department_id=recommendation.lead_department_id, holds=holds,
+        cooperating_ids={d.pk for d in recommendation.cooperating_departments.all()}
+        if holds else ())
 
 
 def pending_extension(recommendation):
@@ -177,7 +158,4 @@ def available_actions(*, recommendation, user) -> list[str]:
 def role_may_take(user, action: str) -> bool:
     """Whether the user's role may ever take `action` (whatever the recommendation's state):
     a step their role never takes is refused with 403, one not possible now with a message."""
-    if user.is_superuser:
-        return True
-    names = roles.role_names(user)
-    return any(names & CAPACITY_ROLES[kind] for kind in ACTIONS[action].capacities())
+    return whomay.role_holds(user, ACTIONS[action].capacities())
