@@ -363,7 +363,7 @@ class DocsView(NoTransaction, SpectacularSwaggerSplitView):
         return response
 
 
-# A page of the portal for those who use the API (communes.scope.uses_api): a logged-out
+# A page of the portal for those who use the API (communes.whomay.API): a logged-out
 # visitor is sent to the login page, a unit's staff get 403. The schema stays open to tokens.
 docs = api_user_required(DocsView.as_view())
 
