@@ -29,7 +29,15 @@ class CommunesConfig(AppConfig):
         from .second_factor import check_roles
 
         checks.register(check_roles, checks.Tags.security)
-        # Who may see the rows of communes' models that have no visible_to (communes/whomay.py).
-        from .whomay import register_communes_rows
+        # Who may see the rows of communes' models that have no visible_to (communes/whomay.py):
+        # one's own tokens only, the issuers of one's province, the people of one's province.
+        from django.contrib.auth import get_user_model
 
-        register_communes_rows()
+        from . import whomay
+        from .models import ApiToken, IssuingBody
+        from .scope import scope
+
+        whomay.register_rows(ApiToken, lambda user: ApiToken.objects.filter(user=user.pk))
+        whomay.register_rows(IssuingBody, lambda user: IssuingBody.objects.filter(
+            province_id=scope(user).province_id))
+        whomay.register_rows(get_user_model(), whomay.users_of_province)

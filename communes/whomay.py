@@ -266,21 +266,9 @@ def expect(user, view, obj=None, kwargs=None):
     return 200
 
 
-def _users_of_province(user):
+def users_of_province(user):
     """The people of the office's province (the settings' list of people): no superuser."""
     province_id = scope(user).province_id
     users = get_user_model()._default_manager
     return users.filter(profile__province_id=province_id, is_superuser=False) \
         if province_id is not None else users.none()
-
-
-def register_communes_rows():
-    """The rows of communes' models that have no `visible_to` (CommunesConfig.ready)."""
-    from .models import ApiToken, IssuingBody
-
-    # One's own tokens only: another user's answers 404.
-    register_rows(ApiToken, lambda user: ApiToken.objects.filter(user=user.pk))
-    # How the office's own province names its issuers.
-    register_rows(IssuingBody, lambda user: IssuingBody.objects.filter(
-        province_id=scope(user).province_id))
-    register_rows(get_user_model(), _users_of_province)
