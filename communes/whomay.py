@@ -39,6 +39,13 @@ Who may, by role (a user may hold several; an administrator is a superuser):
 - Administrator: every page and row and every capacity; the province's settings need a
   province (without one, Django admin, which is theirs alone).
 
+Still outside (tests/test_who_may.py, BODY_RULES, lists them): an administrator without a
+province is refused the office's settings and a new round in those views (they need a
+province); issuing a numbered document checks the office of its province in the view
+(recommendations/views/documents.py); second-factor enrolment is refused unless a role is asked
+for one (communes/second_factor.py); a unit's own reports and answers check the unit in
+inspections' and recommendations' services.
+
 Why here, in communes: it is the lowest app, so every app's views, the API and the services
 can read it (imports point down only: communes → inspections → recommendations → webhooks).
 What only a higher app knows (the lifecycle's actions, the rows of a model without
