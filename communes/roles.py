@@ -71,11 +71,7 @@ def sees_all_provinces(user) -> bool:
 # this module names none of them.
 ROLE_PERMISSIONS = {
     OFFICE_STAFF: {
-        "inspections": {"inspectionround", "workinggroup", "groupmember", "session",
-                        "unitreport", "reportedfigure", "difficulty", "directive",
-                        "directivefollowup", "fieldvisit"},
-        "view": {"communes.administrativeunit", "communes.department", "communes.province",
-                 "inspections.category", "inspections.metric"},
+        "view": {"communes.administrativeunit", "communes.department", "communes.province"},
     },
     DEPARTMENT_HEAD: {},
     DEPARTMENT_STAFF: {},
@@ -84,7 +80,10 @@ ROLE_PERMISSIONS = {
     # Works on the portal's own pages only (Django admin is for superusers).
     UNIT_STAFF: {},
 }
-PERMISSION_APPS = ("communes", "inspections", "recommendations")
+# The apps whose models the roles' permissions cover ("*" is every view permission of these):
+# communes, and each app that grants its own (`grant` adds it).
+PERMISSION_APPS = {"communes"}
+ACTIONS = ("view", "add", "change")
 
 
 def grant(role: str, spec: dict) -> None:
@@ -92,6 +91,8 @@ def grant(role: str, spec: dict) -> None:
     its AppConfig.ready(), before any roles_sync reads them."""
     for key, value in spec.items():
         ROLE_PERMISSIONS[role].setdefault(key, set()).update(value)
+        PERMISSION_APPS.update({key} if key not in ACTIONS
+                               else {label.split(".")[0] for label in value})
 
 
 def _codenames(spec):

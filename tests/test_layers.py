@@ -23,10 +23,6 @@ LABELS = {"communes": "communes", "inspections": "inspections",
 NAMESPACES = {"communes": (), "inspections": ("inspections",),
               "recommendations": ("recommendations", "api"),
               "recommendations.webhooks": ("webhooks",)}
-# Modules that still name a higher app, each with its reason. communes/roles.py gives each
-# role its Django permissions on every app's models, by label: issue 30's "who may" work
-# gathers pages, rows, steps and the API into one module, which takes that over.
-NAMING_ALLOWED = {"communes/roles.py"}
 
 
 def layer_of(module):
@@ -151,7 +147,6 @@ def app_files(app):
 
 def test_no_app_names_a_higher_apps_urls_or_models():
     named = [f"{path.relative_to(ROOT)}:{found}" for app in LAYERS for path in app_files(app)
-             if str(path.relative_to(ROOT)) not in NAMING_ALLOWED
              for found in names_reaching_up(path, app)]
     assert named == []
 
