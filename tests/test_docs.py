@@ -122,16 +122,20 @@ def test_slugs_follow_github():
 
 
 def broken_copy(tmp_path):
-    """README.md and docs/ copied, Markdown only (pictures are checked for existence, so the
-    copy makes an empty file for each)."""
+    """README.md and docs/ copied, Markdown only (pictures and the source files the pages
+    link to are checked for existence, so the copy makes an empty file for each)."""
+    linked = set((ROOT / "docs").rglob("*.png"))
     for page in pages(ROOT):
         copy = tmp_path / page.relative_to(ROOT)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(page, copy)
-    for picture in (ROOT / "docs").rglob("*.png"):
-        copy = tmp_path / picture.relative_to(ROOT)
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.touch()
+        linked |= {(page.parent / unquote(target).partition("#")[0]).resolve()
+                   for _number, target in targets(page) if not target.startswith("#")}
+    for path in linked:
+        if path.is_file() and path.suffix != ".md" and ROOT in path.parents:
+            copy = tmp_path / path.relative_to(ROOT)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.touch()
     assert problems(tmp_path) == []
     return tmp_path
 
