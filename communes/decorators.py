@@ -8,7 +8,7 @@ because every lookup goes through `visible_to(user)` (communes/scope.py).
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.views.decorators.http import require_GET
 
@@ -27,6 +27,9 @@ def role_required(rule, *, step_argument=None):
     (PAGES), or a test of the user. The view carries its rule (whomay.rule_of), so a test can
     ask the rules what every URL should answer. `step_argument`: the URL argument that names
     the lifecycle step the view takes (whomay.expect)."""
+    if isinstance(rule, str) and rule not in whomay.PAGES:
+        # A misspelt rule would otherwise refuse every request with a server error.
+        raise ImproperlyConfigured(f"No page rule {rule!r} in communes/whomay.py (PAGES).")
 
     def decorator(view):
         @wraps(view)

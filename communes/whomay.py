@@ -3,7 +3,8 @@
 ## Who may
 
 The portal asks one question, "may this user do this, on this object?", in four forms. Each is
-answered here, and the mechanism that enforces it reads the answer from here:
+answered here; pages, steps and the API are enforced by reading the answer from here, and rows
+by each view's lookup through the same `visible_to` this module asks:
 
 - Pages (403). Every view declares a rule by name (`PAGES` below) with a decorator of
   communes/decorators.py (`reader_required` is `role_required(READER)`); the decorator asks
@@ -11,7 +12,9 @@ answered here, and the mechanism that enforces it reads the answer from here:
 - Rows (404). `rows(user, Model)` is what the user may see of a model: its
   `visible_to(user)`, which reads the user's scope (communes/scope.py: ALL, PROVINCE,
   DEPARTMENT, UNIT or NOTHING, decided once from roles and profile). A page looks its object
-  up in those rows, so anything else answers 404 rather than saying it exists.
+  up in those rows, so anything else answers 404 rather than saying it exists. The few models
+  without `visible_to` (API tokens, issuers, people, webhook deliveries) register a rule here
+  that restates their views' filter; the URL walk would catch the two drifting apart.
 - Steps (403, or a message when the step is not possible now). `capacities(user, ...)` says in
   which capacities a user acts on a recommendation (OFFICE, LEAD_HEAD, LEAD_STAFF,
   COOPERATING); `CAPACITY_ROLES` which roles can ever hold each. recommendations.services

@@ -212,3 +212,12 @@ def test_may_is_one_question(users, world):
     assert not whomay.may(users["ward_a"], whomay.API)
     assert whomay.may(users["head_a"], whomay.API)
     assert not whomay.may(users["head_a"], whomay.API_DASHBOARD)
+
+
+def test_a_misspelt_page_rule_is_refused_when_the_view_is_declared():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from communes.decorators import role_required
+
+    with pytest.raises(ImproperlyConfigured, match="ofice"):
+        role_required("ofice")
