@@ -13,9 +13,10 @@ from communes import roles
 from recommendations import services
 from tests import factories
 from tests.browser.audit import axe_source, axe_violations
+from tests.browser.signing import FACTORY_PASSWORD as PASSWORD
+from tests.browser.signing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "matkhau-thu-2025"
 
 
 def _api(url, token):
@@ -40,10 +41,7 @@ def test_a_head_makes_uses_and_revokes_a_token(live_server, page):
     services.recommendation_route(recommendation=recommendation, by=office,
                                   lead_department=department)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(head.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    sign_in(page, live_server, head.username)
     # The account's own items are in the menu under the user's name.
     page.locator(".account-menu > summary").click()
     page.get_by_role("link", name="Mã truy cập API").click()

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from communes import roles
 from inspections.models import Directive
 from tests import factories
+from tests.browser.signing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "matkhau-thu-2025"
 
 
 def _read(url):
@@ -38,10 +38,7 @@ def test_a_ward_makes_reads_and_revokes_its_calendar(live_server, page, settings
                                          due_date=timezone.localdate())
     directive.follow_ups.create(unit=unit)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(ward.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    sign_in(page, live_server, ward.username)
     page.locator(".account-menu > summary").click()
     page.get_by_role("link", name="Lịch công tác (iCalendar)").click()
     expect(page.get_by_text("Đồng chí chưa có đường dẫn lịch.")).to_be_visible()

@@ -13,10 +13,11 @@ from inspections.models import Category, Directive, InspectionRound, Session
 from recommendations.demo import SCENARIO_FILE, reference_load_langson
 from recommendations.models import Recommendation, Status
 from tests import factories
+from tests.browser.signing import FACTORY_PASSWORD as PASSWORD
+from tests.browser.signing import sign_in
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True)]
-PASSWORD = "matkhau-thu-2025"
 
 
 @pytest.fixture
@@ -28,10 +29,7 @@ def langson_office():
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    sign_in(page, live_server, username, PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
 
 
