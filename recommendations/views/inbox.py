@@ -11,6 +11,7 @@ from communes.cache import page_part_key
 from communes.decorators import department_required, read_only
 from communes.exports import export
 from communes.pages import cached_page
+from communes.paging import PagedByIds
 from communes.scope import scope
 
 from ..exports import recommendation_rows
@@ -50,7 +51,7 @@ def inbox(request):
         return exported
 
     def page():
-        paginator = Paginator(items(), 25)
+        paginator = Paginator(PagedByIds(items()), 25)
         if not filtering:
             paginator.count = counts[tab]  # the tab's own count, read with the others
         return paginator.get_page(page_number)

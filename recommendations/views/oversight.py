@@ -16,6 +16,7 @@ from communes.decorators import read_only, reader_required, scoped_reader_requir
 from communes.exports import XLSX_TYPE, export, export_lines
 from communes.models import IssuingBody, Province
 from communes.pages import cached_page
+from communes.paging import PagedByIds
 from communes.scope import Scope, scope
 from inspections.models import DirectiveFollowUp
 
@@ -90,10 +91,10 @@ def recommendation_list(request):
     page_number = request.GET.get("page", "")
     return render(request, "recommendations/list.html", {
         # Read only when the list's part of the page is not in the cache (communes/cache.py).
-        "page": SimpleLazyObject(lambda: Paginator(
+        "page": SimpleLazyObject(lambda: Paginator(PagedByIds(
             recommendations.select_related("category", "lead_department",
                                            "session__group__round")
-            .prefetch_related("units"), 25).get_page(page_number)),
+            .prefetch_related("units")), 25).get_page(page_number)),
         "cache_key": page_part_key(user, filters.typed, page_number),
         "page_params": chosen, "chosen": chosen, "filters": filters,
         "today": today, "open_statuses": [s.value for s in OPEN_STATUSES],
