@@ -319,7 +319,7 @@ def test_the_units_pages_are_an_installable_app(live_server, browser, ward, tmp_
     context.close()
 
 
-# The unit's pages on a weak connection (docs/features.md, "Communes on a weak
+# The unit's pages on a weak connection (the README, and docs/features.md, "Communes on a weak
 # connection"): what
 # crosses the link to show each page (HTML, CSS, JS and the icon, with their headers, as the
 # test server sends them: uncompressed but for the HTML), on the first visit and on a repeat
@@ -345,6 +345,14 @@ def test_the_units_home_and_session_page_are_light_on_a_slow_connection(
     services.unit_directive_report(
         follow_up=ward["task"], by=ward["clerk"], text="Đã lắp đặt máy tính",
         files=[SimpleUploadedFile("Ảnh hiện trường.png", picture, "image/png")])
+    # The budget the README states is the one held here.
+    readme = " ".join((settings.BASE_DIR / "README.md").read_text().split())
+    kb = {key: size // 1000 for key, size in PAGE_BUDGET_BYTES.items()}
+    first, repeat = (f"{LOAD_SECONDS[visit]:g} s" for visit in ("first", "repeat"))
+    assert (f"the unit's home at most {kb['home', 'first']} KB and {first} on a first visit, "
+            f"{kb['home', 'repeat']} KB and {repeat} on a repeat visit; a session's page at "
+            f"most {kb['session', 'first']} KB and {first}, then {kb['session', 'repeat']} KB "
+            f"and {repeat}") in readme
     client = Client()
     client.force_login(ward["clerk"])
     session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
