@@ -2,13 +2,17 @@
 a TCP relay that delays each direction by half the round trip and lets through at most `rate`
 bytes a second in each direction, shared by all the browser's connections. Unlike DevTools'
 throttling, which slows a page's own requests only, it slows the service worker's too, and
-it counts what crossed it."""
+it counts what crossed it, and the addresses the browser asked for through it."""
 
 import contextlib
+import re
 import socket
 import threading
 import time
 from collections import deque
+
+# A request's first line, as it starts a chunk or follows the previous request's end.
+_REQUEST_LINE = re.compile(rb"(?:^|\r\n)(?:GET|HEAD|POST) (\S+) HTTP/1\.[01]\r\n")
 
 
 class _Direction:
@@ -36,6 +40,9 @@ class ThrottledLink:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.closed = False
+        # The path of each request that crossed the link, the service worker's included
+        # (Playwright's page events do not show those).
+        self.asked = []
 
     @property
     def received(self):
@@ -113,6 +120,8 @@ class ThrottledLink:
                     return
                 with direction.lock:
                     direction.carried += len(data)
+                if direction is self.up:
+                    self.asked.extend(path.decode() for path in _REQUEST_LINE.findall(data))
 
         threading.Thread(target=read, daemon=True).start()
         threading.Thread(target=write, daemon=True).start()
