@@ -201,14 +201,17 @@ class RequestFilterSet(django_filters.FilterSet):
 
     service_request_id = django_filters.CharFilter(
         method="by_ids", max_length=2000, label=_("Ids of requests, separated by commas."))
-    service_code = django_filters.CharFilter(field_name="category__code", max_length=40,
-                                             label=_("A service code (category)."))
+    # GeoReport v2: service_code and status "can be declared multiple times, comma
+    # delimited"; service_request_id "overrides all other arguments" (filter_queryset).
+    service_code = django_filters.CharFilter(
+        method="by_codes", max_length=2000,
+        label=_("Service codes (categories), separated by commas."))
     start_date = SinceFilter(method="requested_from", label=_(
         "Requested (raised at a session) at or after (ISO 8601)."))
     end_date = SinceFilter(method="requested_until", label=_(
         "Requested (raised at a session) at or before (ISO 8601)."))
-    status = django_filters.ChoiceFilter(method="by_status", label=_("open or closed"),
-                                         choices=[("open", "open"), ("closed", "closed")])
+    status = django_filters.CharFilter(method="by_status", max_length=20, label=_(
+        "open or closed, or both separated by a comma."))
     jurisdiction_id = django_filters.CharFilter(
         field_name="province__code", max_length=2, label=_("The province's official code."))
 
@@ -229,12 +232,29 @@ class RequestFilterSet(django_filters.FilterSet):
     def requested_until(self, queryset, name, value):
         return queryset.filter(session__date__lte=timezone.localtime(value).date())
 
+    def by_codes(self, queryset, name, value):
+        return queryset.filter(category__code__in=[code.strip() for code in value.split(",")])
+
     def by_status(self, queryset, name, value):
-        return (queryset.filter(status__in=CLOSED) if value == "closed"
-                else queryset.exclude(status__in=CLOSED))
+        statuses = {status.strip() for status in value.split(",")}
+        unknown = sorted(statuses - {"open", "closed"})
+        if unknown:
+            raise ValidationError({name: [
+                forms.ChoiceField.default_error_messages["invalid_choice"]
+                % {"value": unknown[0]}]})
+        if statuses == {"closed"}:
+            return queryset.filter(status__in=CLOSED)
+        if statuses == {"open"}:
+            return queryset.exclude(status__in=CLOSED)
+        return queryset
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
+        if data.get("service_request_id"):
+            # The ids asked for, whatever the status, codes or dates (in the province asked).
+            if data.get("jurisdiction_id"):
+                queryset = queryset.filter(province__code=data["jurisdiction_id"])
+            return self.by_ids(queryset, "service_request_id", data["service_request_id"])
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end - start > datetime.timedelta(days=DEFAULT_DAYS):
             raise ValidationError({"end_date": [_("The dates may span %(days)d days at most.")

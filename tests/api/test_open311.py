@@ -149,3 +149,36 @@ def test_json_and_xml_answer_the_same_requests(client, token_of, office_user, wo
                                                HTTP_AUTHORIZATION=authorization).content)
     assert [{key: ("" if value is None else str(value)) for key, value in row.items()}
             for row in as_json] == [{e.tag: e.text or "" for e in request} for request in as_xml]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("output_format", ["json", "xml"])
+def test_statuses_and_service_codes_may_be_listed_with_commas(geo, world, head_a,
+                                                              output_format):
+    """GeoReport v2: status and service_code "can be declared multiple times, comma
+    delimited"; service_request_id "overrides all other arguments"."""
+    api = geo(output_format)
+    for_a, for_b = world["recommendation"], world["recommendation_b"]
+    services.recommendation_accept(recommendation=for_a, by=head_a)
+    services.recommendation_resolve(recommendation=for_a, by=head_a, answer="Đã bổ sung")
+
+    both = _as_list(api.get_service_requests(status="open,closed", **AUGUST))
+    assert {r["service_request_id"] for r in both} == {str(for_a.pk), str(for_b.pk)}
+    codes = f"{for_a.category.code},{for_b.category.code},KHONG-CO"
+    by_codes = _as_list(api.get_service_requests(service_code=codes, **AUGUST))
+    assert {r["service_request_id"] for r in by_codes} == {str(for_a.pk), str(for_b.pk)}
+    one_code = _as_list(api.get_service_requests(service_code=for_a.category.code, **AUGUST))
+    assert str(for_a.pk) in {r["service_request_id"] for r in one_code}
+    # The ids win over a status and a window that would leave the request out.
+    by_id = _as_list(api.get_service_requests(service_request_id=str(for_a.pk),
+                                              status="open",
+                                              start_date="2025-07-01T00:00:00+07:00",
+                                              end_date="2025-07-31T00:00:00+07:00"))
+    assert [r["service_request_id"] for r in by_id] == [str(for_a.pk)]
+
+
+@pytest.mark.django_db
+def test_a_status_neither_open_nor_closed_is_refused(client, token_of, office_user, world):
+    response = client.get(reverse("api:open311_requests"), {"status": "open,pending"},
+                          HTTP_AUTHORIZATION=token_of(office_user))
+    assert response.status_code == 400
