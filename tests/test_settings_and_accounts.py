@@ -42,9 +42,9 @@ def test_production_asks_the_office_leaders_national_viewers_and_administrators_
     clean = {k: v for k, v in os.environ.items()
              if k not in PRODUCTION_ENV and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",
                                                       "SECOND_FACTOR_ROLES")}
-    result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT,
-                            env={**clean, **PRODUCTION_ENV}, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+                            cwd=ROOT, env={**clean, **PRODUCTION_ENV}, capture_output=True,
+                            text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "admin,leader,national,office"
 
