@@ -7,6 +7,9 @@ where allauth would replace it. django-otp's TOTPDevice holds the app's secret, 
 StaticDevice the recovery codes; its OTPMiddleware says whether this session gave one
 (`request.user.is_verified()`), and forgets it when the device is deleted (an administrator's
 reset). The API's tokens are another credential, for machines, and are not asked for one.
+No WebAuthn or passkeys: django-otp has none of its own (they would take another package and
+a script on the enrolment page under the portal's Content-Security-Policy), and issue 27 asked
+for them only where the library gave them at no extra cost.
 
 Who must: settings.SECOND_FACTOR_ROLES. Until a session is verified, SecondFactorMiddleware
 lets such a user reach only the enrolment or code page, signing out, and the language switch;

@@ -34,6 +34,21 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert "WARNING" not in result.stderr
 
 
+def test_production_asks_the_office_leaders_national_viewers_and_administrators_for_a_code():
+    """The second factor is on by default where it matters (issue 27): the tests switch it
+    on themselves (test settings leave it off), so only this reads the shipped default."""
+    code = ("from django.conf import settings; "
+            "print(','.join(sorted(settings.SECOND_FACTOR_ROLES)))")
+    clean = {k: v for k, v in os.environ.items()
+             if k not in PRODUCTION_ENV and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",
+                                                      "SECOND_FACTOR_ROLES")}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+                            cwd=ROOT, env={**clean, **PRODUCTION_ENV}, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "admin,leader,national,office"
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_required_variables(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -78,6 +93,13 @@ def test_behind_nginx_the_lock_follows_the_forwarded_client_ip(client, office_us
     good = {"username": "office", "password": "matkhau-thu-2025"}
     locked = client.post(url, good, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert locked.status_code == 429
+    # The probe's case: the pair locked at 203.0.113.7 stays locked with an address put in
+    # front of it (a proxy that appends rather than overwrites). Asked before anything else
+    # is locked: django-ipware's reading counted this under the proxy's own address, which
+    # the forged attempts below lock too, and would hide it.
+    prepended = client.post(url, good, REMOTE_ADDR="127.0.0.1",
+                            HTTP_X_FORWARDED_FOR="10.99.99.99, 203.0.113.7")
+    assert prepended.status_code == 429
     # A colleague at another address, through the same nginx, still logs in...
     other = client.post(url, good, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
     assert other.status_code == 302
@@ -89,11 +111,6 @@ def test_behind_nginx_the_lock_follows_the_forwarded_client_ip(client, office_us
     forged = client.post(url, good, REMOTE_ADDR="127.0.0.1",
                          HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.9")
     assert forged.status_code == 429
-    # The probe's case: the pair locked at 203.0.113.7 stays locked with an address put in
-    # front of it (a proxy that appends rather than overwrites).
-    prepended = client.post(url, good, REMOTE_ADDR="127.0.0.1",
-                            HTTP_X_FORWARDED_FOR="10.99.99.99, 203.0.113.7")
-    assert prepended.status_code == 429
 
 
 @pytest.mark.django_db

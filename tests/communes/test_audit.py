@@ -110,6 +110,22 @@ def test_the_offices_people_page_records_creation_role_changes_and_deactivation(
     assert len(events(Kind.USER_ACTIVATED)) == 1
 
 
+def test_moving_a_units_staff_to_another_unit_is_recorded(client, office_user, ward_a,
+                                                           ward_a_unit, ward_b_unit, province):
+    """The third of "role, department or unit": a commune's or ward's staff moved to another
+    one changes what they may see and write, as a department change does."""
+    client.force_login(office_user)
+    edit = reverse("inspections:settings_person_edit", args=[ward_a.pk])
+    data = {"username": ward_a.username, "email": "ward.a@example.vn", "is_active": "on",
+            "full_name": "Lê Thị Phường", "role": roles.UNIT_STAFF, "unit": ward_b_unit.pk,
+            "job_title": ""}
+    assert client.post(edit, data).status_code == 302
+    [changed] = events(Kind.ROLE_CHANGED)
+    assert changed.details == {"unit": {"from": str(ward_a_unit), "to": str(ward_b_unit)}}
+    assert (changed.actor_id, changed.object_id, changed.province_id) == (
+        office_user.pk, str(ward_a.pk), province.pk)
+
+
 def test_a_failed_person_save_leaves_no_audit_row(client, office_user, department_a):
     """The event is written before the service's last step fails: the rollback takes it."""
     client.force_login(office_user)
