@@ -85,7 +85,7 @@ def test_required_by_role_setting(office_user, leader, national_viewer, admin_us
     assert not sf.required_for(admin_user_)
 
 
-@pytest.mark.parametrize("role", ["office", "leader", "admin"])
+@pytest.mark.parametrize("role", ["office", "leader", "national", "admin"])
 def test_a_role_that_requires_it_reaches_no_page_without_it(client, users_by_role, objects,
                                                              role):
     """Every page of the permission matrix, GET and POST, Django admin and an export: each
@@ -115,8 +115,9 @@ def _quoted(url):
 
 
 @pytest.fixture
-def users_by_role(office_user, leader, admin_user_):
-    return {"office": office_user, "leader": leader, "admin": admin_user_}
+def users_by_role(office_user, leader, national_viewer, admin_user_):
+    return {"office": office_user, "leader": leader, "national": national_viewer,
+            "admin": admin_user_}
 
 
 def test_the_open_pages_stay_open_and_show_no_menu(client, office_user):
