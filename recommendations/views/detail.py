@@ -3,7 +3,6 @@ may take on it now."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -81,22 +80,20 @@ def _form(name, recommendation, *args):
 
 
 def _recommendation_for(user, pk):
-    """The recommendation with what deciding the user's steps needs, and the rows it points
-    to (joined to one row, they cost the query next to nothing); the lists the page shows of
-    it besides are read only when that part of the page is not in the cache (_shown)."""
+    """The recommendation with what deciding the user's steps needs; what the page shows of
+    it besides is read only when that part of the page is not in the cache (_render)."""
     return get_object_or_404(
-        Recommendation.objects.visible_to(user).select_related(
-            "category", "session__group__round", "lead_department", "assignee",
-        ).prefetch_related(
+        Recommendation.objects.visible_to(user).prefetch_related(
             "cooperating_departments", "extension_requests", "responses",
             "published_answers__receipts__unit"), pk=pk)
 
 
 def _shown(recommendation):
-    """The same recommendation with the lists the page shows of it besides, added to the row
-    already read rather than read again."""
-    prefetch_related_objects([recommendation], "units", "merged__session__group")
-    return recommendation
+    """The same recommendation with everything else the page shows of it (its co-operating
+    departments were read with it)."""
+    return Recommendation.objects.select_related(
+        "category", "session__group__round", "lead_department", "assignee").prefetch_related(
+        "units", "merged__session__group").get(pk=recommendation.pk)
 
 
 def timeline(recommendation) -> list[Entry]:
