@@ -182,3 +182,16 @@ def test_a_status_neither_open_nor_closed_is_refused(client, token_of, office_us
     response = client.get(reverse("api:open311_requests"), {"status": "open,pending"},
                           HTTP_AUTHORIZATION=token_of(office_user))
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_ids_override_the_other_parameters_but_never_the_scope(client, token_of, head_a, world):
+    """Asked by id, another department's or province's request is not there."""
+    asked = ",".join(str(world[k].pk) for k in ("recommendation", "recommendation_b"))
+    asked += f",{world['other']['recommendation'].pk}"
+    response = client.get(reverse("api:open311_requests"),
+                          {"service_request_id": asked, "status": "open,closed"},
+                          HTTP_AUTHORIZATION=token_of(head_a))
+    assert response.status_code == 200, response.content
+    assert [r["service_request_id"] for r in response.json()] == [
+        str(world["recommendation"].pk)]
