@@ -3,9 +3,8 @@
 A page of a list shows 25 rows with their category, session, round, departments and units. Asked
 as one query with OFFSET, the database joins those tables for every row it skips: page 40 of a
 department's inbox joins a thousand rows to show 25. Here the page's ids are read alone (the
-filter and the sort, which an index on the list's own table serves) and then the 25 rows with
-what they show, by primary key: a "deferred join". The page costs the same on page 1 and page
-40, on the object nobody opened before as on the first.
+filter and the sort, on the list's own table) and then the 25 rows with what they show: a
+"deferred join". The rows it skips are still read, but as ids, not joined.
 """
 
 from django.db.models import QuerySet
@@ -27,15 +26,16 @@ class PagedByIds:
     def __len__(self) -> int:
         return self.count()
 
+    @property
+    def ordered(self) -> bool:
+        # Paginator warns of an unordered list, whose pages would not hold still.
+        return self.queryset.ordered
+
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key:key + 1][0]
         ids = list(self.queryset.values_list("pk", flat=True)[key])
-        # A fresh queryset of the same model with the same related reads, none of the list's
-        # filters: the ids already say which rows.
-        rows = self.queryset.model._base_manager.prefetch_related(
-            *self.queryset._prefetch_related_lookups)
-        rows.query.select_related = self.queryset.query.select_related
-        by_id = rows.in_bulk(ids)
-        # A row deleted between the two reads is left out rather than failing the page.
+        # Read through the list's own filters again: a row that left the user's scope (or was
+        # deleted) between the two reads is left out rather than shown or failing the page.
+        by_id = {row.pk: row for row in self.queryset.order_by().filter(pk__in=ids)}
         return [by_id[pk] for pk in ids if pk in by_id]

@@ -259,7 +259,7 @@ class RequestFilterSet(django_filters.FilterSet):
         if start and end and end - start > datetime.timedelta(days=DEFAULT_DAYS):
             raise ValidationError({"end_date": [_("The dates may span %(days)d days at most.")
                                                 % {"days": DEFAULT_DAYS}]})
-        if not (start or end or data.get("service_request_id")):
+        if not (start or end):
             queryset = queryset.filter(session__date__gte=timezone.localdate()
                                        - datetime.timedelta(days=DEFAULT_DAYS))
         return super().filter_queryset(queryset)

@@ -58,16 +58,23 @@ def test_a_page_carries_what_the_queryset_selects_and_prefetches_in_three_querie
         assert "JOIN" not in queries[0]["sql"]
 
 
-def test_a_row_gone_between_the_two_reads_is_left_out(many, monkeypatch):
+def test_a_row_that_left_the_list_between_the_two_reads_is_left_out(many, monkeypatch):
     listed = many.order_by("id")
-    first = listed.first()
-    original = QuerySet.in_bulk
+    first, elsewhere = listed.first(), SessionFactory()
+    original = QuerySet.values_list
 
-    def deleted_meanwhile(self, ids, *args, **kwargs):
-        found = original(self, ids, *args, **kwargs)
-        found.pop(first.pk)
-        return found
+    def then_moved(self, *fields, **kwargs):
+        ids = list(original(self, *fields, **kwargs))
+        # Moved out of the list (another session) once its id was read.
+        Recommendation.objects.filter(pk=first.pk).update(session=elsewhere)
+        return ids
 
-    monkeypatch.setattr(QuerySet, "in_bulk", deleted_meanwhile)
-    assert first.pk not in [r.pk for r in PagedByIds(listed)[0:5]]
-    assert len(PagedByIds(listed)[0:5]) == 4
+    monkeypatch.setattr(QuerySet, "values_list", then_moved)
+    rows = PagedByIds(listed)[0:5]
+    assert first.pk not in [r.pk for r in rows]
+    assert len(rows) == 4
+
+
+def test_an_unordered_list_is_said_to_be(many):
+    assert PagedByIds(many.order_by("id")).ordered
+    assert not PagedByIds(many.order_by()).ordered
