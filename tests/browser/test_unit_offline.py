@@ -320,11 +320,10 @@ def test_the_units_pages_are_an_installable_app(live_server, browser, ward, tmp_
 
 
 # The unit's pages on a weak connection (the README, and docs/features.md, "Communes on a weak
-# connection"): what
-# crosses the link to show each page (HTML, CSS, JS and the icon, with their headers, as the
-# test server sends them: uncompressed but for the HTML), on the first visit and on a repeat
-# visit (the worker has the assets), and the time to the page's load event over 400 kbit/s
-# with a 400 ms round trip.
+# connection"): what crosses the link to show each page (HTML, CSS, JS and the icon, with their
+# headers, as the test server sends them: uncompressed but for the HTML), on the first visit and
+# on a repeat visit (the worker has the assets), and the time to the page's load event over
+# 400 kbit/s with a 400 ms round trip.
 PAGE_BUDGET_BYTES = {("home", "first"): 80_000, ("home", "repeat"): 8_000,
                      ("session", "first"): 95_000, ("session", "repeat"): 8_000}
 LOAD_SECONDS = {"first": 4.5, "repeat": 1.5}
@@ -397,6 +396,8 @@ def test_the_units_home_and_session_page_are_light_on_a_slow_connection(
         expect(page.get_by_role("link", name="Ảnh hiện trường.png")).to_be_visible()
         # The worker keeps this page, and then whatever else it would fetch of it.
         kept(page, base, f"/unit/tasks/{ward['task'].pk}/")
+        # An absence cannot be waited for: two seconds more for anything the worker would still
+        # fetch of the page to cross the link (they would cross it at once, as the page did).
         page.wait_for_timeout(2000)
         context.close()
     for (name, visit), (size, seconds) in measured.items():

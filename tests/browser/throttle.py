@@ -121,6 +121,8 @@ class ThrottledLink:
                 with direction.lock:
                     direction.carried += len(data)
                 if direction is self.up:
+                    # A request line is a few dozen bytes at the start of a request, which
+                    # Chromium writes whole: it lies within one chunk read.
                     self.asked.extend(path.decode() for path in _REQUEST_LINE.findall(data))
 
         threading.Thread(target=read, daemon=True).start()
