@@ -32,6 +32,7 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
+# Debian's PostgreSQL 15 (the production example's), or PG_BIN.
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 PORTS = {"primary": 55432, "standby": 55433, "redis": 56379, "app1": 58001, "app2": 58002,
          "nginx": 58080}
@@ -224,6 +225,10 @@ class Cluster:
 
     def up(self):
         began = time.monotonic()
+        missing = [tool for tool in ("redis-server", "nginx", "wrk") if not shutil.which(tool)]
+        if missing or not (PG_BIN / "initdb").exists():
+            raise RuntimeError(f"the cluster needs {', '.join(missing + [str(PG_BIN)])}: "
+                               "apt-get install postgresql-15 redis-server nginx-light wrk")
         busy = [f"{name} ({port})" for name, port in PORTS.items() if not port_free(port)]
         if busy:
             raise RuntimeError(f"ports in use, another cluster running? {', '.join(busy)}")
