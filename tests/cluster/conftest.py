@@ -6,6 +6,7 @@ portal through nginx only; they read the databases directly only to check what w
 
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,10 @@ FINDINGS = []
 
 
 def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
     for item in items:
-        item.add_marker(pytest.mark.cluster)
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.cluster)
 
 
 @pytest.fixture(scope="session")

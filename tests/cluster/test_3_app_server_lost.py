@@ -55,10 +55,14 @@ def test_an_app_server_killed_under_load(cluster):
         ["wrk", "-t", "2", "-c", "8", "-d", f"{LOAD_SECONDS}s", "--timeout", "10s",
          "-s", str(script), "-H", f"Cookie: {portal.cookie_header()}", cluster.url],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    time.sleep(KILL_AFTER)
-    killed_at = time.time()
-    cluster.kill("app1")
-    summary = load.communicate(timeout=LOAD_SECONDS + 30)[0]
+    try:
+        time.sleep(KILL_AFTER)
+        killed_at = time.time()
+        cluster.kill("app1")
+        summary = load.communicate(timeout=LOAD_SECONDS + 30)[0]
+    finally:
+        if load.poll() is None:  # interrupted: no load left running
+            load.kill()
 
     entries = access_log(cluster, began)
     before = [e for e in entries if e[0] < killed_at]
