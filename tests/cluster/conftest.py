@@ -15,6 +15,13 @@ from .harness import Cluster
 FINDINGS = []
 
 
+def pytest_configure(config):
+    # Registered here, not in pyproject.toml: only a run that collects tests/cluster/ uses it.
+    config.addinivalue_line("markers", "cluster: runs against tests/cluster/'s two app "
+                            "servers, nginx, Redis and PostgreSQL primary and standby "
+                            "(make test-cluster; left out of make test)")
+
+
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:
