@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser screenshots document-pictures lint migrations-check messages clean bench vendor
+.PHONY: run test test-cluster test-browser screenshots document-pictures lint migrations-check messages clean bench vendor
 
 # The virtualenv is rebuilt when pyproject.toml changes; test tools are a separate stamp so
 # `make run` never installs them.
@@ -40,6 +40,15 @@ test: $(VENV)/.installed-test
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(DIST) --durations=15
+
+# The portal as a province runs it, on this machine (tests/cluster/harness.py): PostgreSQL 15
+# primary and synchronous standby, Redis, two gunicorn app servers with their task workers,
+# nginx in front; then the tests that drive it through nginx (a login and an upload crossing
+# servers, an app server killed under load, a failover, the digest on both nodes). Needs the
+# Debian packages postgresql-15, redis-server, nginx-light and wrk (.ci/run installs them);
+# stops and removes everything when done, failed or not. About a minute (51-56 s measured).
+test-cluster: $(VENV)/.installed-test
+	CLUSTER_TESTS=1 $(VENV)/bin/pytest -p no:xdist -p no:cacheprovider tests/cluster
 
 test-browser: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(DIST) -m browser

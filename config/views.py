@@ -1,4 +1,9 @@
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views import defaults
 
 from communes.decorators import read_only
@@ -34,7 +39,33 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+# Seconds a client is told to wait before trying again while the database is unreachable: about
+# how long promoting the standby takes (docs/operations.md, "Failover").
+RETRY_AFTER_SECONDS = 10
+
+
+def database_unavailable(error) -> bool:
+    """Whether a request failed because no writable database answered: the primary is lost
+    (connection refused or broken) and the standby not yet promoted (libpq's
+    target_session_attrs=read-write refuses it), or a write reached a server that is read-only.
+    psycopg's ReadOnlySqlTransaction arrives as Django's InternalError, hence the message."""
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(error, DatabaseError) and "read-only transaction" in str(error)
+
+
 def server_error(request):
+    """500, except while the database is unreachable (a failover): then 503 with a page saying
+    that nothing was saved and when to try again, rather than "something went wrong". The
+    handler runs inside Django's `except` for the failed request, so the error is at hand."""
+    if database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith(API_PREFIX):
+            response = problem_response(request, 503)
+        else:
+            # Rendered without the request: its context processors would read the database.
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.path.startswith(API_PREFIX):
         return problem_response(request, 500)
     return defaults.server_error(request)

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from communes import roles
+from communes.jobs import job_alone
 
 # send_email: tasks queued before the task moved to communes.mail name it here.
 from communes.mail import notify, send_email, site_url  # noqa: F401
@@ -77,9 +78,17 @@ def notify_assignee(recommendation) -> None:
                 {"recommendation": recommendation, "link": _link(recommendation)})
 
 
-def digest_send(*, today) -> int:
+def digest_send(*, today) -> int | None:
     """Queue the daily digest of each department that has something due soon or overdue and
-    has not had its digest of `today` yet."""
+    has not had its digest of `today` yet; None if another node is sending it right now.
+
+    Cron starts it on every app server (communes/jobs.py says why): the first takes the job's
+    lock and sends, the others skip; a run after it finds each department's DigestSent."""
+    with job_alone("digest") as mine:
+        return _digest_send(today=today) if mine else None
+
+
+def _digest_send(*, today) -> int:
     soon, overdue = deadlines(today)
     inbox = settings.SITE_URL.rstrip("/") + reverse("recommendations:inbox")
     sent = 0

@@ -4,6 +4,7 @@ Province P ("20", Lạng Sơn-like) has departments A and B and wards A and B, e
 staff; a second province Q has its own office. Every protected view is tested with these users.
 """
 
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -148,3 +149,8 @@ def commit(django_capture_on_commit_callbacks):
             yield
 
     return block
+
+
+# The cluster's tests (tests/cluster/) start PostgreSQL, Redis, gunicorn and nginx of their
+# own: `make test-cluster` runs them (CLUSTER_TESTS=1), `make test` leaves them out.
+collect_ignore = [] if os.environ.get("CLUSTER_TESTS") else ["cluster"]

@@ -23,6 +23,9 @@ TITLES = {
     429: (_("Too many requests"), _("This token made too many requests: wait, then try "
                                     "again.")),
     500: (_("Server error"), _("The server could not answer; the error is recorded.")),
+    # The database is unreachable for a moment (a failover, config.views.server_error).
+    503: (_("Service unavailable"), _("The database is switching to its standby server: try "
+                                      "again in a minute (Retry-After).")),
 }
 
 

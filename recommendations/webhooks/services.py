@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from communes.audit import AuditEvent, audit_record
 from communes.events import emit
+from communes.jobs import job_alone
 from recommendations.models import Recommendation, deadlines
 
 from .delivery import enqueue
@@ -127,9 +128,16 @@ def delivery_redeliver(*, delivery, by) -> Delivery:
     return delivery
 
 
-def retries_queue(*, now=None) -> int:
+def retries_queue(*, now=None) -> int | None:
     """Queue every try that is due (of active subscriptions): the safety net behind the
-    worker's own retries, and the only retry with a backend that cannot wait."""
+    worker's own retries, and the only retry with a backend that cannot wait. None if another
+    node is queueing them right now (cron runs it on every node: communes/jobs.py); two
+    would queue each try twice."""
+    with job_alone("webhook_retry") as mine:
+        return _retries_queue(now=now) if mine else None
+
+
+def _retries_queue(*, now=None) -> int:
     now = now or timezone.now()
     due = list(Delivery.objects.filter(delivered_at__isnull=True, next_attempt_at__lte=now,
                                        subscription__active=True))
@@ -138,9 +146,15 @@ def retries_queue(*, now=None) -> int:
     return len(due)
 
 
-def overdue_announce(*, today=None) -> int:
+def overdue_announce(*, today=None) -> int | None:
     """Emit recommendation.overdue once per item and due date passed (a new due date, after
-    an extension or a reopening, may pass again)."""
+    an extension or a reopening, may pass again). None if another node is announcing them
+    right now (cron runs it on every node: communes/jobs.py)."""
+    with job_alone("webhook_overdue") as mine:
+        return _overdue_announce(today=today) if mine else None
+
+
+def _overdue_announce(*, today=None) -> int:
     today = today or timezone.localdate()
     announced = OverdueAnnounced.objects.filter(recommendation=OuterRef("pk"),
                                                 due_date=OuterRef("due_date"))

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -15,11 +17,20 @@ class Command(BaseCommand):
         "mails go out through the task worker. Prints how many departments were written to."
     )
 
-    def handle(self, *args, **options):
-        today = timezone.localdate()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--day", type=datetime.date.fromisoformat, default=None,
+            help="The day whose digest to send (YYYY-MM-DD), as if run that morning; today by "
+                 "default. Departments that already had that day's digest are skipped.")
+
+    def handle(self, *args, day=None, **options):
+        today = day or timezone.localdate()
         if not is_working_day(today):
             # cron runs Monday to Friday; public holidays and Tết are days off too.
             self.stdout.write(f"{today:%d/%m/%Y} is not a working day: no digest.")
             return
         count = digest_send(today=today)
+        if count is None:
+            self.stdout.write("Another server is sending today's digest: nothing to do here.")
+            return
         self.stdout.write(self.style.SUCCESS(f"Digest queued for {count} department(s)."))

@@ -10,4 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = overdue_announce()
+        if count is None:
+            self.stdout.write("Another server is running this job: nothing to do here.")
+            return
         self.stdout.write(self.style.SUCCESS(f"{count} overdue recommendation(s) announced."))

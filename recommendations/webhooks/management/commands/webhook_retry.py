@@ -9,4 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = retries_queue()
+        if count is None:
+            self.stdout.write("Another server is running this job: nothing to do here.")
+            return
         self.stdout.write(self.style.SUCCESS(f"{count} delivery try(ies) queued."))

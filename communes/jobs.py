@@ -1,0 +1,70 @@
+"""Scheduled jobs that run on every app server and do their work once.
+
+Cron runs the digest, the webhooks' overdue event and retries on every node
+(deploy/cluster/): a job that ran on one chosen server only would stop with that server. Two
+nodes starting a job at the same minute must not both do it (two digests in a department's
+mailbox, a webhook delivered twice), so each job first takes a lock named after it in the
+database every node shares, and a node that finds it taken skips the run: the holder is doing
+the work. The jobs' own markers (DigestSent, OverdueAnnounced) still make a
+later run of the same day do nothing; the lock keeps two runs from racing to them. (The audit
+log's pruning needs no lock: a DELETE run twice deletes each row once.)
+
+PostgreSQL: a session-level advisory lock (pg_try_advisory_lock), held by the job's connection
+and released when the job ends, or when its process dies and the connection with it, so a
+crashed node never blocks the others. SQLite (one database file, so one machine): an
+exclusive flock on a file beside the database, which the kernel releases the same way.
+"""
+
+import fcntl
+import hashlib
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import DatabaseError, connections
+
+# The first key of the portal's advisory locks (the second is the job's name hashed), so
+# that they cannot meet another program's locks on the same database.
+LOCK_SPACE = 7_316_228
+
+
+@contextmanager
+def job_alone(name: str, *, using: str = "default"):
+    """Yields True to the one process that holds job `name`'s lock, False to every other that
+    tries while it is held (without waiting: it should skip the run)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [LOCK_SPACE, name])
+            held = cursor.fetchone()[0]
+        try:
+            yield held
+        finally:
+            if held:
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))",
+                                       [LOCK_SPACE, name])
+                except DatabaseError:
+                    pass  # the connection is gone, and its session's lock with it
+        return
+    with open(_lock_file(connection, name), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
+        except BlockingIOError:
+            held = False
+        try:
+            yield held
+        finally:
+            if held:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _lock_file(connection, name: str) -> Path:
+    database = Path(str(connection.settings_dict["NAME"]))
+    if database.parent.is_dir() and database.name and ":" not in database.name:
+        return database.with_name(f"{database.name}.{name}.lock")
+    # An in-memory database: no other process can share it, any private file will do.
+    digest = hashlib.sha256(str(database).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"inspections-{digest}.{name}.lock"

@@ -1,0 +1,89 @@
+"""A scheduled job started on every node at once does its work once (communes/jobs.py): on
+SQLite in the SQLite pass, on PostgreSQL (advisory locks) in the PostgreSQL pass.
+
+The other node is a thread: Django gives each thread its own database connection, so on
+PostgreSQL it is another session, as another server's cron would be."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+
+from communes.jobs import job_alone
+from recommendations import services
+from recommendations.models import Recommendation
+from tests import factories
+
+
+def on_another_node(work):
+    """Run `work()` in a thread with its own connection; its result."""
+    result = {}
+
+    def run():
+        try:
+            result["value"] = work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    return result["value"]
+
+
+def held_elsewhere(name):
+    def attempt():
+        with job_alone(name) as mine:
+            return mine
+    return on_another_node(attempt)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_held_by_one_node_is_skipped_by_the_others_until_it_ends():
+    with job_alone("digest") as mine:
+        assert mine
+        assert held_elsewhere("digest") is False
+        # Another job's lock is another lock.
+        assert held_elsewhere("webhook_retry") is True
+    assert held_elsewhere("digest") is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lock_is_released_when_the_job_fails():
+    with pytest.raises(RuntimeError), job_alone("digest") as mine:
+        assert mine
+        raise RuntimeError("the job failed half-way")
+    assert held_elsewhere("digest") is True
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_node_that_dies_leaves_the_lock_to_the_others():
+    with job_alone("digest") as mine:
+        assert mine
+        connection.close()  # the process died: its session, and the lock, end with it
+        assert held_elsewhere("digest") is True
+
+
+def test_the_digest_started_on_two_nodes_at_once_sends_each_mail_once(
+        office_user, province, department_a, head_a, django_capture_on_commit_callbacks):
+    from recommendations.notifications import digest_send
+
+    session = factories.SessionFactory(group__round__province=province,
+                                       date=datetime.date(2025, 8, 5))
+    recommendation = factories.RecommendationFactory(session=session)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    Recommendation.objects.filter(pk=recommendation.pk).update(
+        due_date=datetime.date(2026, 11, 20))
+    mail.outbox.clear()
+    day = datetime.date(2026, 11, 26)
+    with django_capture_on_commit_callbacks(execute=True):
+        with job_alone("digest"):  # this node is sending right now: the other skips
+            assert on_another_node(lambda: digest_send(today=day)) is None
+        assert digest_send(today=day) == 1
+        # A run after it (cron late on a node) finds the day's digest sent.
+        assert digest_send(today=day) == 0
+    assert len([m for m in mail.outbox if head_a.email in m.to]) == 1
