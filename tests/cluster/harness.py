@@ -32,8 +32,10 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
-# Debian's PostgreSQL 15 (the production example's), or PG_BIN.
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+# The newest PostgreSQL Debian installed (CI's image may carry another major than 15), or PG_BIN.
+PG_BIN = Path(os.environ.get("PG_BIN") or max(
+    (str(path) for path in Path("/usr/lib/postgresql").glob("*/bin")),
+    key=lambda path: int(Path(path).parent.name), default="/usr/lib/postgresql/15/bin"))
 PORTS = {"primary": 55432, "standby": 55433, "redis": 56379, "app1": 58001, "app2": 58002,
          "nginx": 58080}
 DATABASE = "portal"
