@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from communes import cache as portal_cache
 from communes import roles
+from recommendations import services
 from tests import factories
 
 
@@ -149,6 +150,17 @@ def commit(django_capture_on_commit_callbacks):
             yield
 
     return block
+
+
+@pytest.fixture
+def routed_to_a(department_a, office_user, province, commit):
+    """A recommendation of province P routed to department A."""
+    with commit():
+        recommendation = factories.RecommendationFactory(
+            session__group__round__province=province)
+        services.recommendation_route(recommendation=recommendation,
+                                      lead_department=department_a, by=office_user)
+    return recommendation
 
 
 # The cluster's tests (tests/cluster/) start PostgreSQL, Redis, gunicorn and nginx of their

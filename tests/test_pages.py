@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from communes import roles
 from communes.pages import placeholders
-from recommendations import services
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_cache")]
@@ -87,17 +86,6 @@ def test_a_write_renews_the_kept_page(office_user, colleague, province, commit):
     with commit():
         factories.RecommendationFactory(session=recommendation.session, text="Kiến nghị mới thêm")
     assert "Kiến nghị mới thêm" in logged_in(colleague).get(url).content.decode()
-
-
-@pytest.fixture
-def routed_to_a(department_a, office_user, province, commit):
-    """A recommendation of province P routed to department A."""
-    with commit():
-        recommendation = factories.RecommendationFactory(
-            session__group__round__province=province)
-        services.recommendation_route(recommendation=recommendation,
-                                      lead_department=department_a, by=office_user)
-    return recommendation
 
 
 def test_a_message_is_shown_once_and_never_kept(head_a, staff_a, routed_to_a, commit):

@@ -3,6 +3,8 @@ finds in the subscription's log the delivery of an item it routed, received and 
 manages one from the menu to its deletion: a failed delivery sent again, a pause whose event
 waits for the resumption, a new secret that signs what follows, an edit, a deletion."""
 
+import contextlib
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,16 +17,30 @@ from tests.webhooks import receiver as receivers
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_office_subscribes_and_sees_a_delivery_in_the_log(live_server, page):
-    receiver = receivers.Receiver()
+@contextlib.contextmanager
+def receiving(answers=()):
+    """A receiver on loopback for the test's deliveries, stopped after it."""
+    receiver = receivers.Receiver(answers=list(answers))
     server = receivers.start(receiver)
     try:
-        province = factories.ProvinceFactory(code="20", name="Lạng Sơn")
-        department = factories.DepartmentFactory(province=province, name="Sở Nội vụ")
-        office = factories.profile(factories.UserFactory(username="office",
-                                                         role=roles.OFFICE_STAFF),
-                                   province=province)
-        session = factories.SessionFactory(group__round__province=province)
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def lang_son_office():
+    """Lạng Sơn's office, its Sở Nội vụ and a session of a round of the province."""
+    province = factories.ProvinceFactory(code="20", name="Lạng Sơn")
+    department = factories.DepartmentFactory(province=province, name="Sở Nội vụ")
+    office = factories.profile(factories.UserFactory(username="office", role=roles.OFFICE_STAFF),
+                               province=province)
+    return office, department, factories.SessionFactory(group__round__province=province)
+
+
+def test_the_office_subscribes_and_sees_a_delivery_in_the_log(live_server, page):
+    with receiving() as receiver:
+        office, department, session = lang_son_office()
         recommendation = factories.RecommendationFactory(session=session,
                                                          text="Bổ sung biên chế")
 
@@ -58,21 +74,11 @@ def test_the_office_subscribes_and_sees_a_delivery_in_the_log(live_server, page)
         expect(row.locator("[data-outcome]")).to_have_attribute("data-outcome", "delivered")
         expect(row).to_contain_text("recommendation.routed")
         expect(row).to_contain_text("200")
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_office_manages_a_subscription_from_the_menu_to_its_deletion(live_server, page):
-    receiver = receivers.Receiver(answers=[500])  # the first try fails
-    server = receivers.start(receiver)
-    try:
-        province = factories.ProvinceFactory(code="20", name="Lạng Sơn")
-        department = factories.DepartmentFactory(province=province, name="Sở Nội vụ")
-        office = factories.profile(factories.UserFactory(username="office",
-                                                         role=roles.OFFICE_STAFF),
-                                   province=province)
-        session = factories.SessionFactory(group__round__province=province)
+    with receiving(answers=[500]) as receiver:  # the first try fails
+        office, department, session = lang_son_office()
         first, second, third = (factories.RecommendationFactory(session=session)
                                 for _n in range(3))
 
@@ -123,6 +129,3 @@ def test_the_office_manages_a_subscription_from_the_menu_to_its_deletion(live_se
         page.get_by_role("button", name="Xóa", exact=True).click()
         expect(page.get_by_role("link", name="LGSP tỉnh")).to_have_count(0)
         expect(page.get_by_text("Chưa có đăng ký nhận sự kiện nào.")).to_be_visible()
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -9,20 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from recommendations import services
-from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_cache")]
-
-
-@pytest.fixture
-def routed_to_a(department_a, office_user, province, commit):
-    """A recommendation of province P routed to department A."""
-    with commit():
-        recommendation = factories.RecommendationFactory(
-            session__group__round__province=province)
-        services.recommendation_route(recommendation=recommendation,
-                                      lead_department=department_a, by=office_user)
-    return recommendation
 
 
 def test_a_step_lost_to_a_colleague_leaves_no_stale_facts_in_the_cache(
