@@ -46,7 +46,11 @@ def job_alone(name: str, *, using: str = "default"):
                         cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))",
                                        [LOCK_SPACE, name])
                 except DatabaseError:
-                    pass  # the connection is gone, and its session's lock with it
+                    # The connection is gone, or the job's failure left the caller's
+                    # transaction aborted, where no statement runs: end the session, and its
+                    # lock with it, or a connection kept open (CONN_MAX_AGE, a caller in an
+                    # atomic block) would hold the lock until its process ends.
+                    connection.close()
         return
     with open(_lock_file(connection, name), "a") as lock:
         try:

@@ -87,3 +87,18 @@ def test_the_digest_started_on_two_nodes_at_once_sends_each_mail_once(
         # A run after it (cron late on a node) finds the day's digest sent.
         assert digest_send(today=day) == 0
     assert len([m for m in mail.outbox if head_a.email in m.to]) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_fails_on_the_database_inside_a_transaction_releases_its_lock():
+    """A job called inside an atomic block (a task, a test, a caller's transaction) whose query
+    fails leaves the transaction aborted: the unlock cannot run in it, and the session, kept
+    by CONN_MAX_AGE or a long-lived worker, would hold the lock for good."""
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic(), job_alone("digest") as mine:
+        assert mine
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1/0")
+    assert held_elsewhere("digest") is True
