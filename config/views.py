@@ -44,14 +44,29 @@ def page_not_found(request, exception):
 RETRY_AFTER_SECONDS = 10
 
 
+# PostgreSQL's SQLSTATEs of a server out of reach: a connection exception (class 08), a server
+# shutting down, crashed or not yet accepting connections (57P01-57P03), a write sent to a
+# server in recovery (25006, read_only_sql_transaction).
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "25006")
+
+
 def database_unavailable(error) -> bool:
     """Whether a request failed because no writable database answered: the primary is lost
     (connection refused or broken) and the standby not yet promoted (libpq's
     target_session_attrs=read-write refuses it), or a write reached a server that is read-only.
-    psycopg's ReadOnlySqlTransaction arrives as Django's InternalError, hence the message."""
-    if isinstance(error, (OperationalError, InterfaceError)):
-        return True
-    return isinstance(error, DatabaseError) and "read-only transaction" in str(error)
+
+    Decided on psycopg's error under Django's (its SQLSTATE; none at all when libpq could not
+    connect or the connection broke), not on the class alone: Django's OperationalError also
+    carries a statement timeout, a deadlock or a full disk, and on SQLite "no such table",
+    which are faults to fix, not a failover to wait out."""
+    if not isinstance(error, DatabaseError):
+        return False
+    cause = error.__cause__
+    if not hasattr(cause, "sqlstate"):  # not psycopg (SQLite: one file, nothing to fail over)
+        return False
+    if cause.sqlstate is None:  # libpq's own: could not connect, or the connection broke
+        return isinstance(error, (OperationalError, InterfaceError))
+    return cause.sqlstate.startswith(UNAVAILABLE_SQLSTATES)
 
 
 def server_error(request):
