@@ -4,10 +4,14 @@ Cron runs the digest, the webhooks' overdue event and retries on every node
 (deploy/cluster/): a job that ran on one chosen server only would stop with that server. Two
 nodes starting a job at the same minute must not both do it (two digests in a department's
 mailbox, a webhook delivered twice), so each job first takes a lock named after it in the
-database every node shares, and a node that finds it taken skips the run: the holder is doing
-the work. The jobs' own markers (DigestSent, OverdueAnnounced) still make a
-later run of the same day do nothing; the lock keeps two runs from racing to them. (The audit
-log's pruning needs no lock: a DELETE run twice deletes each row once.)
+database every node shares. A node that finds it taken either skips the run (the webhooks'
+retries: the next minute's run is the same run) or waits for it (`wait`: the digest and the
+overdue event) and then does what is left: the jobs' own markers (DigestSent, OverdueAnnounced)
+make a run after a finished one do nothing, and a node that died half-way leaves the rest of
+the day's work to the node that waited, so losing a server loses no digest. What makes each
+mail or event once is the marker, taken in the same transaction as the send; the lock keeps
+the nodes from doing the same reads at once. (The audit log's pruning needs no lock: a DELETE
+run twice deletes each row once.)
 
 PostgreSQL: a session-level advisory lock (pg_try_advisory_lock), held by the job's connection
 and released when the job ends, or when its process dies and the connection with it, so a
@@ -18,10 +22,17 @@ exclusive flock on a file beside the database, which the kernel releases the sam
 import fcntl
 import hashlib
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import DatabaseError, connections
+
+# How often a node waiting for a job's lock tries again.
+POLL_SECONDS = 0.5
+# How long a daily job started by cron waits for another node's run of it: far longer than a
+# run takes (the national digest, 476 departments, in seconds), far shorter than a day.
+CRON_WAIT_SECONDS = 600
 
 # The first key of the portal's advisory locks (the second is the job's name hashed), so
 # that they cannot meet another program's locks on the same database.
@@ -29,14 +40,20 @@ LOCK_SPACE = 7_316_228
 
 
 @contextmanager
-def job_alone(name: str, *, using: str = "default"):
+def job_alone(name: str, *, using: str = "default", wait: float = 0):
     """Yields True to the one process that holds job `name`'s lock, False to every other that
-    tries while it is held (without waiting: it should skip the run)."""
+    tries while it is held — at once, or after waiting up to `wait` seconds for it to end."""
     connection = connections[using]
+    deadline = time.monotonic() + wait
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [LOCK_SPACE, name])
-            held = cursor.fetchone()[0]
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+                               [LOCK_SPACE, name])
+                held = cursor.fetchone()[0]
+            if held or time.monotonic() >= deadline:
+                break
+            time.sleep(POLL_SECONDS)
         try:
             yield held
         finally:
@@ -53,11 +70,15 @@ def job_alone(name: str, *, using: str = "default"):
                     connection.close()
         return
     with open(_lock_file(connection, name), "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            held = True
-        except BlockingIOError:
-            held = False
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                held = False
+            if held or time.monotonic() >= deadline:
+                break
+            time.sleep(POLL_SECONDS)
         try:
             yield held
         finally:

@@ -78,13 +78,15 @@ def notify_assignee(recommendation) -> None:
                 {"recommendation": recommendation, "link": _link(recommendation)})
 
 
-def digest_send(*, today) -> int | None:
+def digest_send(*, today, wait: float = 0) -> int | None:
     """Queue the daily digest of each department that has something due soon or overdue and
-    has not had its digest of `today` yet; None if another node is sending it right now.
+    has not had its digest of `today` yet; None if another node was still sending it after
+    `wait` seconds.
 
     Cron starts it on every app server (communes/jobs.py says why): the first takes the job's
-    lock and sends, the others skip; a run after it finds each department's DigestSent."""
-    with job_alone("digest") as mine:
+    lock and sends, the others wait for it and then send what is left — nothing, as a rule
+    (each department's DigestSent), the rest of the day's if the first node died half-way."""
+    with job_alone("digest", wait=wait) as mine:
         return _digest_send(today=today) if mine else None
 
 

@@ -131,8 +131,9 @@ def delivery_redeliver(*, delivery, by) -> Delivery:
 def retries_queue(*, now=None) -> int | None:
     """Queue every try that is due (of active subscriptions): the safety net behind the
     worker's own retries, and the only retry with a backend that cannot wait. None if another
-    node is queueing them right now (cron runs it on every node: communes/jobs.py); two
-    would queue each try twice."""
+    node is queueing them right now (cron runs it on every node: communes/jobs.py; the next
+    minute's run is the same run, so it does not wait). A try queued twice is still sent once:
+    the delivery is claimed when it is sent."""
     with job_alone("webhook_retry") as mine:
         return _retries_queue(now=now) if mine else None
 
@@ -146,11 +147,12 @@ def _retries_queue(*, now=None) -> int:
     return len(due)
 
 
-def overdue_announce(*, today=None) -> int | None:
+def overdue_announce(*, today=None, wait: float = 0) -> int | None:
     """Emit recommendation.overdue once per item and due date passed (a new due date, after
-    an extension or a reopening, may pass again). None if another node is announcing them
-    right now (cron runs it on every node: communes/jobs.py)."""
-    with job_alone("webhook_overdue") as mine:
+    an extension or a reopening, may pass again). Cron runs it on every node
+    (communes/jobs.py): a node that finds another announcing waits up to `wait` seconds and
+    then announces what is left; None if the other was still at it."""
+    with job_alone("webhook_overdue", wait=wait) as mine:
         return _overdue_announce(today=today) if mine else None
 
 

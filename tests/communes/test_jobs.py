@@ -67,10 +67,9 @@ def test_on_postgresql_a_node_that_dies_leaves_the_lock_to_the_others():
         assert held_elsewhere("digest") is True
 
 
-def test_the_digest_started_on_two_nodes_at_once_sends_each_mail_once(
-        office_user, province, department_a, head_a, django_capture_on_commit_callbacks):
-    from recommendations.notifications import digest_send
-
+@pytest.fixture
+def overdue_in_a(office_user, province, department_a):
+    """Department A has an overdue item on 26/11/2026: its digest is due that day."""
     session = factories.SessionFactory(group__round__province=province,
                                        date=datetime.date(2025, 8, 5))
     recommendation = factories.RecommendationFactory(session=session)
@@ -79,7 +78,14 @@ def test_the_digest_started_on_two_nodes_at_once_sends_each_mail_once(
     Recommendation.objects.filter(pk=recommendation.pk).update(
         due_date=datetime.date(2026, 11, 20))
     mail.outbox.clear()
-    day = datetime.date(2026, 11, 26)
+    return datetime.date(2026, 11, 26)
+
+
+def test_the_digest_started_on_two_nodes_at_once_sends_each_mail_once(
+        overdue_in_a, head_a, django_capture_on_commit_callbacks):
+    from recommendations.notifications import digest_send
+
+    day = overdue_in_a
     with django_capture_on_commit_callbacks(execute=True):
         with job_alone("digest"):  # this node is sending right now: the other skips
             assert on_another_node(lambda: digest_send(today=day)) is None
@@ -102,3 +108,38 @@ def test_a_job_that_fails_on_the_database_inside_a_transaction_releases_its_lock
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1/0")
     assert held_elsewhere("digest") is True
+
+
+def test_a_node_that_waits_sends_what_a_node_that_died_half_way_left(
+        overdue_in_a, head_a, django_capture_on_commit_callbacks):
+    """The other node takes the digest's lock and dies before sending anything: this node,
+    started by its own cron at the same minute, waits for the lock and sends the digest."""
+    from recommendations.notifications import digest_send
+
+    taken, died = threading.Event(), threading.Event()
+
+    def other_node():
+        with job_alone("digest") as mine:
+            assert mine
+            taken.set()
+            died.wait(timeout=10)  # half-way: nothing sent yet
+        connections.close_all()
+
+    thread = threading.Thread(target=other_node)
+    thread.start()
+    try:
+        assert taken.wait(timeout=10)
+        threading.Timer(1.0, died.set).start()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert digest_send(today=overdue_in_a, wait=10) == 1
+    finally:
+        died.set()
+        thread.join(timeout=10)
+    assert len([m for m in mail.outbox if head_a.email in m.to]) == 1
+
+
+def test_a_node_that_waits_no_longer_than_it_may_skips_the_run(overdue_in_a):
+    from recommendations.notifications import digest_send
+
+    with job_alone("digest"):
+        assert on_another_node(lambda: digest_send(today=overdue_in_a, wait=1)) is None
