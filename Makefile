@@ -41,12 +41,13 @@ test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(DIST) --durations=15
 
-# The portal as a province runs it, on this machine (tests/cluster/harness.py): PostgreSQL 15
+# The portal as a province runs it, on this machine (tests/cluster/harness.py): PostgreSQL
 # primary and synchronous standby, Redis, two gunicorn app servers with their task workers,
 # nginx in front; then the tests that drive it through nginx (a login and an upload crossing
 # servers, an app server killed under load, a failover, the digest on both nodes). Needs the
-# Debian packages postgresql-15, redis-server, nginx-light and wrk (.ci/run installs them);
-# stops and removes everything when done, failed or not. About a minute (51-56 s measured).
+# Debian packages postgresql (the newest installed, or PG_BIN), redis-server, nginx-light and
+# wrk (.ci/run installs them); stops and removes everything when done, failed or not. About a
+# minute (51-56 s measured).
 test-cluster: $(VENV)/.installed-test
 	CLUSTER_TESTS=1 $(VENV)/bin/pytest -p no:xdist -p no:cacheprovider tests/cluster
 

@@ -1,6 +1,6 @@
 """The portal as a province runs it, on one machine: `make test-cluster`'s cluster.
 
-PostgreSQL 15 primary and a streaming standby (pg_basebackup -R, a replication slot,
+PostgreSQL primary and a streaming standby (pg_basebackup -R, a replication slot,
 synchronous commit to the standby), Redis (cache, sessions, throttle counters), two gunicorn
 app servers each with its own task worker (db_worker), a shared MEDIA_ROOT and a shared mail
 directory, and nginx balancing both app servers with the headers and limits of
@@ -20,6 +20,7 @@ Run it by hand: `python -m tests.cluster.harness` brings it up and keeps it unti
 import getpass
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -230,7 +231,7 @@ class Cluster:
         missing = [tool for tool in ("redis-server", "nginx", "wrk") if not shutil.which(tool)]
         if missing or not (PG_BIN / "initdb").exists():
             raise RuntimeError(f"the cluster needs {', '.join(missing + [str(PG_BIN)])}: "
-                               "apt-get install postgresql-15 redis-server nginx-light wrk")
+                               "apt-get install postgresql redis-server nginx-light wrk")
         busy = [f"{name} ({port})" for name, port in PORTS.items() if not port_free(port)]
         if busy:
             raise RuntimeError(f"ports in use, another cluster running? {', '.join(busy)}")
@@ -240,9 +241,9 @@ class Cluster:
             shutil.chown(self.dir / "pg", "postgres", "postgres")
 
         # collectstatic needs no database: it runs beside the database's setup.
-        static = subprocess.Popen(
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT,
-            env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # Started as the others are, so that down() stops it should the setup fail meanwhile.
+        static = self.start("collectstatic", [sys.executable, "manage.py", "collectstatic",
+                                              "--no-input", "-v0"], env=self.env())
         self.start("redis", ["redis-server", "--bind", "127.0.0.1", "--port",
                              str(PORTS["redis"]), "--save", "", "--appendonly", "no"])
         self._primary()
@@ -250,12 +251,17 @@ class Cluster:
         self._standby()
         self.timings["database"] = time.monotonic() - began
         if static.wait() != 0:
-            raise RuntimeError("collectstatic failed:\n" + static.stdout.read().decode())
+            raise RuntimeError("collectstatic failed:\n"
+                               + (self.dir / "collectstatic.log").read_text())
 
         for node in ("app1", "app2"):
             self.start_app(node)
-            self.start(f"{node}-worker", [sys.executable, "manage.py", "db_worker",
-                                          "--no-reload", "--queue-name", "*"],
+            # Restarted when it exits, as systemd does (deploy/inspections-worker.service,
+            # Restart=always): the worker leaves on a database error it cannot wait out,
+            # such as the primary's loss, and comes back to the promoted standby.
+            worker = shlex.join([sys.executable, "manage.py", "db_worker", "--no-reload",
+                                 "--queue-name", "*"])
+            self.start(f"{node}-worker", ["bash", "-c", f"while true; do {worker}; sleep 2; done"],
                        env=self.env("worker"))
         self._nginx()
         for node in ("app1", "app2"):

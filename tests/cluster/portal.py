@@ -1,6 +1,8 @@
 """A browser-like client of the cluster's nginx: cookies, CSRF, and which app server answered
 (nginx's X-Upstream header, set by the cluster's own nginx.conf)."""
 
+import email
+import email.header
 import re
 
 import requests
@@ -56,3 +58,16 @@ class Portal:
 def upstream(response):
     """The app server that answered (the last one nginx tried)."""
     return re.split(r",\s*", response.headers.get("X-Upstream", ""))[-1]
+
+
+def sent_mails(cluster):
+    """(To, Subject) of every mail in the shared mail directory."""
+    mails = []
+    for path in sorted(cluster.mail_dir.glob("*.log")):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                message = email.message_from_bytes(chunk.strip())
+                subject = str(email.header.make_header(
+                    email.header.decode_header(message["Subject"])))
+                mails.append((message["To"], subject))
+    return mails

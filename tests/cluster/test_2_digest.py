@@ -3,14 +3,13 @@ department's mail once (communes/jobs.py): the mails both nodes' task workers se
 directory (EMAIL_URL=filemail://), where each is counted."""
 
 import datetime
-import email
-import email.header
 import subprocess
 import sys
 import time
 
 from .conftest import report
 from .harness import ROOT
+from .portal import sent_mails
 
 
 def next_working_day(cluster):
@@ -22,19 +21,6 @@ def next_working_day(cluster):
                             env=cluster.env("cron"), capture_output=True, text=True, check=True)
     # The shell's notes on what it imported come first.
     return datetime.date.fromisoformat(result.stdout.split()[-1])
-
-
-def sent_mails(cluster):
-    """(To, Subject) of every mail in the shared mail directory."""
-    mails = []
-    for path in sorted(cluster.mail_dir.glob("*.log")):
-        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
-            if chunk.strip():
-                message = email.message_from_bytes(chunk.strip())
-                subject = str(email.header.make_header(
-                    email.header.decode_header(message["Subject"])))
-                mails.append((message["To"], subject))
-    return mails
 
 
 def test_the_digest_started_on_both_nodes_at_once_sends_each_mail_once(cluster):

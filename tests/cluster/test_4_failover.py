@@ -5,12 +5,15 @@ acknowledged before the loss is on the promoted server (synchronous replication)
 sent meanwhile gets the 503 page saying to send it again, never the 500 page."""
 
 import secrets
+import subprocess
+import sys
 import time
 
 import requests
 
 from .conftest import report
-from .portal import Portal
+from .harness import ROOT
+from .portal import Portal, sent_mails
 
 # Before the loss, while the primary is gone and the standby not yet promoted, and after.
 WRITING_BEFORE = 3.0
@@ -18,6 +21,8 @@ OUTAGE = 2.0
 WRITES_AFTER = 10
 # The promoted standby takes writes within this many seconds of `pg_ctl promote`.
 FAILOVER_SECONDS = 15
+# A mail queued after the promotion is sent by a task worker within this many seconds.
+MAIL_SECONDS = 30
 
 
 def test_the_standby_takes_over_and_no_acknowledged_write_is_lost(cluster):
@@ -93,3 +98,20 @@ def test_the_standby_takes_over_and_no_acknowledged_write_is_lost(cluster):
     assert set(acknowledged) <= stored, sorted(set(acknowledged) - stored)
     # A refused write may have committed as its connection broke; none is stored twice.
     assert len(stored) <= len(acknowledged) + len(refused)
+
+
+def test_the_task_workers_send_mail_again_after_the_failover(cluster):
+    """The workers left when the primary went (a database error they cannot wait out) and were
+    started again, as systemd does: what is queued on the promoted server is sent."""
+    subject = f"after-failover-{secrets.token_hex(4)}"
+    script = ("from communes.mail import send_email; send_email.enqueue("
+              f"recipients=['office@example.org'], subject={subject!r}, body='.')")
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT,
+                   env=cluster.env("cron"), check=True, capture_output=True)
+    queued_at = time.monotonic()
+    while not any(sent_subject == subject for _to, sent_subject in sent_mails(cluster)):
+        assert time.monotonic() - queued_at < MAIL_SECONDS, \
+            f"no worker sent the mail queued after the failover within {MAIL_SECONDS} s"
+        time.sleep(0.5)
+    report(f"after the failover: a mail queued was sent "
+           f"{time.monotonic() - queued_at:.1f} s later")
