@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 
 from inspections.models import Session
 from recommendations.demo import DEMO_PASSWORD
@@ -61,7 +62,7 @@ def test_each_roles_first_screen_at_a_desk_and_on_a_phone(live_server, browser, 
             wide = page.evaluate("document.documentElement.scrollWidth")
             if wide > viewport["width"]:
                 problems.append(f"{name} ({screen}): {wide} px wide")
-            page.screenshot(path=folder / f"{name}-{viewport['width']}.png")
+            snap(page, folder / f"{name}-{viewport['width']}.png")
         if screen == "phone":
             # The save bar of the recording page is in view wherever the clerk is on it.
             page = pages["vanphong"]
@@ -76,3 +77,16 @@ def test_each_roles_first_screen_at_a_desk_and_on_a_phone(live_server, browser, 
         for page in pages.values():
             page.context.close()
     assert not problems, "\n".join(problems)
+
+
+def snap(page, path):
+    """The page's picture. Chromium refuses one now and then while the machine is busy
+    ("Unable to capture screenshot", its compositor not ready): the page is fine, so it is
+    asked once more, after a frame."""
+    try:
+        page.screenshot(path=path)
+    except PlaywrightError as error:
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(500)
+        page.screenshot(path=path)
