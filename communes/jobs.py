@@ -44,16 +44,8 @@ def job_alone(name: str, *, using: str = "default", wait: float = 0):
     """Yields True to the one process that holds job `name`'s lock, False to every other that
     tries while it is held — at once, or after waiting up to `wait` seconds for it to end."""
     connection = connections[using]
-    deadline = time.monotonic() + wait
     if connection.vendor == "postgresql":
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
-                               [LOCK_SPACE, name])
-                held = cursor.fetchone()[0]
-            if held or time.monotonic() >= deadline:
-                break
-            time.sleep(POLL_SECONDS)
+        held = _tried(lambda: _advisory_lock(connection, name), wait)
         try:
             yield held
         finally:
@@ -70,20 +62,34 @@ def job_alone(name: str, *, using: str = "default", wait: float = 0):
                     connection.close()
         return
     with open(_lock_file(connection, name), "a") as lock:
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held = True
-            except BlockingIOError:
-                held = False
-            if held or time.monotonic() >= deadline:
-                break
-            time.sleep(POLL_SECONDS)
+        held = _tried(lambda: _file_lock(lock), wait)
         try:
             yield held
         finally:
             if held:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _tried(take, wait: float) -> bool:
+    """`take()` until it takes the lock or `wait` seconds have passed; whether it took it."""
+    deadline = time.monotonic() + wait
+    while not (held := take()) and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+    return held
+
+
+def _advisory_lock(connection, name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [LOCK_SPACE, name])
+        return cursor.fetchone()[0]
+
+
+def _file_lock(lock) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _lock_file(connection, name: str) -> Path:
