@@ -4,16 +4,19 @@ Province P ("20", Lạng Sơn-like) has departments A and B and wards A and B, e
 staff; a second province Q has its own office. Every protected view is tested with these users.
 """
 
+import datetime
 import os
 from contextlib import contextmanager
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communes import cache as portal_cache
 from communes import roles
 from recommendations import services
+from recommendations.models import Recommendation
 from tests import factories
 
 
@@ -150,6 +153,20 @@ def commit(django_capture_on_commit_callbacks):
             yield
 
     return block
+
+
+@pytest.fixture
+def overdue_in_a(office_user, province, department_a):
+    """Department A has an overdue item on 26/11/2026: its digest is due that day."""
+    session = factories.SessionFactory(group__round__province=province,
+                                       date=datetime.date(2025, 8, 5))
+    recommendation = factories.RecommendationFactory(session=session)
+    services.recommendation_route(recommendation=recommendation, by=office_user,
+                                  lead_department=department_a)
+    Recommendation.objects.filter(pk=recommendation.pk).update(
+        due_date=datetime.date(2026, 11, 20))
+    mail.outbox.clear()
+    return datetime.date(2026, 11, 26)
 
 
 @pytest.fixture

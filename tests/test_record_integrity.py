@@ -380,19 +380,13 @@ def test_routing_to_a_sunday_is_refused(office_user, session, department_a):
 
 # 9. The daily digest goes out once a day ------------------------------------------------------
 
-def test_the_digest_run_twice_the_same_day_sends_once(office_user, session, department_a,
-                                                     head_a, django_capture_on_commit_callbacks):
+def test_the_digest_run_twice_the_same_day_sends_once(overdue_in_a, head_a,
+                                                     django_capture_on_commit_callbacks):
     from recommendations.notifications import digest_send
 
-    recommendation = factories.RecommendationFactory(session=session)
-    services.recommendation_route(recommendation=recommendation, by=office_user,
-                                  lead_department=department_a)
-    Recommendation.objects.filter(pk=recommendation.pk).update(
-        due_date=datetime.date(2026, 11, 20))
-    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert digest_send(today=datetime.date(2026, 11, 26)) == 1
-        assert digest_send(today=datetime.date(2026, 11, 26)) == 0
+        assert digest_send(today=overdue_in_a) == 1
+        assert digest_send(today=overdue_in_a) == 0
     assert len([m for m in mail.outbox if head_a.email in m.to]) == 1
 
 

@@ -4,7 +4,6 @@ SQLite in the SQLite pass, on PostgreSQL (advisory locks) in the PostgreSQL pass
 The other node is a thread: Django gives each thread its own database connection, so on
 PostgreSQL it is another session, as another server's cron would be."""
 
-import datetime
 import threading
 
 import pytest
@@ -12,9 +11,6 @@ from django.core import mail
 from django.db import connection, connections
 
 from communes.jobs import job_alone
-from recommendations import services
-from recommendations.models import Recommendation
-from tests import factories
 
 
 def on_another_node(work):
@@ -65,20 +61,6 @@ def test_on_postgresql_a_node_that_dies_leaves_the_lock_to_the_others():
         assert mine
         connection.close()  # the process died: its session, and the lock, end with it
         assert held_elsewhere("digest") is True
-
-
-@pytest.fixture
-def overdue_in_a(office_user, province, department_a):
-    """Department A has an overdue item on 26/11/2026: its digest is due that day."""
-    session = factories.SessionFactory(group__round__province=province,
-                                       date=datetime.date(2025, 8, 5))
-    recommendation = factories.RecommendationFactory(session=session)
-    services.recommendation_route(recommendation=recommendation, by=office_user,
-                                  lead_department=department_a)
-    Recommendation.objects.filter(pk=recommendation.pk).update(
-        due_date=datetime.date(2026, 11, 20))
-    mail.outbox.clear()
-    return datetime.date(2026, 11, 26)
 
 
 def test_the_digest_started_on_two_nodes_at_once_sends_each_mail_once(
